@@ -1,0 +1,86 @@
+# Tartip: `make run` serves the platform with demo data, `make test` runs every check.
+# Each set-up step is a file target, so a second run redoes only what changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+VENDOR := tartip/static/vendor
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+# The test environment: production settings (DEBUG off) with throwaway keys.
+TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
+	SECRET_KEY=test-secret-key-not-for-production-0123456789 \
+	FIELD_ENCRYPTION_KEY=dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW9uIQ= \
+	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+
+.PHONY: setup run test test-sqlite test-postgres lint bench system-packages browser clean
+
+setup: $(VENV)/.installed $(VENDOR)/.installed $(MO_FILES) system-packages
+	@DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	@DEBUG=1 $(PY) manage.py createcachetable
+	@DEBUG=1 $(PY) manage.py load_reference -v0
+	@DEBUG=1 $(PY) manage.py demo --if-empty
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Front-end libraries come from npm (pinned by package-lock.json) and are served by Tartip.
+$(VENDOR)/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/vega
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
+	   node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/vega/
+	cp node_modules/vega-interpreter/build/vega-interpreter.js $(VENDOR)/vega/vega-interpreter.module.js
+	touch $@
+
+# gettext compiles the translations; Debian's packages are installed when missing.
+system-packages:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
+# Headless Chromium for the browser tests (Playwright's own download cannot work here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+run: setup
+	@echo
+	@echo "  Tartip: http://127.0.0.1:$(PORT)/   (Ctrl-C stops the web server, the worker and the scheduler)"
+	@DEBUG=1 $(PY) manage.py demo --list
+	@echo
+	@trap 'kill 0' INT TERM EXIT; export DEBUG=$${DEBUG:-1}; \
+	$(VENV)/bin/gunicorn tartip.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	$(PY) manage.py db_worker --no-reload & \
+	$(PY) manage.py scheduler & \
+	wait
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: setup browser lint
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	 else echo "DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
+
+test-sqlite:
+	@echo "== tests on SQLite"
+	env -u DATABASE_URL $(TEST_ENV) $(PY) -m pytest -q
+
+test-postgres:
+	@echo "== tests on PostgreSQL ($$DATABASE_URL)"
+	$(TEST_ENV) $(PY) -m pytest -q
+
+bench: setup
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and reference data")
+
+    def ready(self):
+        from accounts import audit_hooks  # noqa: F401  (login, failure and admin audit receivers)

@@ -1,0 +1,1 @@
+"""Receivers that write login, failure and admin events to the audit log."""

@@ -1,0 +1,300 @@
+"""Who is who, and where: regions, their units, organisations, users, the calendar, the audit log."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Localized(models.Model):
+    """Names kept in the three interface languages; `name` picks the active one."""
+
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        language = (language or get_language() or "kk")[:2]
+        order = [language, "ru", "kk", "en"]
+        for code in order:
+            value = getattr(self, f"{field}_{code}", "")
+            if value:
+                return value
+        return ""
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    def __str__(self):
+        return self.name
+
+
+class Sourced(models.Model):
+    """Reference values say where they come from; a blank value was not verifiable."""
+
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Region(Localized, Sourced):
+    kato = models.CharField(_("KATO code"), max_length=9, unique=True)
+    short_code = models.CharField(
+        _("short code"), max_length=8, unique=True, help_text=_("Prefix of public references, e.g. AKT")
+    )
+    centre_lat = models.DecimalField(_("centre latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    centre_lon = models.DecimalField(_("centre longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.CharField(_("population as of"), max_length=100, blank=True)
+    outline = models.JSONField(_("outline (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kato"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class DistrictQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts.scoping import visible_districts
+
+        return visible_districts(user, self)
+
+
+class District(Localized, Sourced):
+    """A unit of a region: a city of regional significance, a city district or a district."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("city of regional significance")
+        CITY_DISTRICT = "city_district", _("city district")
+        DISTRICT = "district", _("district")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="districts", verbose_name=_("region"))
+    kato = models.CharField(_("KATO code"), max_length=9, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("part of")
+    )
+    centre_kk = models.CharField(_("centre (Kazakh)"), max_length=200, blank=True)
+    centre_ru = models.CharField(_("centre (Russian)"), max_length=200, blank=True)
+    centre_en = models.CharField(_("centre (English)"), max_length=200, blank=True)
+    centre_lat = models.DecimalField(_("centre latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    centre_lon = models.DecimalField(_("centre longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.CharField(_("population as of"), max_length=100, blank=True)
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    boundary_approximate = models.BooleanField(_("boundary is approximate"), default=True)
+    boundary_source = models.TextField(_("boundary source"), blank=True)
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "kato"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    @property
+    def centre(self) -> str:
+        return self.localized("centre")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts.scoping import visible_organisations
+
+        return visible_organisations(user, self)
+
+
+class Organisation(Localized, Sourced):
+    """A prosecutor's office, a body that must act on reports, or an external partner."""
+
+    class Kind(models.TextChoices):
+        PROSECUTOR_OFFICE = "prosecutor_office", _("prosecutor's office")
+        BODY = "body", _("responsible body")
+        PARTNER = "partner", _("external partner")
+
+    class Type(models.TextChoices):
+        # prosecutor's offices
+        REGIONAL_OFFICE = "regional_office", _("regional prosecutor's office")
+        REGIONAL_DEPARTMENT = "regional_department", _("department of the regional prosecutor's office")
+        CITY_OFFICE = "city_office", _("city prosecutor's office")
+        CITY_DISTRICT_OFFICE = "city_district_office", _("city district prosecutor's office")
+        DISTRICT_OFFICE = "district_office", _("district prosecutor's office")
+        SPECIALISED_OFFICE = "specialised_office", _("specialised prosecutor's office")
+        # bodies
+        POLICE = "police", _("police department")
+        POLICE_UNIT = "police_unit", _("district police unit")
+        AKIMAT = "akimat", _("akimat")
+        EDUCATION = "education", _("education")
+        HEALTH = "health", _("health")
+        SOCIAL_PROTECTION = "social_protection", _("social protection")
+        JUVENILE_COMMISSION = "juvenile_commission", _("juvenile affairs commission")
+        EMERGENCIES = "emergencies", _("emergencies")
+        LAND = "land", _("land relations")
+        TAX = "tax", _("tax")
+        ECOLOGY = "ecology", _("ecology")
+        STATE_REVENUE = "state_revenue", _("state revenue")
+        # external partners
+        BANK = "bank", _("bank")
+        ANTIFRAUD_CENTRE = "antifraud_centre", _("antifraud centre")
+        MINISTRY = "ministry", _("ministry")
+        PLATFORM = "platform", _("platform representative")
+
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
+    )
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("part of")
+    )
+    districts = models.ManyToManyField(District, blank=True, related_name="organisations", verbose_name=_("serves"))
+    bank_code = models.CharField(
+        _("IBAN bank code"), max_length=3, blank=True, help_text=_("Three digits after KZ and the check digits")
+    )
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "type", "code"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("citizen")
+    BODY_OFFICER = "body_officer", _("body officer")
+    DISTRICT_PROSECUTOR = "district_prosecutor", _("district prosecutor")
+    DEPARTMENT_PROSECUTOR = "department_prosecutor", _("regional department prosecutor")
+    ANALYST = "analyst", _("regional analyst")
+    REGIONAL_PROSECUTOR = "regional_prosecutor", _("regional prosecutor")
+    BOARD_SECRETARY = "board_secretary", _("board secretary")
+    PARTNER = "partner", _("external partner")
+    ADMIN = "admin", _("administrator")
+
+
+# Roles that see reporters' identities or other personal data log in with a second factor.
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        Role.DISTRICT_PROSECUTOR,
+        Role.DEPARTMENT_PROSECUTOR,
+        Role.ANALYST,
+        Role.REGIONAL_PROSECUTOR,
+        Role.ADMIN,
+    }
+)
+# Roles whose view spans the whole region rather than their own district(s).
+REGION_WIDE_ROLES = frozenset(
+    {Role.DEPARTMENT_PROSECUTOR, Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN}
+)
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts.scoping import visible_users
+
+        return visible_users(user, self)
+
+
+class TartipUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CITIZEN)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(_("language"), max_length=5, blank=True)
+
+    objects = TartipUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="citizen") | models.Q(organisation__isnull=False) | models.Q(role="admin"),
+                name="staff_belongs_to_an_organisation",
+            )
+        ]
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role != Role.CITIZEN
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.role in PERSONAL_DATA_ROLES
+
+    @property
+    def region(self):
+        return self.organisation.region if self.organisation_id else None
+
+
+class CalendarOverride(models.Model):
+    """A day the calendar package does not know yet (a new order moving a day off)."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("day off")
+        WORKING_DAY = "working_day", _("working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of security-relevant events (see accounts/audit.py)."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
+        LOCKED_OUT = "locked_out", _("locked out")
+        ACCESS_DENIED = "access_denied", _("access denied")
+        SECOND_FACTOR = "second_factor", _("second factor")
+        ADMIN_CHANGE = "admin_change", _("admin change")
+        PERSONAL_DATA_VIEW = "personal_data_view", _("personal data viewed")
+
+    at = models.DateTimeField(_("time"))
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    target = models.CharField(_("target"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_label}"

@@ -1,0 +1,79 @@
+"""Who may see what: every `for_user(user)` manager method ends here.
+
+A user works in a region (through their organisation) and, unless their role spans the
+region, in the districts their organisation serves. Facts of other districts are
+invisible to them: lists leave them out and detail pages answer 404.
+"""
+
+from django.db.models import QuerySet
+
+from accounts.models import REGION_WIDE_ROLES, Role
+
+
+def is_region_wide(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in REGION_WIDE_ROLES)
+
+
+def work_district_ids(user) -> set[int] | None:
+    """The districts a user's work covers; None means every district of their region."""
+    from accounts.models import District
+
+    if not user.is_authenticated or user.role in (Role.CITIZEN, Role.PARTNER):
+        return set()
+    if is_region_wide(user):
+        return None
+    if not user.organisation_id:
+        return set()
+    served = set(user.organisation.districts.values_list("id", flat=True))
+    # A city office also covers the city's own districts.
+    served |= set(District.objects.filter(parent_id__in=served).values_list("id", flat=True))
+    return served
+
+
+def visible_districts(user, queryset: QuerySet) -> QuerySet:
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    district_ids = work_district_ids(user)
+    if district_ids is None:
+        return queryset.filter(region_id=_region_id(user))
+    return queryset.filter(id__in=district_ids)
+
+
+def visible_organisations(user, queryset: QuerySet) -> QuerySet:
+    if not user.is_authenticated or user.role == Role.CITIZEN:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.role == Role.PARTNER:
+        return queryset.filter(id=user.organisation_id)
+    district_ids = work_district_ids(user)
+    if district_ids is None:
+        # The whole region, and the national partners the region works with.
+        region_id = _region_id(user)
+        return queryset.filter(region_id=region_id) | queryset.filter(region__isnull=True)
+    return queryset.filter(id__in=_serving(district_ids) | {user.organisation_id})
+
+
+def visible_users(user, queryset: QuerySet) -> QuerySet:
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.role == Role.CITIZEN:
+        return queryset.filter(id=user.id)
+    if user.role in (Role.PARTNER, Role.BODY_OFFICER):
+        return queryset.filter(organisation_id=user.organisation_id)
+    from accounts.models import Organisation
+
+    organisations = visible_organisations(user, Organisation.objects.all())
+    return queryset.filter(organisation__in=organisations)
+
+
+def _serving(district_ids: set[int]) -> set[int]:
+    from accounts.models import Organisation
+
+    return set(Organisation.objects.filter(districts__in=district_ids).values_list("id", flat=True))
+
+
+def _region_id(user) -> int | None:
+    return user.organisation.region_id if user.organisation_id else None

@@ -1,0 +1,115 @@
+"""Typed readers for environment variables.
+
+Every reader fails loudly with the variable's name, so a malformed value stops the
+process at start instead of surfacing later as an obscure error.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "postgis"}
+CACHE_SCHEMES = {"redis", "rediss", "dbcache", "locmemcache", "dummycache"}
+EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail"}
+
+
+class BadSetting(ImproperlyConfigured):
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"Environment variable {name} is malformed: {problem}")
+        self.name = name
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    return None if value is None else value.strip()
+
+
+def env_str(name: str, default: str = "") -> str:
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise BadSetting(name, f"expected a boolean (1/0, true/false, yes/no), got {value!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadSetting(name, f"expected a whole number, got {value!r}") from None
+    if number < minimum:
+        raise BadSetting(name, f"must be at least {minimum}, got {number}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _url(name: str, schemes: set[str]) -> str | None:
+    value = _raw(name)
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:
+        raise BadSetting(name, str(error)) from None
+    if parts.scheme not in schemes:
+        raise BadSetting(name, f"unknown scheme {parts.scheme!r}; expected one of {', '.join(sorted(schemes))}")
+    return value
+
+
+def env_database(name: str, default: dict) -> dict:
+    value = _url(name, DATABASE_SCHEMES)
+    if value is None:
+        return default
+    parsed = urlsplit(value)
+    if not parsed.scheme.startswith("sqlite") and not parsed.path.strip("/"):
+        raise BadSetting(name, "the URL names no database (expected postgres://user@host:port/dbname)")
+    try:
+        config = environ.Env.db_url_config(value)
+        if parsed.port is not None:
+            config["PORT"] = parsed.port  # raises ValueError on a non-numeric port
+    except (ValueError, KeyError, ImproperlyConfigured) as error:
+        raise BadSetting(name, str(error)) from None
+    return config
+
+
+def env_cache(name: str, default: dict) -> dict:
+    value = _url(name, CACHE_SCHEMES)
+    if value is None:
+        return default
+    try:
+        return environ.Env.cache_url_config(value)
+    except (ValueError, KeyError, ImproperlyConfigured) as error:
+        raise BadSetting(name, str(error)) from None
+
+
+def env_email(name: str, default: dict) -> dict:
+    value = _url(name, EMAIL_SCHEMES)
+    if value is None:
+        return default
+    try:
+        return environ.Env.email_url_config(value)
+    except (ValueError, KeyError, ImproperlyConfigured) as error:
+        raise BadSetting(name, str(error)) from None
