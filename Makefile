@@ -16,7 +16,7 @@ TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
 	FIELD_ENCRYPTION_KEY=dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW9uIQ= \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: setup run test test-sqlite test-postgres lint bench system-packages browser clean
+.PHONY: setup run test test-sqlite test-postgres lint bench system-packages browser messages clean
 
 setup: $(VENV)/.installed $(VENDOR)/.installed $(MO_FILES) system-packages
 	@DEBUG=1 $(PY) manage.py migrate --noinput -v0
@@ -30,14 +30,15 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # Front-end libraries come from npm (pinned by package-lock.json) and are served by Tartip.
-$(VENDOR)/.installed: package-lock.json
+$(VENDOR)/.installed: package-lock.json tartip/frontend/vega-interpreter.js
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/vega
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
 	   node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/vega/
-	cp node_modules/vega-interpreter/build/vega-interpreter.js $(VENDOR)/vega/vega-interpreter.module.js
+	node_modules/.bin/esbuild tartip/frontend/vega-interpreter.js --bundle --minify --format=iife \
+	   --log-level=warning --outfile=$(VENDOR)/vega/vega-interpreter.js
 	touch $@
 
 # gettext compiles the translations; Debian's packages are installed when missing.
@@ -81,6 +82,10 @@ test-postgres:
 
 bench: setup
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Update the kk and ru catalogues after changing visible strings (English is the source).
+messages: $(VENV)/.installed system-packages
+	DEBUG=1 $(PY) manage.py makemessages -l kk -l ru --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
