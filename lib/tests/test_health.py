@@ -42,6 +42,7 @@ def test_it_reports_a_stale_heartbeat_as_down(client, settings):
     assert response.json()["worker"]["age_seconds"] > settings.HEARTBEAT_MAX_AGE_SECONDS
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
 def test_it_gets_the_worker_heartbeat_through_the_task_queue(client):
     from lib.tasks import worker_heartbeat
 
