@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and reference data")
 
     def ready(self):
-        from accounts import audit_hooks  # noqa: F401  (login, failure and admin audit receivers)
+        from accounts import (
+            admin_security,  # noqa: F401  (User and read-only AuditEvent admin, audited bulk deletion)
+            audit_hooks,  # noqa: F401  (login, failure, lockout and admin audit receivers)
+        )

@@ -1,4 +1,10 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+from django_otp import user_has_device
 
 
 class UserLanguageMiddleware:
@@ -9,17 +15,57 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
+        # A code no longer offered (or mistyped in the admin) is ignored, never activated.
+        if user is not None and user.is_authenticated and user.language in dict(settings.LANGUAGES):
             request.LANGUAGE_CODE = user.language
+            # override() restores the previous language afterwards, so it never leaks to the thread.
+            with translation.override(user.language):
+                return self.get_response(request)
         return self.get_response(request)
 
 
+def second_factor_pending(request) -> bool:
+    """A logged-in user whose role sees personal data and who has not passed the second factor yet."""
+    user = getattr(request, "user", None)
+    return bool(
+        settings.OTP_REQUIRED
+        and user is not None
+        and user.is_authenticated
+        and user.needs_second_factor
+        and not user.is_verified()
+    )
+
+
+# Pages an unverified user may still reach: the way in and out, language, health, static files,
+# the API (it authenticates on its own), and the admin's login redirect (admin pages are not exempt).
+EXEMPT_URL_NAMES = (
+    "accounts:login",
+    "accounts:logout",
+    "accounts:otp_verify",
+    "accounts:otp_setup",
+    "accounts:set_language",
+    "admin:login",
+)
+EXEMPT_PATH_PREFIXES = ("/healthz", "/api/")
+
+
+def _is_exempt(request) -> bool:
+    if request.path_info.startswith((settings.STATIC_URL, *EXEMPT_PATH_PREFIXES)):
+        return True
+    return request.path in {reverse(name) for name in EXEMPT_URL_NAMES}
+
+
 class SecondFactorMiddleware:
-    """Placeholder until the second-factor flow lands: passes every request."""
+    """Sends a user who still owes the second factor to enter a code, or to set up a device first."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if second_factor_pending(request) and not _is_exempt(request):
+            return self._to_second_factor(request)
         return self.get_response(request)
+
+    def _to_second_factor(self, request):
+        url_name = "accounts:otp_verify" if user_has_device(request.user) else "accounts:otp_setup"
+        return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")

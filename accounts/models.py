@@ -266,6 +266,25 @@ class CalendarOverride(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove audit events through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    # Bulk writes would bypass the hash chain (accounts.audit.audit_record is the only way in).
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("audit events cannot be updated")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("audit events cannot be updated")
+
+    def bulk_create(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("audit events are appended one by one by accounts.audit.audit_record")
+
+
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of security-relevant events (see accounts/audit.py)."""
 
@@ -281,8 +300,16 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"))
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    # The actor's id is part of the row's hash: deleting an account must leave it in place
+    # (SET_NULL would break the chain), so no database constraint and no cascade.
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     target = models.CharField(_("target"), max_length=300, blank=True)
@@ -291,6 +318,8 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit event")
@@ -298,3 +327,11 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")

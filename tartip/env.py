@@ -16,6 +16,9 @@ _FALSE = {"0", "false", "no", "off", ""}
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "postgis"}
 CACHE_SCHEMES = {"redis", "rediss", "dbcache", "locmemcache", "dummycache"}
 EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail"}
+# Schemes that need a host: without one they silently fall back to a local default. (PostgreSQL
+# may legitimately omit it to use the local socket.)
+NETWORK_SCHEMES = {"redis", "rediss", "smtp", "smtps", "smtp+tls", "smtp+ssl"}
 
 
 class BadSetting(ImproperlyConfigured):
@@ -72,10 +75,13 @@ def _url(name: str, schemes: set[str]) -> str | None:
         return None
     try:
         parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a non-numeric or out-of-range port)
     except ValueError as error:
         raise BadSetting(name, str(error)) from None
     if parts.scheme not in schemes:
         raise BadSetting(name, f"unknown scheme {parts.scheme!r}; expected one of {', '.join(sorted(schemes))}")
+    if parts.scheme in NETWORK_SCHEMES and not parts.hostname:
+        raise BadSetting(name, f"the URL names no host (expected {parts.scheme}://host:port...)")
     return value
 
 
@@ -99,6 +105,9 @@ def env_cache(name: str, default: dict) -> dict:
     value = _url(name, CACHE_SCHEMES)
     if value is None:
         return default
+    parsed = urlsplit(value)
+    if parsed.scheme == "dbcache" and not (parsed.netloc or parsed.path.strip("/")):
+        raise BadSetting(name, "the URL names no cache table (expected dbcache://table_name)")
     try:
         return environ.Env.cache_url_config(value)
     except (ValueError, KeyError, ImproperlyConfigured) as error:
