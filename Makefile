@@ -21,6 +21,7 @@ TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
 setup: $(VENV)/.installed $(VENDOR)/.installed $(MO_FILES) system-packages
 	@DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	@DEBUG=1 $(PY) manage.py createcachetable
+	@DEBUG=1 $(PY) manage.py collectstatic --noinput -v0
 	@DEBUG=1 $(PY) manage.py load_reference -v0
 	@DEBUG=1 $(PY) manage.py demo --if-empty
 

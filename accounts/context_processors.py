@@ -1,2 +1,89 @@
+"""What every page shows around its content: the navigation for the user's role and the
+language switcher.
+
+The navigation is a small table: each entry names a url and the roles that see it. A new app
+adds its pages by adding rows to `NAVIGATION` (in the order they should appear); an entry whose
+url does not exist yet is left out, so a half-wired app never breaks every page.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+# Everybody who has logged in, the staff (every role but citizen), and the administrators.
+ANYONE = frozenset({"anonymous", *Role.values})
+SIGNED_IN = frozenset(Role.values)
+STAFF = frozenset(Role.values) - {Role.CITIZEN}
+ADMINISTRATORS = frozenset({Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str
+    url_name: str
+    roles: frozenset
+
+
+NAVIGATION = [
+    NavEntry("home", _("Home"), "home", ANYONE),
+    NavEntry("directory", _("Directory"), "accounts:directory", STAFF),
+    NavEntry("map", _("Map"), "accounts:region_map", STAFF - {Role.PARTNER}),
+    NavEntry("api", _("API documentation"), "api-docs", STAFF),
+    NavEntry("admin", _("Administration"), "admin:index", ADMINISTRATORS),
+]
+
+# Language names are written in their own language, so anybody can find theirs.
+LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+
+
+def role_of(user) -> str:
+    if not user.is_authenticated:
+        return "anonymous"
+    if user.is_superuser:
+        return Role.ADMIN
+    return user.role
+
+
+def navigation_for(request) -> list[dict]:
+    role = role_of(request.user)
+    entries = []
+    for entry in NAVIGATION:
+        if role not in entry.roles:
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        entries.append({"key": entry.key, "label": entry.label, "url": url, "current": _is_current(request, url)})
+    return entries
+
+
+def _is_current(request, url: str) -> bool:
+    if url == "/":
+        return request.path == "/"
+    return request.path.startswith(url)
+
+
+def today_label(today) -> str:
+    """Today's date in words: deadlines are counted in days, so every page shows it."""
+    text = date_format(today, "j E Y")
+    # Kazakh writes month names in lower case inside a date; Django's catalogue capitalises them.
+    return text.lower() if get_language() == "kk" else text
+
+
 def navigation(request):
-    return {}
+    today = timezone.localdate()
+    return {
+        "nav_entries": navigation_for(request),
+        "today": today,
+        "today_label": today_label(today),
+        "language_choices": LANGUAGE_CHOICES,
+        "current_path": request.get_full_path(),
+    }

@@ -16,6 +16,9 @@ class Localized(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     def localized(self, field: str, language: str | None = None) -> str:
         language = (language or get_language() or "kk")[:2]
         order = [language, "ru", "kk", "en"]
@@ -28,9 +31,6 @@ class Localized(models.Model):
     @property
     def name(self) -> str:
         return self.localized("name")
-
-    def __str__(self):
-        return self.name
 
 
 class Sourced(models.Model):

@@ -227,7 +227,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = env_str("TIME_ZONE", "Asia/Aqtobe")
+# Kazakhstan keeps one time zone (UTC+5) since March 2024.
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
 
 # --- Static and media files ---------------------------------------------------------------
