@@ -226,6 +226,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Kazakh number and date formats: ours are under tartip/formats/kk/.
+FORMAT_MODULE_PATH = ["tartip.formats"]
 USE_I18N = True
 # Kazakhstan keeps one time zone (UTC+5) since March 2024.
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
