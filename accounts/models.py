@@ -335,3 +335,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def usable(self, now):
+        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+
+class ApiKey(models.Model):
+    """A key of an integrated system, scoped to one organisation.
+
+    Only the SHA-256 of the key is stored: a key has 256 random bits, so a fast hash is safe and
+    keeps the check cheap on every request. The key itself is shown once, at creation.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_keys", verbose_name=_("organisation")
+    )
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, help_text=_("Shown to tell keys apart"))
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    rate_limit_per_minute = models.PositiveIntegerField(_("requests per minute"), default=600)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "lib",
     "accounts",
+    "signals",
 ]
 
 MIDDLEWARE = [

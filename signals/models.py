@@ -1,0 +1,253 @@
+"""Offence reports ("FSM Social"): categories, routing rules, reports, their photos and events.
+
+A report's life is one state machine (signals/workflow.py); every change appends a ReportEvent.
+Reporters' contacts live apart from the report (ReporterContact): prosecutors see them, the
+body that must act never does.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District, Localized, Organisation, Region
+
+
+class Category(Localized):
+    """A kind of offence; also its Open311 service (code, attributes)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    body_type = models.CharField(_("responsible body type"), max_length=30, choices=Organisation.Type.choices)
+    deadline_days = models.PositiveSmallIntegerField(_("answer deadline, business days"), null=True, blank=True)
+    deadline_hours = models.PositiveSmallIntegerField(_("answer deadline, hours (urgent)"), null=True, blank=True)
+    requires_photo = models.BooleanField(_("photo required"), default=False)
+    requires_location = models.BooleanField(_("location required"), default=False)
+    sensitive = models.BooleanField(_("sensitive (never public)"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_days__isnull=False, deadline_hours__isnull=True)
+                | Q(deadline_days__isnull=True, deadline_hours__isnull=False),
+                name="category_has_one_deadline_unit",
+            )
+        ]
+
+    @property
+    def description(self) -> str:
+        return self.localized("description")
+
+
+class CategoryAttribute(models.Model):
+    """A typed extra field of a category (an Open311 service definition attribute)."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("short text")
+        NUMBER = "number", _("number")
+        DATETIME = "datetime", _("date and time")
+        TEXT = "text", _("long text")
+        SINGLE = "singlevaluelist", _("one choice")
+        MULTI = "multivaluelist", _("several choices")
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
+    code = models.SlugField(_("code"), max_length=60)
+    datatype = models.CharField(_("type"), max_length=20, choices=Datatype.choices)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description_kk = models.CharField(_("question (Kazakh)"), max_length=300, blank=True)
+    description_ru = models.CharField(_("question (Russian)"), max_length=300, blank=True)
+    description_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    # For choice types: [{"key": "...", "name_kk": "...", "name_ru": "...", "name_en": "..."}]
+    values = models.JSONField(_("choices"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["category", "order", "code"]
+        verbose_name = _("category attribute")
+        verbose_name_plural = _("category attributes")
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="attribute_code_unique_per_category")]
+
+    def __str__(self):
+        return f"{self.category.code}.{self.code}"
+
+
+class RoutingRule(models.Model):
+    """Category × district → body. A blank category or district is a fallback; the most specific
+    rule wins (see signals/routing.py)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="routing_rules")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    body = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="routing_rules")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "category", "district"], name="one_rule_per_place", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.category or '*'} × {self.district or '*'} → {self.body}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from signals.scoping import visible_reports
+
+        return visible_reports(user, self)
+
+    def public(self):
+        return self.filter(sensitive=False)
+
+
+class Report(models.Model):
+    class Channel(models.TextChoices):
+        WEB = "web", _("web form")
+        API = "api", _("REST API")
+        OPEN311 = "open311", _("Open311")
+        HOTLINE = "hotline", _("hotline")
+        RECEPTION = "reception", _("reception")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        ROUTED = "routed", _("routed")
+        ACCEPTED = "accepted", _("accepted by the body")
+        ANSWERED = "answered", _("answered")
+        RETURNED = "returned", _("returned for re-work")
+        RESOLVED = "resolved", _("accepted as resolved")
+        CLOSED = "closed", _("closed")
+        REJECTED = "rejected", _("rejected")
+        DUPLICATE = "duplicate", _("duplicate")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    tracking_token_hash = models.CharField(max_length=64, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    body = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="reports", verbose_name=_("body")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    description = models.TextField(_("description"), max_length=4000)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    attributes = models.JSONField(_("extra fields"), default=dict, blank=True)
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"))
+    routed_at = models.DateTimeField(_("routed"), null=True, blank=True)
+    deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    overdue = models.BooleanField(_("overdue"), default=False)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    public_answer = models.TextField(_("public answer"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    api_key = models.ForeignKey("accounts.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="one_report_per_idempotency_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "submitted_at"]),
+            models.Index(fields=["district", "submitted_at"]),
+            models.Index(fields=["body", "status", "deadline_at"]),
+            models.Index(fields=["status", "deadline_at"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class ReporterContact(models.Model):
+    """Who reported, when they chose to say: seen by prosecutors only, every view audited."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    consent_at = models.DateTimeField(_("consent given"))
+
+    class Meta:
+        verbose_name = _("reporter contact")
+        verbose_name_plural = _("reporter contacts")
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="reports/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+
+class ReportEvent(models.Model):
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ROUTED = "routed", _("routed")
+        TRIAGE = "triage", _("sent to the prosecutor's triage")
+        REROUTED = "rerouted", _("re-routed")
+        RECATEGORISED = "recategorised", _("re-categorised")
+        STATUS = "status", _("status changed")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    body = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["report", "at"])]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+
+class ReferenceCounter(models.Model):
+    """The last public reference number given in a region and year (AKT-2025-000123)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_counter_per_region_year")]
