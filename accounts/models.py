@@ -339,7 +339,8 @@ class AuditEvent(models.Model):
 
 class ApiKeyQuerySet(models.QuerySet):
     def usable(self, now):
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        not_expired = models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        return self.filter(not_expired, revoked_at__isnull=True)
 
 
 class ApiKey(models.Model):

@@ -203,6 +203,9 @@ class ReporterContact(models.Model):
         verbose_name = _("reporter contact")
         verbose_name_plural = _("reporter contacts")
 
+    def __str__(self):
+        return f"{self.report} contact"
+
 
 class ReportPhoto(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
@@ -215,6 +218,9 @@ class ReportPhoto(models.Model):
         ordering = ["id"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return f"{self.report} photo {self.pk}"
 
 
 class ReportEvent(models.Model):
@@ -229,7 +235,9 @@ class ReportEvent(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     body = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -241,6 +249,9 @@ class ReportEvent(models.Model):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
 
+    def __str__(self):
+        return f"{self.report} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ReferenceCounter(models.Model):
     """The last public reference number given in a region and year (AKT-2025-000123)."""
@@ -251,3 +262,6 @@ class ReferenceCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_counter_per_region_year")]
+
+    def __str__(self):
+        return f"{self.region.short_code}-{self.year}: {self.last}"
