@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
+from accounts.access import get_in_scope_or_404
 from accounts.models import District, Organisation, Role
 
 # --- Home: one page per role ---------------------------------------------------------------
@@ -150,8 +151,8 @@ def _visible_district_id(value: str, districts: list[District]) -> int | None:
 def directory_detail(request, code):
     user = request.user
     visible = Organisation.objects.for_user(user)
-    organisation = get_object_or_404(
-        visible.select_related("region", "parent").prefetch_related("districts"), code=code
+    organisation = get_in_scope_or_404(
+        request, visible.select_related("region", "parent").prefetch_related("districts"), code=code
     )
     context = {
         "organisation": organisation,

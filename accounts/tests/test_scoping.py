@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import Organisation
+from accounts.models import AuditEvent, Organisation
 
 ALGA_POLICE = "akt-police-alga"
 
@@ -19,6 +19,16 @@ def test_it_hides_alga_police_from_the_temir_prosecutor(login):
     assert ALGA_POLICE not in codes
     assert "akt-police-temir" in codes
     assert client.get(f"/accounts/directory/{ALGA_POLICE}/").status_code == 404
+
+
+def test_it_records_the_refused_look_at_another_districts_body(login):
+    client = login("temir_prosecutor")
+    client.get(f"/accounts/directory/{ALGA_POLICE}/")
+    denied = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED).last()
+    assert denied.actor.username == "temir_prosecutor"
+    assert ALGA_POLICE in denied.target
+    client.get("/accounts/directory/no-such-organisation/")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED).count() == 1  # a miss is no denial
 
 
 def test_it_shows_alga_police_to_the_alga_prosecutor(login):
