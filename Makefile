@@ -82,7 +82,7 @@ test-postgres:
 	$(TEST_ENV) $(PY) -m pytest -q
 
 bench: setup
-	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
 
 # Update the kk and ru catalogues after changing visible strings (English is the source).
 messages: $(VENV)/.installed system-packages

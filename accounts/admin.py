@@ -6,7 +6,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarOverride, District, Organisation, Region
+from .models import ApiKey, CalendarOverride, District, Organisation, Region
 
 NAME_FIELDS = ("name_kk", "name_ru", "name_en")
 
@@ -76,3 +76,29 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("reason", "source")
     date_hierarchy = "date"
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created by `manage.py create_api_key` (the key is printed once); here they are
+    listed, limited, given an expiry or revoked. The hash is never editable."""
+
+    list_display = ("prefix", "name", "organisation", "created_at", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("organisation",)
+    search_fields = ("prefix", "name", "organisation__code")
+    list_select_related = ("organisation",)
+    fields = (
+        "name",
+        "organisation",
+        "prefix",
+        "key_hash",
+        "rate_limit_per_minute",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    readonly_fields = ("organisation", "prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -33,6 +33,8 @@ class NavEntry:
 
 NAVIGATION = [
     NavEntry("home", _("Home"), "home", ANYONE),
+    NavEntry("report", _("Report an offence"), "signals:report", ANYONE),
+    NavEntry("reports", _("Reports"), "signals:list", STAFF - {Role.PARTNER}),
     NavEntry("directory", _("Directory"), "accounts:directory", STAFF),
     NavEntry("map", _("Map"), "accounts:region_map", STAFF - {Role.PARTNER}),
     NavEntry("api", _("API documentation"), "api-docs", STAFF),

@@ -20,7 +20,13 @@ class Category(Localized):
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    body_type = models.CharField(_("responsible body type"), max_length=30, choices=Organisation.Type.choices)
+    body_type = models.CharField(
+        _("responsible body type"),
+        max_length=30,
+        choices=Organisation.Type.choices,
+        blank=True,
+        help_text=_("Blank: no body by default, reports go to the prosecutor's triage unless a routing rule matches"),
+    )
     deadline_days = models.PositiveSmallIntegerField(_("answer deadline, business days"), null=True, blank=True)
     deadline_hours = models.PositiveSmallIntegerField(_("answer deadline, hours (urgent)"), null=True, blank=True)
     requires_photo = models.BooleanField(_("photo required"), default=False)

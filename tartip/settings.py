@@ -258,6 +258,8 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("TARTIP_TESTING", False)
 _email = env_email("EMAIL_URL", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"})
 globals().update({key: value for key, value in _email.items() if value is not None})
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tartip@localhost")
+# The address staff open Tartip at, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- API ----------------------------------------------------------------------------------
 
@@ -278,6 +280,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Offence reports: uploads and the public form -------------------------------------------
+
+# Photos are decoded with a pixel limit and re-encoded without metadata (signals/photos.py).
+REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+REPORT_PHOTO_MAX_PIXELS = env_int("REPORT_PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
+REPORT_PHOTO_MAX_COUNT = env_int("REPORT_PHOTO_MAX_COUNT", 5, minimum=0)
+# Anonymous reports per client address and hour (counted in the cache only: no address is stored).
+ANON_REPORTS_PER_HOUR = env_int("ANON_REPORTS_PER_HOUR", 10, minimum=1)
 
 # --- Health and scheduling ----------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-
 def test_it_serves_kazakh_by_default(client):
     html = client.get("/").content.decode()
     assert '<html lang="kk">' in html

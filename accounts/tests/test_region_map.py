@@ -28,7 +28,9 @@ def test_it_names_districts_in_the_active_language(login):
 
 
 def test_it_marks_approximate_shapes_on_the_page(login):
-    response = login("analyst").get("/accounts/map/")
+    client = login("analyst")
+    client.cookies["django_language"] = "en"
+    response = client.get("/accounts/map/")
     assert response.status_code == 200
     assert b"approximate" in response.content
 

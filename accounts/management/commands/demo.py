@@ -20,6 +20,7 @@ DEMO_PASSWORD = "tartip-demo-2025"
 
 DEMO_STEPS = [
     "accounts.management.commands.demo.create_demo_users",
+    "signals.demo.create_demo_reports",
 ]
 
 

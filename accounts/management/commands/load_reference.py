@@ -4,7 +4,9 @@ Each folder under the reference directory is one data set. A folder with `region
 its `districts.csv`, `organisations.csv`, `boundaries-approx.geojson` and `outline.geojson` belong
 to it. A folder without `region.csv` (e.g. `national/`) holds organisations that belong to no
 region (banks, ministries, platforms) and the calendar overrides, which are national.
-Folders without a region are loaded first, so regional rows may refer to them.
+Folders without a region are loaded first, so regional rows may refer to them. The offence
+categories (signals/reference/) are loaded before any folder; a region's `routing_rules.csv`
+names them.
 """
 
 import csv
@@ -105,6 +107,8 @@ class ReferenceFolder:
                 self.load_districts()
                 self.load_approximate_boundaries()
             self.load_organisations()
+            if self.is_region:
+                self.load_routing_rules()
             self.load_calendar_overrides()
 
     def load_region(self) -> None:
@@ -226,6 +230,26 @@ class ReferenceFolder:
             )
         return [found[kato] for kato in katos]
 
+    def load_routing_rules(self) -> None:
+        """routing_rules.csv: `category,district_kato,body,note,source`; a blank category or district
+        is a fallback (any). Needs the categories (loaded first by the command)."""
+        from signals.models import Category, RoutingRule
+
+        for row in read_csv(self.path / "routing_rules.csv"):
+            category = Category.objects.filter(code=row["category"]).first() if row["category"] else None
+            district = District.objects.filter(kato=row["district_kato"]).first() if row["district_kato"] else None
+            body = Organisation.objects.filter(code=row["body"]).first()
+            if (row["category"] and category is None) or (row["district_kato"] and district is None) or body is None:
+                raise CommandError(
+                    _("%(path)s: unknown category, district or body in %(row)s")
+                    % {"path": self.path / "routing_rules.csv", "row": row}
+                )
+            note = " ".join(part for part in (row["note"], f"({row['source']})" if row["source"] else "") if part)
+            values = {"body": body, "note": note[:300]}
+            lookup = {"region": self.region, "category": category, "district": district}
+            _rule, created, changed = upsert(RoutingRule, lookup, values)
+            self.counts.record("routing rule", created, changed)
+
     def load_calendar_overrides(self) -> None:
         for row in read_csv(self.path / "calendar_overrides.csv"):
             values = {"kind": row["kind"], "reason": row["reason"], "source": row["source"]}
@@ -264,6 +288,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, regions=None, reference_dir=None, verbosity=1, **options):
+        from signals.categories import load_categories
+
+        # Categories first: the regions' routing rules name them.
+        counts = Counts()
+        load_categories(counts.record)
+        if verbosity > 0:
+            self.stdout.write(f"categories: {counts.summary()}")
         for path in self.folders(Path(reference_dir), regions):
             counts = Counts()
             ReferenceFolder(path, counts).load()

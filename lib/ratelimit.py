@@ -1,0 +1,62 @@
+"""A fixed-window rate limiter on the shared cache (rate limits are kept in the cache only).
+
+`hit(key, limit, window_seconds)` counts one request against `key` in the current window and
+says whether it is still within `limit`. Callers name their keys ("api-key:12", "address:<hash>");
+client addresses are hashed before they become part of a key, so not even the cache holds one.
+
+Why not django-ratelimit: it requires a cache with atomic increments and reports the database
+cache (our embedded default) as unsupported. This module works on any shared cache: with Redis
+(`CACHE_URL`, production) the increment is atomic; with the database cache two requests racing
+in the same instant may both be counted as one, which lets at most a few extra requests through
+and never refuses one wrongly.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+PREFIX = "ratelimit"
+
+
+def _window(window_seconds: int, now: float | None = None) -> tuple[int, float]:
+    now = time.time() if now is None else now
+    index = int(now // window_seconds)
+    return index, now
+
+
+def hit(key: str, limit: int, window_seconds: int = 60) -> bool:
+    """Count a request; True while the key has made at most `limit` requests in this window."""
+    if limit <= 0:
+        return True  # 0 means unlimited
+    index, _ = _window(window_seconds)
+    cache_key = f"{PREFIX}:{key}:{window_seconds}:{index}"
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # the first request of the window (or another process made it just now)
+        count = 1 if cache.add(cache_key, 1, timeout=window_seconds + 1) else cache.incr(cache_key)
+    return count <= limit
+
+
+def retry_after(window_seconds: int = 60) -> int:
+    """Seconds until the current window ends (at least 1): the value of a Retry-After header."""
+    index, now = _window(window_seconds)
+    return max(1, int((index + 1) * window_seconds - now + 0.999))
+
+
+def client_address(request) -> str:
+    """The client's address as the proxies in front of Tartip report it (PROXY_COUNT)."""
+    meta = request.META
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return meta.get("REMOTE_ADDR", "")
+
+
+def address_key(request) -> str:
+    """A cache key part naming the client address without storing it."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()
+    return f"address:{digest[:32]}"

@@ -1,0 +1,428 @@
+"""REST API of signals under /api/v1/: categories, submitting reports, reading them in scope.
+
+Callers: an integrated system with an API key (`Authorization: Api-Key <key>` or `X-Api-Key`),
+scoped to its organisation; or a logged-in user's session (the second factor passed where the
+role needs it), scoped by `Report.objects.for_user`. Reporters' contacts are shown to
+prosecutors only, in the detail of one report, and each such view is audited; API keys never
+get them. An `Idempotency-Key` header makes a retried POST answer 200 with the first report.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api_keys import ApiKeyAuthentication, ApiRateThrottle
+from accounts.audit import audit_record
+from accounts.models import ApiKey, AuditEvent, District, Organisation
+from accounts.permissions import IsVerifiedUser
+from signals import services
+from signals.models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent
+from signals.scoping import sees_reporter_identity
+
+# --- Authentication, permissions, scope -----------------------------------------------------
+
+
+class ApiKeySchema(OpenApiAuthenticationExtension):
+    target_class = "accounts.api_keys.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>` (or the key alone in an `X-Api-Key` header).",
+        }
+
+
+class ApiKeyOrVerifiedUser(BasePermission):
+    message = _("Send an API key, or log in (with the second factor where your role needs it).")
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, ApiKey) or IsVerifiedUser().has_permission(request, view)
+
+
+class ApiKeyOrVerifiedStaff(ApiKeyOrVerifiedUser):
+    message = _("Reports are submitted here by integrated systems with an API key or by staff.")
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            return True
+        return super().has_permission(request, view) and request.user.is_staff_role
+
+
+REGION_WIDE_OFFICE_TYPES = {Organisation.Type.REGIONAL_OFFICE, Organisation.Type.REGIONAL_DEPARTMENT}
+
+
+def reports_for_api_key(api_key: ApiKey):
+    """A body's key sees the reports routed to the body; a prosecutor's office's key those of the
+    districts it serves (a regional office: the region); every key the reports it submitted."""
+    organisation = api_key.organisation
+    submitted = Q(api_key_id=api_key.pk)
+    if organisation.kind == Organisation.Kind.BODY:
+        return Report.objects.filter(Q(body_id=organisation.pk) | submitted)
+    if organisation.kind == Organisation.Kind.PROSECUTOR_OFFICE:
+        if organisation.type in REGION_WIDE_OFFICE_TYPES:
+            return Report.objects.filter(Q(region_id=organisation.region_id) | submitted)
+        served = District.objects.filter(Q(organisations=organisation) | Q(parent__organisations=organisation))
+        return Report.objects.filter(Q(district__in=served.values("id")) | submitted)
+    return Report.objects.filter(submitted)
+
+
+def scoped_reports(request):
+    if isinstance(request.auth, ApiKey):
+        return reports_for_api_key(request.auth)
+    return Report.objects.for_user(request.user)
+
+
+class ApiView(APIView):
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
+    permission_classes = [ApiKeyOrVerifiedUser]
+    throttle_classes = [ApiRateThrottle]
+
+
+# --- Categories -----------------------------------------------------------------------------
+
+
+def _localized(value: dict, field: str) -> str:
+    language = (get_language() or "kk")[:2]
+    for code in (language, "ru", "kk", "en"):
+        if value.get(f"{field}_{code}"):
+            return value[f"{field}_{code}"]
+    return str(value.get(field) or value.get("key", ""))
+
+
+class ChoiceOutput(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AttributeOutput(serializers.Serializer):
+    code = serializers.CharField()
+    datatype = serializers.ChoiceField(choices=CategoryAttribute.Datatype.choices)
+    required = serializers.BooleanField()
+    order = serializers.IntegerField()
+    description = serializers.CharField(help_text="The question, in the requested language.")
+    values = ChoiceOutput(many=True, help_text="The choices of a singlevaluelist or multivaluelist.")
+
+
+class CategoryOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="In the language asked for by Accept-Language.")
+    description = serializers.CharField()
+    body_type = serializers.CharField(help_text="The type of body that must act on such reports.")
+    deadline_days = serializers.IntegerField(allow_null=True, help_text="Answer deadline in business days.")
+    deadline_hours = serializers.IntegerField(allow_null=True, help_text="Answer deadline in hours (urgent ones).")
+    requires_photo = serializers.BooleanField()
+    requires_location = serializers.BooleanField()
+    sensitive = serializers.BooleanField(help_text="Never public.")
+    attributes = AttributeOutput(many=True)
+
+
+def category_data(category: Category) -> dict:
+    def attribute_data(attribute) -> dict:
+        return {
+            "code": attribute.code,
+            "datatype": attribute.datatype,
+            "required": attribute.required,
+            "order": attribute.order,
+            "description": _localized(
+                {f"description_{c}": getattr(attribute, f"description_{c}") for c in ("kk", "ru", "en")},
+                "description",
+            ),
+            "values": [{"key": v.get("key", ""), "name": _localized(v, "name")} for v in attribute.values or []],
+        }
+
+    return {
+        "code": category.code,
+        "name": category.name,
+        "description": category.description,
+        "body_type": category.body_type,
+        "deadline_days": category.deadline_days,
+        "deadline_hours": category.deadline_hours,
+        "requires_photo": category.requires_photo,
+        "requires_location": category.requires_location,
+        "sensitive": category.sensitive,
+        "attributes": [attribute_data(a) for a in category.attributes.all()],
+    }
+
+
+class CategoryListView(ApiView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses=CategoryOutput(many=True),
+        operation_id="categories_list",
+        summary="Offence categories with their extra fields",
+        description="Public. Names and questions in the language of the Accept-Language header (kk, ru, en).",
+        auth=[],
+    )
+    def get(self, request):
+        categories = Category.objects.filter(is_active=True).prefetch_related("attributes")
+        return Response(CategoryOutput([category_data(c) for c in categories], many=True).data)
+
+
+# --- Reports: output ------------------------------------------------------------------------
+
+
+class ReportOutput(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Report.Status.choices)
+    category = serializers.CharField(source="category.code")
+    channel = serializers.ChoiceField(choices=Report.Channel.choices)
+    district = serializers.CharField(source="district.kato", allow_null=True, help_text="KATO code")
+    body = serializers.CharField(source="body.code", allow_null=True, help_text="The responsible body's code")
+    body_name = serializers.CharField(source="body.name", allow_null=True)
+    description = serializers.CharField()
+    address = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False)
+    attributes = serializers.DictField()
+    sensitive = serializers.BooleanField()
+    overdue = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+    routed_at = serializers.DateTimeField(allow_null=True)
+    deadline_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    duplicate_of = serializers.CharField(source="duplicate_of.reference", allow_null=True)
+    rejection_reason = serializers.CharField()
+    public_answer = serializers.CharField()
+
+
+class ContactOutput(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    consent_at = serializers.DateTimeField()
+
+
+class ReportDetailOutput(ReportOutput):
+    contact = ContactOutput(
+        allow_null=True, help_text="The reporter's contacts: for prosecutors only, and every view is audited."
+    )
+
+
+class ReportCreatedOutput(ReportOutput):
+    tracking_token = serializers.CharField(
+        allow_null=True,
+        help_text="The reporter's private tracking token: given once, on creation (null on a retried POST).",
+    )
+
+
+# --- Reports: submit ------------------------------------------------------------------------
+
+
+class ContactInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    consent = serializers.BooleanField(help_text="The reporter agreed that the prosecutor's office may contact them.")
+
+    def validate_consent(self, value):
+        if not value:
+            raise serializers.ValidationError(_("Contacts are kept only with the reporter's consent."))
+        return value
+
+
+class ReportInput(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
+    description = serializers.CharField(max_length=4000)
+    district = serializers.SlugRelatedField(
+        slug_field="kato", queryset=District.objects.all(), required=False, allow_null=True, help_text="KATO code"
+    )
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    attributes = serializers.DictField(required=False, default=dict, help_text="Extra fields by attribute code.")
+    contact = ContactInput(required=False, allow_null=True)
+
+    def validate(self, data):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise serializers.ValidationError({"longitude": _("Send latitude and longitude together.")})
+        return data
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 6)))
+
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Any unique string (at most 100 characters): a retried POST with the same key answers 200 with "
+    "the report created first, even when both copies arrive at the same moment.",
+)
+
+
+class ReportCreateView(ApiView):
+    @extend_schema(
+        request=ReportInput,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: ReportCreatedOutput,
+            200: OpenApiResponse(ReportCreatedOutput, description="A retry: the report created first."),
+            400: OpenApiResponse(description="Field errors: {field: [messages]}, in the Accept-Language language."),
+            403: OpenApiResponse(description="No API key and no staff session, or a wrong, expired or revoked key."),
+            429: OpenApiResponse(description="The key's rate limit is reached: see Retry-After."),
+        },
+        operation_id="reports_create",
+        summary="Submit a report",
+    )
+    def post(self, request):
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if len(idempotency_key) > 100:
+            return Response(
+                {"idempotency_key": [_("The Idempotency-Key header may have at most 100 characters.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        given = ReportInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        api_key = request.auth if isinstance(request.auth, ApiKey) else None
+        contact = data.get("contact")
+        try:
+            submission = services.report_submit(
+                actor=None if api_key else request.user,
+                category=data["category"],
+                description=data["description"],
+                channel=Report.Channel.API,
+                district=data.get("district"),
+                latitude=_coordinate(data.get("latitude")),
+                longitude=_coordinate(data.get("longitude")),
+                address=data.get("address", ""),
+                attributes=data.get("attributes") or {},
+                contact={k: contact[k] for k in ("name", "phone", "email")} if contact else None,
+                api_key=api_key,
+                idempotency_key=idempotency_key,
+            )
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        report = submission.report
+        output = dict(ReportOutput(report).data)
+        output["tracking_token"] = submission.tracking_token if submission.created else None
+        headers = {"Location": reverse("api:report", kwargs={"reference": report.reference})}
+        code = status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK
+        return Response(output, status=code, headers=headers)
+
+
+# --- Reports: read --------------------------------------------------------------------------
+
+
+class ReportPagination(CursorPagination):
+    ordering = ("-submitted_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ReportFilter(serializers.Serializer):
+    status = serializers.CharField(required=False, help_text="One status or several, comma separated.")
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), required=False)
+    district = serializers.SlugRelatedField(
+        slug_field="kato", queryset=District.objects.all(), required=False, help_text="KATO code"
+    )
+    updated_since = serializers.DateTimeField(required=False, help_text="Reports with any change since then.")
+
+    def validate_status(self, value):
+        statuses = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [s for s in statuses if s not in Report.Status.values]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown status: %(statuses)s.") % {"statuses": ", ".join(unknown)})
+        return statuses
+
+
+def _listed(reports):
+    return reports.select_related("category", "district", "body", "duplicate_of")
+
+
+class ReportListView(ApiView):
+    pagination_class = ReportPagination
+
+    @extend_schema(
+        parameters=[ReportFilter, OpenApiParameter("cursor", OpenApiTypes.STR), OpenApiParameter("page_size", int)],
+        responses={
+            200: inline_serializer(
+                "ReportPage",
+                {
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": ReportOutput(many=True),
+                },
+            ),
+            400: OpenApiResponse(description="Invalid filter values."),
+            403: OpenApiResponse(description="No API key and no session, or a wrong key."),
+        },
+        operation_id="reports_list",
+        summary="Reports in the caller's scope, newest first",
+    )
+    def get(self, request):
+        filters = ReportFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        reports = scoped_reports(request)
+        if wanted.get("status"):
+            reports = reports.filter(status__in=wanted["status"])
+        if wanted.get("category"):
+            reports = reports.filter(category=wanted["category"])
+        if wanted.get("district"):
+            reports = reports.filter(district=wanted["district"])
+        if wanted.get("updated_since"):
+            changes = ReportEvent.objects.filter(report=OuterRef("pk"), at__gte=wanted["updated_since"])
+            reports = reports.filter(Exists(changes))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(_listed(reports), request, view=self)
+        return paginator.get_paginated_response(ReportOutput(page, many=True).data)
+
+
+class ReportsView(ReportCreateView, ReportListView):
+    """/api/v1/reports/: GET lists (ReportListView), POST submits (ReportCreateView)."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [ApiKeyOrVerifiedStaff()]
+        return [ApiKeyOrVerifiedUser()]
+
+
+class ReportDetailView(ApiView):
+    @extend_schema(
+        responses={
+            200: ReportDetailOutput,
+            403: OpenApiResponse(description="No key, no session"),
+            404: OpenApiResponse(description="Not in scope"),
+        },
+        operation_id="reports_retrieve",
+        summary="One report in the caller's scope",
+    )
+    def get(self, request, reference):
+        report = get_object_or_404(_listed(scoped_reports(request)), reference=reference)
+        data = dict(ReportOutput(report).data)
+        data["contact"] = None
+        if not isinstance(request.auth, ApiKey) and sees_reporter_identity(request.user):
+            contact = ReporterContact.objects.filter(report=report).first()
+            if contact is not None:
+                data["contact"] = ContactOutput(contact).data
+                audit_record(
+                    action=AuditEvent.Action.PERSONAL_DATA_VIEW,
+                    actor=request.user,
+                    target=f"report:{report.reference}",
+                    details={"what": "reporter contact", "via": "api"},
+                    request=request._request,
+                )
+        return Response(data)

@@ -1,0 +1,112 @@
+"""Offence categories: loading the reference files, and small lookups used at intake.
+
+signals/reference/categories.csv is the source of truth for the categories it lists (one row
+each: names and descriptions in kk/ru/en, the responsible body type with the reason for it,
+the answer deadline in business days or hours, whether a photo or a location is required,
+whether the category is sensitive); category_attributes.csv holds their typed extra fields
+(also their Open311 service definition) and category_attribute_values.csv the choices of the
+list fields. Every value there is a Tartip default, editable in the admin: a later load
+restores the file's values, as for the other reference data. Rows missing from the files are
+left alone (never deleted). Loading twice changes nothing.
+"""
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Category, CategoryAttribute
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+
+Recorder = Callable[[str, bool, bool], None]
+
+
+def _read(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
+
+
+def _flag(value: str) -> bool:
+    return value.lower() in {"yes", "true", "1"}
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value else None
+
+
+def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        return model.objects.create(**lookup, **values), True, False
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance.save(update_fields=changed)
+    return instance, False, bool(changed)
+
+
+def load_categories(record: Recorder | None = None, directory: Path = REFERENCE_DIR) -> None:
+    """Create or update the categories and their attributes from the reference files."""
+    record = record or (lambda label, created, changed: None)
+    choices: dict[tuple[str, str], list[dict]] = {}
+    for row in _read(directory / "category_attribute_values.csv"):
+        choices.setdefault((row["category"], row["attribute"]), []).append(
+            {"key": row["key"], "name_kk": row["name_kk"], "name_ru": row["name_ru"], "name_en": row["name_en"]}
+        )
+    with transaction.atomic():
+        categories = {}
+        for row in _read(directory / "categories.csv"):
+            values = {
+                "name_kk": row["name_kk"],
+                "name_ru": row["name_ru"],
+                "name_en": row["name_en"],
+                "description_kk": row["description_kk"],
+                "description_ru": row["description_ru"],
+                "description_en": row["description_en"],
+                "body_type": row["body_type"],
+                "deadline_days": _int_or_none(row["deadline_days"]),
+                "deadline_hours": _int_or_none(row["deadline_hours"]),
+                "requires_photo": _flag(row["requires_photo"]),
+                "requires_location": _flag(row["requires_location"]),
+                "sensitive": _flag(row["sensitive"]),
+                "sort_order": int(row["sort_order"] or 100),
+                "keywords": row["keywords"],
+            }
+            category, created, changed = _upsert(Category, {"code": row["code"]}, values)
+            categories[row["code"]] = category
+            record("category", created, changed)
+        for row in _read(directory / "category_attributes.csv"):
+            category = categories.get(row["category"]) or Category.objects.get(code=row["category"])
+            values = {
+                "datatype": row["datatype"],
+                "required": _flag(row["required"]),
+                "order": int(row["order"] or 0),
+                "description_kk": row["description_kk"],
+                "description_ru": row["description_ru"],
+                "description_en": row["description_en"],
+                "values": choices.get((row["category"], row["code"]), []),
+            }
+            _attribute, created, changed = _upsert(
+                CategoryAttribute, {"category": category, "code": row["code"]}, values
+            )
+            record("category attribute", created, changed)
+
+
+def get_category(value) -> Category | None:
+    """A Category from an instance, a primary key or a code; None when there is none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Category):
+        return value
+    if isinstance(value, int):
+        return Category.objects.filter(pk=value).first()
+    return Category.objects.filter(code=str(value)).first()
+
+
+def choice_keys(attribute: CategoryAttribute) -> set[str]:
+    return {str(item.get("key")) for item in attribute.values or [] if isinstance(item, dict)}

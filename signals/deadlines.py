@@ -1,0 +1,31 @@
+"""Answer deadlines.
+
+A category's deadline is either N business days or N hours (urgent categories). These are Tartip
+defaults kept in signals/reference/categories.csv and editable in the admin, not terms of law.
+
+- Business days: a report submitted on day D (at any time of day) is due at the end
+  (23:59:59 local time, settings.TIME_ZONE) of the N-th working day after D on the Kazakhstan
+  working calendar with the admin's overrides (accounts.calendar.working_calendar()).
+- Hours: submitted_at + N calendar hours.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.calendar import working_calendar
+from lib.calendar import WorkingCalendar
+
+END_OF_DAY = time(23, 59, 59)
+
+
+def compute_deadline(category, start: datetime, calendar: WorkingCalendar | None = None) -> datetime:
+    """The deadline of a report of `category` received (or re-routed) at `start` (aware)."""
+    if category.deadline_hours:
+        return start + timedelta(hours=category.deadline_hours)
+    days = category.deadline_days or 0
+    calendar = calendar or working_calendar()
+    zone = timezone.get_default_timezone()
+    local_day = timezone.localtime(start, zone).date()
+    due_day = calendar.add_working_days(local_day, days)
+    return timezone.make_aware(datetime.combine(due_day, END_OF_DAY), zone)

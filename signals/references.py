@@ -1,0 +1,54 @@
+"""Public references (`AKT-2025-000123`) and private tracking tokens.
+
+A reference is the region's short code, the year and a number counted per region and year in
+ReferenceCounter. The counter row is incremented by one UPDATE ... SET last = last + 1, which
+locks the row until the submitting transaction ends, so two reports never get the same number
+(and a rolled-back submission gives its number back).
+
+A tracking token has 192 random bits (`secrets.token_urlsafe(24)`); only its SHA-256 is stored,
+so a copy of the database cannot be turned into tracking links.
+"""
+
+import hashlib
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.models import Region
+
+from .models import ReferenceCounter
+
+TOKEN_BYTES = 24  # 192 bits, above the 128 the design asks for
+NUMBER_WIDTH = 6
+
+
+def new_tracking_token() -> tuple[str, str]:
+    """A fresh token and the hash to store."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def format_reference(short_code: str, year: int, number: int) -> str:
+    return f"{short_code}-{year}-{number:0{NUMBER_WIDTH}d}"
+
+
+def next_number(region_id: int, year: int) -> int:
+    """Take the next number of the region's year; call inside the submitting transaction."""
+    counter = ReferenceCounter.objects.filter(region_id=region_id, year=year)
+    if not counter.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(region_id=region_id, year=year, last=0)
+        except IntegrityError:
+            pass  # another submission created the row first
+        counter.update(last=F("last") + 1)
+    return counter.values_list("last", flat=True).get()
+
+
+def next_reference(region: Region, year: int) -> str:
+    return format_reference(region.short_code, year, next_number(region.pk, year))

@@ -1,0 +1,132 @@
+"""Reads for the results summary: reports received, routing and deadlines, answer times.
+
+Every figure is one database aggregation over a period (no loop over reports in Python) and comes
+back as plain dicts and lists, so reporting can keep what each number was computed from.
+
+A period is `start`..`end`, both dates included (local days, settings.TIME_ZONE); datetimes are
+taken as they are. `district_ids` narrows to some districts (a district prosecutor's view).
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Region
+
+from .models import Report
+
+Status = Report.Status
+PENDING_STATUSES = (Status.ROUTED, Status.ACCEPTED, Status.RETURNED)
+GROUPINGS = {"category": "category__code", "channel": "channel", "district": "district__kato"}
+
+
+def _moment(value: date | datetime, *, end: bool) -> datetime:
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, timezone.get_default_timezone())
+    day = value + timedelta(days=1) if end else value
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def reports_in_period(*, region: Region, start, end, district_ids=None) -> QuerySet:
+    """Reports of the region submitted in the period."""
+    reports = Report.objects.filter(
+        region=region, submitted_at__gte=_moment(start, end=False), submitted_at__lt=_moment(end, end=True)
+    )
+    if district_ids is not None:
+        reports = reports.filter(district_id__in=district_ids)
+    return reports
+
+
+def _labels(by: str, keys: list) -> dict:
+    if by == "channel":
+        return {key: str(Report.Channel(key).label) for key in keys if key in Report.Channel.values}
+    if by == "category":
+        from .models import Category
+
+        return {category.code: category.name for category in Category.objects.filter(code__in=keys)}
+    from accounts.models import District
+
+    return {district.kato: district.name for district in District.objects.filter(kato__in=keys)}
+
+
+def reports_received(*, region: Region, start, end, by: str = "category", district_ids=None) -> list[dict]:
+    """[{"key", "label", "count"}] of reports received, by category, channel or district, largest first.
+
+    Reports with no district are counted under key None ("district not given")."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {sorted(GROUPINGS)}")
+    field = GROUPINGS[by]
+    rows = list(
+        reports_in_period(region=region, start=start, end=end, district_ids=district_ids)
+        .order_by()
+        .values(field)
+        .annotate(count=Count("id"))
+        .order_by("-count", field)
+    )
+    labels = _labels(by, [row[field] for row in rows if row[field] is not None])
+    return [
+        {
+            "key": row[field],
+            "label": labels.get(row[field], row[field]) if row[field] is not None else str(_("district not given")),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def routing_summary(*, region: Region, start, end, now: datetime | None = None, district_ids=None) -> dict:
+    """Of the reports received in the period, as of `now`:
+
+    received; routed (sent to a body at least once); in_triage (waiting for a prosecutor to route
+    them); answered; answered_on_time / answered_late (the latest answer against the deadline);
+    overdue (with a body, not answered, past the deadline); rejected; duplicate; closed.
+    """
+    now = now or timezone.now()
+    reports = reports_in_period(region=region, start=start, end=end, district_ids=district_ids)
+    return reports.aggregate(
+        received=Count("id"),
+        routed=Count("id", filter=Q(routed_at__isnull=False)),
+        in_triage=Count("id", filter=Q(status=Status.NEW)),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        answered_on_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=F("deadline_at"))),
+        answered_late=Count("id", filter=Q(answered_at__isnull=False, answered_at__gt=F("deadline_at"))),
+        overdue=Count("id", filter=Q(status__in=PENDING_STATUSES, answered_at__isnull=True, deadline_at__lt=now)),
+        rejected=Count("id", filter=Q(status=Status.REJECTED)),
+        duplicate=Count("id", filter=Q(status=Status.DUPLICATE)),
+        closed=Count("id", filter=Q(status=Status.CLOSED)),
+    )
+
+
+def answer_times(*, region: Region, start, end, district_ids=None) -> dict:
+    """{"answered", "mean_hours", "median_hours"}: hours from submission to the (latest) answer of
+    the reports received in the period and answered; None when nothing was answered."""
+    answered = reports_in_period(region=region, start=start, end=end, district_ids=district_ids).filter(
+        answered_at__isnull=False
+    )
+    took = ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField())
+    summary = answered.aggregate(answered=Count("id"), mean=Avg(took))
+    count = summary["answered"]
+    if not count:
+        return {"answered": 0, "mean_hours": None, "median_hours": None}
+    # The median: the middle one (or two) of the durations, sorted and sliced by the database.
+    middle = (count - 1) // 2
+    width = 2 if count % 2 == 0 else 1
+    durations = list(
+        answered.annotate(took=took).order_by("took", "id").values_list("took", flat=True)[middle : middle + width]
+    )
+    median = sum(durations, timedelta()) / len(durations)
+    return {
+        "answered": count,
+        "mean_hours": _hours(summary["mean"]),
+        "median_hours": _hours(median),
+    }
+
+
+def _hours(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return round(value.total_seconds() / 3600, 2)
+    return round(float(value) / 3_600_000_000, 2)  # microseconds on backends without durations

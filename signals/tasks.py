@@ -1,0 +1,11 @@
+"""Background work of offence reports (enqueued with transaction.on_commit by signals.services)."""
+
+from django_tasks import task
+
+
+@task()
+def notify_body(report_id: int, body_id: int, kind: str) -> int:
+    """Tell the members of a body that a report was routed (or re-routed) to it; returns mails sent."""
+    from .services import report_notify_body
+
+    return report_notify_body(report_id=report_id, body_id=body_id, kind=kind)

@@ -1,0 +1,123 @@
+"""The report's status workflow: one table of allowed transitions and who may trigger each.
+
+    new --route--> routed --accept--> accepted --answer--> answered --resolve--> resolved --close--> closed
+                                                           answered --return--> returned --answer--> answered
+    new / routed --reject (with a reason)--> rejected
+    new / routed --duplicate (of another report)--> duplicate
+
+rejected, duplicate and closed are final.
+
+Who: the body's own staff (the organisation the report is routed to) accept and answer; a
+district prosecutor whose work covers the report's district, or a regional prosecutor's role,
+routes, rejects, marks duplicates, resolves, returns and closes.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.scoping import work_district_ids
+
+from .models import Report
+
+Status = Report.Status
+
+BODY = "body"
+PROSECUTOR = "prosecutor"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    who: str  # BODY or PROSECUTOR
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (Status.NEW, Status.ROUTED): Transition("route", PROSECUTOR),
+    (Status.NEW, Status.REJECTED): Transition("reject", PROSECUTOR),
+    (Status.NEW, Status.DUPLICATE): Transition("duplicate", PROSECUTOR),
+    (Status.ROUTED, Status.ACCEPTED): Transition("accept", BODY),
+    (Status.ROUTED, Status.REJECTED): Transition("reject", PROSECUTOR),
+    (Status.ROUTED, Status.DUPLICATE): Transition("duplicate", PROSECUTOR),
+    (Status.ACCEPTED, Status.ANSWERED): Transition("answer", BODY),
+    (Status.ANSWERED, Status.RESOLVED): Transition("resolve", PROSECUTOR),
+    (Status.ANSWERED, Status.RETURNED): Transition("return", PROSECUTOR),
+    (Status.RETURNED, Status.ANSWERED): Transition("answer", BODY),
+    (Status.RESOLVED, Status.CLOSED): Transition("close", PROSECUTOR),
+}
+
+FINAL_STATUSES = frozenset({Status.REJECTED, Status.DUPLICATE, Status.CLOSED})
+# Statuses in which a report may still be re-categorised or re-routed (before the body answers).
+OPEN_STATUSES = frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
+# Prosecutors' roles that decide on reports of their whole region.
+REGIONAL_DECIDERS = frozenset({Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN})
+
+
+class TransitionNotAllowed(ValidationError):
+    """A status change the workflow forbids; the message names both statuses."""
+
+    def __init__(self, from_status: str, to_status: str):
+        self.from_status = from_status
+        self.to_status = to_status
+        super().__init__(
+            _("A report cannot go from “%(from)s” to “%(to)s”."),
+            code="transition_not_allowed",
+            params={"from": Status(from_status).label, "to": Status(to_status).label},
+        )
+
+
+def transition_for(from_status: str, to_status: str) -> Transition:
+    try:
+        return TRANSITIONS[(from_status, to_status)]
+    except KeyError:
+        raise TransitionNotAllowed(from_status, to_status) from None
+
+
+def allowed_targets(from_status: str) -> list[str]:
+    return [to for (start, to) in TRANSITIONS if start == from_status]
+
+
+def is_prosecutor_for(user, report: Report) -> bool:
+    """A district prosecutor covering the report's district, or a regional prosecutor's role."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.organisation_id:
+        return False
+    if user.role in REGIONAL_DECIDERS:
+        return user.organisation.region_id == report.region_id
+    if user.role == Role.DISTRICT_PROSECUTOR:
+        return report.district_id is not None and report.district_id in (work_district_ids(user) or set())
+    return False
+
+
+def is_body_staff_for(user, report: Report) -> bool:
+    """A member of the organisation the report is routed to (any staff role)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        report.body_id is not None
+        and user.organisation_id == report.body_id
+        and user.role not in (Role.CITIZEN, Role.PARTNER)
+    )
+
+
+def may_trigger(user, report: Report, transition: Transition) -> bool:
+    if transition.who == BODY:
+        return is_body_staff_for(user, report)
+    return is_prosecutor_for(user, report)
+
+
+def actions_for(user, report: Report) -> list[str]:
+    """The statuses `user` may move `report` to now (for the pages' buttons)."""
+    return [
+        to
+        for to in allowed_targets(report.status)
+        if may_trigger(user, report, TRANSITIONS[(report.status, to)])
+        and not (to == Status.ROUTED and report.body_id is None)
+    ]

@@ -1,0 +1,239 @@
+// The report form (/report/ and /signals/new/) and the page shown after sending it.
+// Without this script the form still works: the address and district fields stand in for the
+// map, and the photos go up as they are (the server checks and re-encodes them anyway).
+(function () {
+  "use strict";
+
+  var MAX_SIDE = 2560;
+  var JPEG_QUALITY = 0.85;
+
+  // --- Map: a click marks the place (Leaflet, district shapes only: no tile server) ------------
+
+  function setupMap(element) {
+    if (typeof L === "undefined") { return; }
+    var latInput = document.getElementById(element.dataset.latInput);
+    var lonInput = document.getElementById(element.dataset.lonInput);
+    var districtInput = document.getElementById(element.dataset.districtInput);
+    var pointText = document.getElementById("map-point");
+    var actions = document.getElementById("map-actions");
+    var note = document.getElementById("map-note");
+    var clearButton = document.getElementById("map-clear");
+    element.hidden = false;
+    pointText.hidden = false;
+
+    var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    var marker = null;
+    var clickedFeature = null;
+    var autoDistrict = false;
+
+    if (districtInput) {
+      districtInput.addEventListener("change", function () { autoDistrict = false; });
+    }
+
+    function describe(districtName) {
+      if (!latInput.value) {
+        pointText.textContent = pointText.dataset.emptyText;
+        actions.hidden = true;
+        return;
+      }
+      var where = latInput.value + ", " + lonInput.value;
+      pointText.textContent = pointText.dataset.markedText + " " + (districtName ? districtName + " (" + where + ")" : where);
+      actions.hidden = false;
+    }
+
+    function mark(latlng, feature) {
+      latInput.value = latlng.lat.toFixed(6);
+      lonInput.value = latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(latlng); } else {
+        marker = L.circleMarker(latlng, { radius: 9, color: "#a3261b", weight: 3, fillColor: "#f2b705", fillOpacity: 0.9 }).addTo(map);
+      }
+      var name = feature ? feature.properties.name : "";
+      if (districtInput && feature && (autoDistrict || !districtInput.value)) {
+        districtInput.value = String(feature.properties.id);
+        autoDistrict = true;
+      }
+      describe(name);
+    }
+
+    clearButton.addEventListener("click", function () {
+      latInput.value = "";
+      lonInput.value = "";
+      if (marker) { map.removeLayer(marker); marker = null; }
+      if (districtInput && autoDistrict) { districtInput.value = ""; autoDistrict = false; }
+      describe("");
+    });
+
+    map.on("click", function (event) {
+      mark(event.latlng, clickedFeature);
+      clickedFeature = null;
+    });
+
+    var centre = element.dataset.centreLat ? [parseFloat(element.dataset.centreLat), parseFloat(element.dataset.centreLon)] : [48, 67];
+    map.setView(centre, element.dataset.centreLat ? 6 : 4);
+
+    fetch(element.dataset.geojsonUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (collection) {
+        var shapes = L.geoJSON(collection, {
+          style: function () { return { color: "#0b4a6f", weight: 1.5, fillColor: "#5b8fd1", fillOpacity: 0.15 }; },
+          onEachFeature: function (feature, layer) {
+            layer.bindTooltip(feature.properties.name, { sticky: true });
+            layer.on("click", function () { clickedFeature = feature; });
+            if (feature.properties.approximate) { note.hidden = false; }
+          },
+        }).addTo(map);
+        var bounds = shapes.getBounds();
+        if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
+        element.classList.add("is-ready");
+      })
+      .catch(function () { element.classList.add("is-ready"); });
+
+    // A form sent back with errors keeps its point.
+    if (latInput.value && lonInput.value) {
+      mark(L.latLng(parseFloat(latInput.value), parseFloat(lonInput.value)), null);
+    } else {
+      describe("");
+    }
+  }
+
+  // --- Photos: shrunk in the browser (canvas, JPEG) before they are sent ------------------------
+
+  function shrink(file) {
+    if (typeof createImageBitmap !== "function" || !/^image\/(jpeg|png|webp)$/.test(file.type)) {
+      return Promise.resolve(file); // HEIC and others: the server decodes them
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+      canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) { bitmap.close(); }
+      return new Promise(function (resolve) {
+        // Re-encoding also drops the photo's metadata (GPS, camera) before it leaves the phone.
+        canvas.toBlob(function (blob) {
+          if (!blob) { resolve(file); return; }
+          var name = file.name.replace(/\.[^.]+$/, "") + ".jpg";
+          resolve(new File([blob], name, { type: "image/jpeg", lastModified: Date.now() }));
+        }, "image/jpeg", JPEG_QUALITY);
+      });
+    }).catch(function () { return file; });
+  }
+
+  function sizeLabel(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function setupPhotos(form) {
+    var wrapper = form.querySelector(".photo-field");
+    var input = wrapper && wrapper.querySelector("input[type=file]");
+    if (!input || typeof DataTransfer === "undefined") { return null; }
+    var previews = document.getElementById("photo-previews");
+    var maxPhotos = parseInt(wrapper.dataset.maxPhotos, 10) || 5;
+    var state = { pending: null };
+    var urls = [];
+
+    function show(files, message) {
+      urls.forEach(function (url) { URL.revokeObjectURL(url); });
+      urls = [];
+      previews.textContent = "";
+      if (message) {
+        var warning = document.createElement("li");
+        warning.className = "photo-previews__message";
+        warning.textContent = message;
+        previews.appendChild(warning);
+      }
+      Array.prototype.forEach.call(files, function (file) {
+        var item = document.createElement("li");
+        item.className = "photo-previews__item";
+        if (/^image\/(jpeg|png|webp)$/.test(file.type)) {
+          var url = URL.createObjectURL(file);
+          urls.push(url);
+          var image = document.createElement("img");
+          image.src = url;
+          image.alt = "";
+          item.appendChild(image);
+        }
+        var caption = document.createElement("span");
+        caption.textContent = file.name + " · " + sizeLabel(file.size);
+        item.appendChild(caption);
+        previews.appendChild(item);
+      });
+    }
+
+    input.addEventListener("change", function () {
+      var files = Array.prototype.slice.call(input.files);
+      if (files.length > maxPhotos) {
+        input.value = "";
+        show([], wrapper.dataset.tooManyText);
+        return;
+      }
+      show([], files.length ? wrapper.dataset.shrinkingText : "");
+      state.pending = Promise.all(files.map(shrink)).then(function (shrunk) {
+        var transfer = new DataTransfer();
+        shrunk.forEach(function (file) { transfer.items.add(file); });
+        input.files = transfer.files;
+        show(input.files, "");
+        state.pending = null;
+      });
+    });
+    return state;
+  }
+
+  // --- Description: characters left ---------------------------------------------------------
+
+  function setupCounter(counter) {
+    var field = document.getElementById(counter.dataset.counterFor);
+    if (!field) { return; }
+    var limit = parseInt(field.getAttribute("maxlength"), 10) || 4000;
+    function update() { counter.textContent = field.value.length + " / " + limit; }
+    counter.hidden = false;
+    field.addEventListener("input", update);
+    update();
+  }
+
+  // --- The page after sending: copy the tracking link ---------------------------------------
+
+  function setupCopy(button) {
+    var target = document.getElementById(button.dataset.copyTarget);
+    var status = document.getElementById("copy-status");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      target.select();
+      var done = function () { status.textContent = button.dataset.copiedText; };
+      var failed = function () {
+        try {
+          if (document.execCommand("copy")) { done(); return; }
+        } catch (error) { /* fall through */ }
+        status.textContent = button.dataset.failedText;
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(target.value).then(done, failed);
+      } else {
+        failed();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("report-form");
+    if (form) {
+      var mapElement = document.getElementById("report-map");
+      if (mapElement) { setupMap(mapElement); }
+      var photos = setupPhotos(form);
+      form.addEventListener("submit", function (event) {
+        if (photos && photos.pending) {
+          event.preventDefault();
+          photos.pending.then(function () { form.requestSubmit(); });
+        }
+      });
+      var errors = document.getElementById("form-errors");
+      if (errors) { errors.focus(); }
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-counter-for]"), setupCounter);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy-target]"), setupCopy);
+  });
+})();
