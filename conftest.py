@@ -5,6 +5,7 @@ and the other staff roles. Reference data is loaded once into the test database.
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,6 +31,34 @@ PERSONAS = {
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches of reference data (lib.cache) and local rate-limit counts must not carry
+    rows of an earlier test, rolled back since, into the next one."""
+    from lib import cache, ratelimit
+
+    cache.clear_all()
+    ratelimit.forget_local_counts()
+
+
+@pytest.fixture(autouse=True)
+def _english_in_the_test_thread():
+    """Messages built in the test itself read in English (the default language is Kazakh);
+    requests still choose their language as users' do, through the middleware."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test's database is emptied after it (live server, threads): such tests
+    get the reference data loaded again, so later ones find it too."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
         call_command("load_reference", verbosity=0)
 
 

@@ -2,7 +2,11 @@
 
 A key looks like `tk_<prefix>_<secret>`: the prefix (8 hex characters) tells keys apart in lists
 and logs, the secret carries 256 random bits. Only the SHA-256 of the whole key is stored, so a
-check is one indexed lookup by hash. `last_used_at` is written at most once a minute per key.
+check is one indexed lookup by hash; each process keeps the keys it found for KEY_CACHE_SECONDS
+(lib.cache), so a busy key is checked with no query at all. A key revoked or changed in another
+process (the admin, `revoke_api_key`) therefore stops working there within KEY_CACHE_SECONDS; in
+the revoking process at once. Expiry is checked on every request. `last_used_at` is written at
+most once a minute per key (and process).
 """
 
 import hashlib
@@ -21,8 +25,11 @@ from rest_framework.throttling import BaseThrottle
 
 from accounts.models import ApiKey, Organisation
 from lib import ratelimit
+from lib.cache import process_cached
 
 KEY_SCHEME = "tk"
+# How long a process trusts a key it found: the longest a revocation takes to reach every process.
+KEY_CACHE_SECONDS = 30
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 HEADER_SCHEME = "Api-Key"
 
@@ -73,8 +80,8 @@ def api_key_check(raw_key: str, *, now: datetime | None = None) -> ApiKey | None
     if not raw_key or not raw_key.startswith(f"{KEY_SCHEME}_") or len(raw_key) > 200:
         return None
     now = now or timezone.now()
-    api_key = ApiKey.objects.usable(now).select_related("organisation").filter(key_hash=hash_key(raw_key)).first()
-    if api_key is None:
+    api_key = _key_by_hash(hash_key(raw_key))
+    if api_key is None or not api_key.is_usable(now):
         return None
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
         # Compare before writing: a busy key costs one write a minute, not one per request. The
@@ -85,6 +92,13 @@ def api_key_check(raw_key: str, *, now: datetime | None = None) -> ApiKey | None
         )
         api_key.last_used_at = now
     return api_key
+
+
+@process_cached(seconds=KEY_CACHE_SECONDS, models=[ApiKey, Organisation], keep_none=False)
+def _key_by_hash(key_hash: str) -> ApiKey | None:
+    """The key with this hash and its organisation (shared by this process's requests). Unknown
+    hashes are not kept, so a key works as soon as it is created."""
+    return ApiKey.objects.select_related("organisation__region").filter(key_hash=key_hash).first()
 
 
 @dataclass(frozen=True)

@@ -371,3 +371,7 @@ class ApiKey(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        """Not revoked, not expired (the same test as ApiKey.objects.usable(now))."""
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

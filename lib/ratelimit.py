@@ -9,15 +9,28 @@ cache (our embedded default) as unsupported. This module works on any shared cac
 (`CACHE_URL`, production) the increment is atomic; with the database cache two requests racing
 in the same instant may both be counted as one, which lets at most a few extra requests through
 and never refuses one wrongly.
+
+Large limits are counted in batches, since every shared-cache increment is several statements
+with the database cache: each process counts a key's requests in memory and adds them to the
+shared count once per `limit // LOCAL_SHARE` requests (and on every request once the limit is
+near). A key may then exceed its limit by that batch per process (1 % of the limit with
+LOCAL_SHARE = 100); limits below LOCAL_SHARE * 2 are counted exactly, request by request.
 """
 
 import hashlib
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 PREFIX = "ratelimit"
+LOCAL_SHARE = 100
+
+_lock = threading.Lock()
+# cache key -> [requests not yet added to the shared count, shared count last read]; one window
+# each, so the keys of past windows are dropped as the windows pass.
+_local: dict[str, list[int]] = {}
 
 
 def _window(window_seconds: int, now: float | None = None) -> tuple[int, float]:
@@ -32,11 +45,36 @@ def hit(key: str, limit: int, window_seconds: int = 60) -> bool:
         return True  # 0 means unlimited
     index, _ = _window(window_seconds)
     cache_key = f"{PREFIX}:{key}:{window_seconds}:{index}"
+    batch = limit // LOCAL_SHARE
+    if batch < 2:
+        return _add(cache_key, 1, window_seconds) <= limit
+    with _lock:
+        counts = _local.get(cache_key)
+        if counts is None:
+            _drop_past_windows(f"{PREFIX}:{key}:{window_seconds}:")
+            counts = _local[cache_key] = [0, 0]
+        counts[0] += 1
+        if counts[0] < batch and counts[0] + counts[1] <= limit:
+            return True  # within this process's share: no shared-cache round trip
+        pending, counts[0] = counts[0], 0
+    total = _add(cache_key, pending, window_seconds)
+    with _lock:
+        counts[1] = total
+    return total <= limit
+
+
+def _add(cache_key: str, delta: int, window_seconds: int) -> int:
+    """Add `delta` to the shared count of the window; the new count."""
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(cache_key, delta)
     except ValueError:  # the first request of the window (or another process made it just now)
-        count = 1 if cache.add(cache_key, 1, timeout=window_seconds + 1) else cache.incr(cache_key)
-    return count <= limit
+        return delta if cache.add(cache_key, delta, timeout=window_seconds + 1) else cache.incr(cache_key, delta)
+
+
+def _drop_past_windows(prefix: str) -> None:
+    """Forget the local counts of the key's earlier windows (call with _lock held)."""
+    for stale in [name for name in _local if name.startswith(prefix)]:
+        del _local[stale]
 
 
 def retry_after(window_seconds: int = 60) -> int:
@@ -60,3 +98,9 @@ def address_key(request) -> str:
     """A cache key part naming the client address without storing it."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()
     return f"address:{digest[:32]}"
+
+
+def forget_local_counts() -> None:
+    """Drop this process's unshared counts (tests: each starts from a clean slate)."""
+    with _lock:
+        _local.clear()

@@ -7,12 +7,14 @@ prosecutors only, in the detail of one report, and each such view is audited; AP
 get them. An `Idempotency-Key` header makes a retried POST answer 200 with the first report.
 """
 
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.encoding import smart_str
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -27,9 +29,11 @@ from rest_framework.views import APIView
 
 from accounts.api_keys import ApiKeyAuthentication, ApiRateThrottle
 from accounts.audit import audit_record
+from accounts.lookups import district_by_kato
 from accounts.models import ApiKey, AuditEvent, District, Organisation
 from accounts.permissions import IsVerifiedUser
 from signals import services
+from signals.categories import get_category
 from signals.models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent
 from signals.scoping import sees_reporter_identity
 
@@ -239,11 +243,38 @@ class ContactInput(serializers.Serializer):
         return value
 
 
+class CachedSlugField(serializers.SlugRelatedField):
+    """A SlugRelatedField answered from a per-process cache (lib.cache) instead of a query: the
+    same choices (the queryset, also read by the schema) and the same error messages."""
+
+    def __init__(self, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str | int) or isinstance(data, bool):
+            self.fail("invalid")
+        found = self.lookup(str(data))
+        if found is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+        return found
+
+
+def _active_category(code: str) -> Category | None:
+    category = get_category(code)
+    return category if category is not None and category.is_active else None
+
+
 class ReportInput(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
+    category = CachedSlugField(_active_category, slug_field="code", queryset=Category.objects.filter(is_active=True))
     description = serializers.CharField(max_length=4000)
-    district = serializers.SlugRelatedField(
-        slug_field="kato", queryset=District.objects.all(), required=False, allow_null=True, help_text="KATO code"
+    district = CachedSlugField(
+        district_by_kato,
+        slug_field="kato",
+        queryset=District.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="KATO code",
     )
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
@@ -259,6 +290,28 @@ class ReportInput(serializers.Serializer):
 
 def _coordinate(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 6)))
+
+
+@functools.cache
+def _shared(serializer_class) -> serializers.Serializer:
+    """One instance per process of a serializer without context, for the hot POST: DRF deep-copies
+    every declared field each time a serializer is made, which cost more than the validation
+    itself. run_validation() and to_representation() keep nothing on the instance, so the
+    requests and threads of a process may share it."""
+    return serializer_class()
+
+
+def _valid_input(data) -> dict:
+    """ReportInput's validated data, or its errors raised as by is_valid(raise_exception=True)."""
+    try:
+        return _shared(ReportInput).run_validation(data)
+    except serializers.ValidationError as error:
+        if isinstance(error.detail, dict):
+            raise  # field errors: the same as is_valid gives
+    # A body that is no object at all: is_valid phrases that error itself ("No data provided").
+    given = ReportInput(data=data)
+    given.is_valid(raise_exception=True)
+    return given.validated_data
 
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -291,9 +344,7 @@ class ReportCreateView(ApiView):
                 {"idempotency_key": [_("The Idempotency-Key header may have at most 100 characters.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        given = ReportInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
+        data = _valid_input(request.data)
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
         contact = data.get("contact")
         try:
@@ -315,7 +366,7 @@ class ReportCreateView(ApiView):
             detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
             return Response(detail, status=status.HTTP_400_BAD_REQUEST)
         report = submission.report
-        output = dict(ReportOutput(report).data)
+        output = _shared(ReportOutput).to_representation(report)
         output["tracking_token"] = submission.tracking_token if submission.created else None
         headers = {"Location": reverse("api:report", kwargs={"reference": report.reference})}
         code = status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK

@@ -16,7 +16,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from lib.cache import process_cached
+
 from .models import Category, CategoryAttribute
+
+# Categories change in the admin or by load_reference, rarely: each process keeps them this long.
+CACHE_SECONDS = 60
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
@@ -97,6 +102,14 @@ def load_categories(record: Recorder | None = None, directory: Path = REFERENCE_
             record("category attribute", created, changed)
 
 
+@process_cached(seconds=CACHE_SECONDS, models=[Category, CategoryAttribute])
+def cached_categories() -> dict:
+    """Every category (active or not) with its attributes, by code and by primary key; shared by
+    the requests of this process (see lib.cache), so never modified."""
+    categories = list(Category.objects.prefetch_related("attributes"))
+    return {"code": {c.code: c for c in categories}, "pk": {c.pk: c for c in categories}}
+
+
 def get_category(value) -> Category | None:
     """A Category from an instance, a primary key or a code; None when there is none."""
     if value is None or value == "":
@@ -104,8 +117,8 @@ def get_category(value) -> Category | None:
     if isinstance(value, Category):
         return value
     if isinstance(value, int):
-        return Category.objects.filter(pk=value).first()
-    return Category.objects.filter(code=str(value)).first()
+        return cached_categories()["pk"].get(value)
+    return cached_categories()["code"].get(str(value))
 
 
 def choice_keys(attribute: CategoryAttribute) -> set[str]:

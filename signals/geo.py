@@ -1,40 +1,32 @@
 """The district a point falls in, from District.boundary (GeoJSON) with shapely.
 
-Prepared geometries are built once per process and region and kept for CACHE_SECONDS, so a
-submission with a point costs no query for the shapes; `clear_cache()` drops them (called when a
-district is saved in this process). When several units contain the point, the most specific
-kind wins (a city district over its city over a district); city districts without a shape leave
-the city to win.
+Prepared geometries are built once per process and region and kept for CACHE_SECONDS (lib.cache:
+a district saved in this process drops them at once), so a submission with a point costs no
+query for the shapes. When several units contain the point, the most specific kind wins (a city
+district over its city over a district); city districts without a shape leave the city to win.
 """
 
-import threading
-import time
 from decimal import Decimal
 
-from django.db.models.signals import post_delete, post_save
 from shapely import prepared
 from shapely.geometry import Point, shape
 
+from accounts.lookups import district_by_pk
 from accounts.models import District
+from lib.cache import process_cached
 
 CACHE_SECONDS = 300
 KIND_PRIORITY = {District.Kind.CITY_DISTRICT: 0, District.Kind.CITY: 1, District.Kind.DISTRICT: 2}
 
-_lock = threading.Lock()
-_cache: dict = {}  # region_id (or None for all) -> (built_at, [(priority, district_id, region_id, prepared)])
-
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    _shapes.cache.clear()
 
 
+@process_cached(seconds=CACHE_SECONDS, models=[District])
 def _shapes(region_id: int | None) -> list:
-    now = time.monotonic()
-    with _lock:
-        entry = _cache.get(region_id)
-        if entry and now - entry[0] < CACHE_SECONDS:
-            return entry[1]
+    """[(priority, district_id, region_id, prepared shape)] of a region (None: of all), most
+    specific kind first."""
     rows = District.objects.filter(boundary__isnull=False)
     if region_id is not None:
         rows = rows.filter(region_id=region_id)
@@ -48,8 +40,6 @@ def _shapes(region_id: int | None) -> list:
             continue
         shapes.append((KIND_PRIORITY.get(kind, 9), district_id, district_region_id, prepared.prep(geometry)))
     shapes.sort(key=lambda item: item[0])
-    with _lock:
-        _cache[region_id] = (now, shapes)
     return shapes
 
 
@@ -64,13 +54,4 @@ def district_id_at(latitude: Decimal | float, longitude: Decimal | float, region
 
 def district_at(latitude, longitude, region_id: int | None = None) -> District | None:
     district_id = district_id_at(latitude, longitude, region_id)
-    return District.objects.select_related("region").get(pk=district_id) if district_id else None
-
-
-def _district_changed(sender, **kwargs) -> None:
-    clear_cache()
-
-
-# Only drops this process's cache; other processes pick a change up within CACHE_SECONDS.
-post_save.connect(_district_changed, sender=District, dispatch_uid="signals.geo.district_saved")
-post_delete.connect(_district_changed, sender=District, dispatch_uid="signals.geo.district_deleted")
+    return district_by_pk(district_id) if district_id else None

@@ -1,9 +1,11 @@
 """Public references (`AKT-2025-000123`) and private tracking tokens.
 
 A reference is the region's short code, the year and a number counted per region and year in
-ReferenceCounter. The counter row is incremented by one UPDATE ... SET last = last + 1, which
-locks the row until the submitting transaction ends, so two reports never get the same number
-(and a rolled-back submission gives its number back).
+ReferenceCounter. The counter row is incremented and read by one
+UPDATE ... SET last = last + 1 ... RETURNING last, which locks the row until the submitting
+transaction ends, so two reports never get the same number (and a rolled-back submission gives
+its number back). Every submission of a region waits for that lock, so callers take the number
+as late as they can: just before inserting the report.
 
 A tracking token has 192 random bits (`secrets.token_urlsafe(24)`); only its SHA-256 is stored,
 so a copy of the database cannot be turned into tracking links.
@@ -12,8 +14,7 @@ so a copy of the database cannot be turned into tracking links.
 import hashlib
 import secrets
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from accounts.models import Region
 
@@ -39,15 +40,30 @@ def format_reference(short_code: str, year: int, number: int) -> str:
 
 def next_number(region_id: int, year: int) -> int:
     """Take the next number of the region's year; call inside the submitting transaction."""
-    counter = ReferenceCounter.objects.filter(region_id=region_id, year=year)
-    if not counter.update(last=F("last") + 1):
+    number = _increment(region_id, year)
+    if number is None:  # the region's first report of the year
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(region_id=region_id, year=year, last=0)
         except IntegrityError:
             pass  # another submission created the row first
-        counter.update(last=F("last") + 1)
-    return counter.values_list("last", flat=True).get()
+        number = _increment(region_id, year)
+    return number
+
+
+def _increment(region_id: int, year: int) -> int | None:
+    """One statement (the ORM cannot return values from an UPDATE); None when there is no row."""
+    meta, quote = ReferenceCounter._meta, connection.ops.quote_name
+    column = {name: quote(meta.get_field(name).column) for name in ("region", "year", "last")}
+    # Only quoted names from the model's meta are formatted in; the values are parameters.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {column['last']} = {column['last']} + 1 "  # noqa: S608
+        f"WHERE {column['region']} = %s AND {column['year']} = %s RETURNING {column['last']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [region_id, year])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def next_reference(region: Region, year: int) -> str:

@@ -8,13 +8,20 @@
    city district is part of); when several serve it, the most local one (serving the fewest units).
 3. Nothing: None. The report then waits in the district prosecutor's triage (status NEW, no
    body): never lost.
+
+Both are read on every submission, so the region's rules and the active organisations with
+the units they serve are kept per process for CACHE_SECONDS (lib.cache; saving a rule or an
+organisation, or changing the units it serves, in this process clears them at once).
 """
 
-from django.db.models import Count, Q
+from collections import Counter
 
 from accounts.models import District, Organisation, Region
+from lib.cache import process_cached
 
 from .models import Category, RoutingRule
+
+CACHE_SECONDS = 60
 
 Type = Organisation.Type
 
@@ -39,16 +46,19 @@ def _specificity(rule: RoutingRule) -> int:
     return (0 if rule.category_id else 2) + (0 if rule.district_id else 1)
 
 
+@process_cached(seconds=CACHE_SECONDS, models=[RoutingRule, Organisation])
+def region_rules(region_id: int) -> list[RoutingRule]:
+    """The region's rules whose body is active, with the body (shared: never modify)."""
+    return list(RoutingRule.objects.filter(region_id=region_id, body__is_active=True).select_related("body"))
+
+
 def matching_rule(*, region: Region, category: Category, district: District | None) -> RoutingRule | None:
-    district_q = Q(district__isnull=True)
-    if district is not None:
-        district_q |= Q(district=district)
-    rules = (
-        RoutingRule.objects.filter(region=region, body__is_active=True)
-        .filter(Q(category=category) | Q(category__isnull=True))
-        .filter(district_q)
-        .select_related("body")
-    )
+    district_id = district.pk if district is not None else None
+    rules = [
+        rule
+        for rule in region_rules(region.pk)
+        if rule.category_id in (category.pk, None) and rule.district_id in (district_id, None)
+    ]
     return min(rules, key=_specificity, default=None)
 
 
@@ -56,15 +66,33 @@ def default_body(*, category: Category, district: District | None) -> Organisati
     types = body_types_for(category.body_type)
     if district is None or not types:
         return None
-    # Annotate before filtering on the districts, so the count spans every unit served.
-    candidates = (
-        Organisation.objects.filter(type__in=types, is_active=True)
-        .annotate(served=Count("districts", distinct=True))
-        .filter(districts__in=[unit for unit in (district.pk, district.parent_id) if unit])
-        .distinct()
+    bodies = _active_organisations_by_unit()
+    candidates = {
+        organisation.pk: (served, organisation)
+        for unit in (district.pk, district.parent_id)
+        if unit
+        for served, organisation in bodies.get(unit, ())
+        if organisation.type in types
+    }
+    ranked = sorted(candidates.values(), key=lambda c: (c[0], c[1].type != category.body_type, c[1].code))
+    return ranked[0][1] if ranked else None
+
+
+@process_cached(seconds=CACHE_SECONDS, models=[Organisation, Organisation.districts.through])
+def _active_organisations_by_unit() -> dict[int, list[tuple[int, Organisation]]]:
+    """district id -> [(how many units the organisation serves, organisation)] of the active
+    organisations serving it (shared: never modify)."""
+    organisations = {o.pk: o for o in Organisation.objects.filter(is_active=True)}
+    links = list(
+        Organisation.districts.through.objects.filter(organisation_id__in=list(organisations)).values_list(
+            "organisation_id", "district_id"
+        )
     )
-    ranked = sorted(candidates, key=lambda body: (body.served, body.type != category.body_type, body.code))
-    return ranked[0] if ranked else None
+    served = Counter(organisation_id for organisation_id, _ in links)
+    by_unit: dict[int, list] = {}
+    for organisation_id, district_id in links:
+        by_unit.setdefault(district_id, []).append((served[organisation_id], organisations[organisation_id]))
+    return by_unit
 
 
 def find_body(*, region: Region, category: Category, district: District | None) -> Organisation | None:

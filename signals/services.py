@@ -21,7 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.lookups import district_by_kato, district_by_pk
 from accounts.models import District, Organisation, Region, Role, User
+from lib.tasks import enqueue_on_commit
 
 from . import geo
 from .categories import choice_keys, get_category
@@ -76,10 +78,9 @@ def _district(value) -> District | None:
         return value
     text = str(value).strip()
     # A KATO code has nine digits; anything else is a primary key.
-    lookup = {"kato": text} if len(text) == 9 else {"pk": int(text) if text.isdigit() else None}
-    if lookup.get("pk", "") is None:
-        return None
-    return District.objects.select_related("region").filter(**lookup).first()
+    if len(text) == 9:
+        return district_by_kato(text)
+    return district_by_pk(int(text)) if text.isdigit() else None
 
 
 def _parse_number(value) -> int | float:
@@ -376,7 +377,6 @@ def _insert_report(*, values: dict, fields: dict, now: datetime, body, actor) ->
     return report
 
 
-@transaction.atomic
 def report_submit(
     *,
     actor,
@@ -404,10 +404,8 @@ def report_submit(
     """
     actor = _user_or_none(actor)
     idempotency_key = (idempotency_key or "").strip()[:100]
-    existing = _existing_submission(api_key, idempotency_key)
-    if existing is not None:
-        return Submission(report=existing, tracking_token="", created=False)
-
+    # Everything up to the insert only reads (mostly from the per-process caches): the
+    # transaction, and the lock on the reference counter it takes, start as late as they can.
     values = _validated(
         actor=actor,
         category=category,
@@ -437,16 +435,20 @@ def report_submit(
         "idempotency_key": idempotency_key if api_key is not None else "",
     }
     try:
+        # A savepoint only when the caller holds a transaction; otherwise this is the whole
+        # transaction, and a refused insert rolls it all back before the lookup below.
         with transaction.atomic():
             report = _insert_report(values=values, fields=fields, now=now, body=body, actor=actor)
+            if body is not None:
+                _notify_on_commit(report, body, Kind.ROUTED)
     except IntegrityError:
-        # The same (api key, idempotency key) committed by a concurrent request in the meantime.
+        # A repeat: the same (api key, idempotency key) is already stored, or was committed by a
+        # concurrent request in the meantime. No check before the insert: repeats are rare, and
+        # the unique constraint decides anyway.
         existing = _existing_submission(api_key, idempotency_key)
         if existing is None:
             raise
         return Submission(report=existing, tracking_token="", created=False)
-    if body is not None:
-        _notify_on_commit(report, body, Kind.ROUTED)
     return Submission(report=report, tracking_token=token, created=True)
 
 
@@ -470,7 +472,13 @@ def _require_prosecutor(actor, report: Report) -> None:
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("region", "district", "category").get(pk=report.pk)
+    # of=("self",): lock the report row only. PostgreSQL refuses FOR UPDATE on the nullable side
+    # of the outer join that select_related makes for the district.
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("region", "district", "category")
+        .get(pk=report.pk)
+    )
 
 
 def _copy_back(source: Report, target: Report, fields: list[str]) -> None:
@@ -490,8 +498,7 @@ def _require_open(report: Report) -> None:
 def _notify_on_commit(report: Report, body: Organisation, kind: str) -> None:
     from .tasks import notify_body
 
-    report_id, body_id = report.pk, body.pk
-    transaction.on_commit(lambda: notify_body.enqueue(report_id, body_id, str(kind)))
+    enqueue_on_commit(notify_body, report.pk, body.pk, str(kind))
 
 
 @transaction.atomic

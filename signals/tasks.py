@@ -1,4 +1,4 @@
-"""Background work of offence reports (enqueued with transaction.on_commit by signals.services)."""
+"""Background work of offence reports (enqueued by signals.services with lib.tasks.enqueue_on_commit)."""
 
 from django_tasks import task
 

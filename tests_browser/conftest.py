@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between page actions are still plain synchronous code.
@@ -38,8 +37,8 @@ def chromium():
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """The live server's database is emptied after each test: reload the reference data."""
-    call_command("load_reference", verbosity=0)
+    """The live server needs a transactional database; the root conftest reloads the reference
+    data for every such test."""
 
 
 class ConsoleWatch:

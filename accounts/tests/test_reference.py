@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from accounts.calendar import working_calendar
 from accounts.models import CalendarOverride, District, Organisation, Region
@@ -21,13 +20,6 @@ SHARED_UNITS = REPO.parent / "shared" / "reference" / "aktobe-units.csv"
 AKTOBE_REGION_KATO = "150000000"
 ALGA = "153200000"
 AITEKE_BI = "153400000"  # no verified centre coordinates, so no approximate cell
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The commands report in the active language; these tests read the English text."""
-    with translation.override("en"):
-        yield
 
 
 def load(**options) -> str:

@@ -193,9 +193,22 @@ def test_it_keeps_the_submission_lean():
             district=ALGA,
             address="Main st 1",
         )
-    # The view adds: the key lookup, the category and district lookups, the rate limit in the
-    # database cache; nothing per field of the answer.
+    # The view adds at most the key lookup and the rate limit in the database cache (both only
+    # now and then: see test_it_submits_with_six_statements...); nothing per field of the answer.
     assert len(submitting.captured_queries) <= len(service_only.captured_queries) + 10
+
+
+def test_it_submits_with_six_statements_once_the_reference_data_is_cached(django_capture_on_commit_callbacks):
+    key = new_key("akt-police-alga")
+    post_report(Client(), key, district=ALGA)  # fills this process's caches, writes the key's last use
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        assert post_report(Client(), key, district=ALGA).status_code == 201
+    # The counter (UPDATE ... RETURNING), the report, its two events (one insert), the task; the
+    # savepoint pair only because the test holds a transaction (a request has BEGIN and COMMIT
+    # instead). The key, category, district, routing and calendar come from memory, and the
+    # key's limit is counted in memory between batches.
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert statements == ["SAVEPOINT", "UPDATE", "INSERT", "INSERT", "INSERT", "RELEASE"], statements
 
 
 def test_it_lets_a_bodys_key_see_only_the_reports_routed_to_it(alga_report, temir_report):
