@@ -10,13 +10,13 @@ restores the file's values, as for the other reference data. Rows missing from t
 left alone (never deleted). Loading twice changes nothing.
 """
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
 
 from lib.cache import process_cached
+from lib.reference_files import flag, int_or_none, read_csv, upsert
 
 from .models import Category, CategoryAttribute
 
@@ -28,44 +28,17 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 Recorder = Callable[[str, bool, bool], None]
 
 
-def _read(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
-
-
-def _flag(value: str) -> bool:
-    return value.lower() in {"yes", "true", "1"}
-
-
-def _int_or_none(value: str) -> int | None:
-    return int(value) if value else None
-
-
-def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        return model.objects.create(**lookup, **values), True, False
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    if changed:
-        instance.save(update_fields=changed)
-    return instance, False, bool(changed)
-
-
 def load_categories(record: Recorder | None = None, directory: Path = REFERENCE_DIR) -> None:
     """Create or update the categories and their attributes from the reference files."""
     record = record or (lambda label, created, changed: None)
     choices: dict[tuple[str, str], list[dict]] = {}
-    for row in _read(directory / "category_attribute_values.csv"):
+    for row in read_csv(directory / "category_attribute_values.csv"):
         choices.setdefault((row["category"], row["attribute"]), []).append(
             {"key": row["key"], "name_kk": row["name_kk"], "name_ru": row["name_ru"], "name_en": row["name_en"]}
         )
     with transaction.atomic():
         categories = {}
-        for row in _read(directory / "categories.csv"):
+        for row in read_csv(directory / "categories.csv"):
             values = {
                 "name_kk": row["name_kk"],
                 "name_ru": row["name_ru"],
@@ -74,29 +47,29 @@ def load_categories(record: Recorder | None = None, directory: Path = REFERENCE_
                 "description_ru": row["description_ru"],
                 "description_en": row["description_en"],
                 "body_type": row["body_type"],
-                "deadline_days": _int_or_none(row["deadline_days"]),
-                "deadline_hours": _int_or_none(row["deadline_hours"]),
-                "requires_photo": _flag(row["requires_photo"]),
-                "requires_location": _flag(row["requires_location"]),
-                "sensitive": _flag(row["sensitive"]),
+                "deadline_days": int_or_none(row["deadline_days"]),
+                "deadline_hours": int_or_none(row["deadline_hours"]),
+                "requires_photo": flag(row["requires_photo"]),
+                "requires_location": flag(row["requires_location"]),
+                "sensitive": flag(row["sensitive"]),
                 "sort_order": int(row["sort_order"] or 100),
                 "keywords": row["keywords"],
             }
-            category, created, changed = _upsert(Category, {"code": row["code"]}, values)
+            category, created, changed = upsert(Category, {"code": row["code"]}, values)
             categories[row["code"]] = category
             record("category", created, changed)
-        for row in _read(directory / "category_attributes.csv"):
+        for row in read_csv(directory / "category_attributes.csv"):
             category = categories.get(row["category"]) or Category.objects.get(code=row["category"])
             values = {
                 "datatype": row["datatype"],
-                "required": _flag(row["required"]),
+                "required": flag(row["required"]),
                 "order": int(row["order"] or 0),
                 "description_kk": row["description_kk"],
                 "description_ru": row["description_ru"],
                 "description_en": row["description_en"],
                 "values": choices.get((row["category"], row["code"]), []),
             }
-            _attribute, created, changed = _upsert(
+            _attribute, created, changed = upsert(
                 CategoryAttribute, {"category": category, "code": row["code"]}, values
             )
             record("category attribute", created, changed)

@@ -9,10 +9,8 @@ categories (signals/reference/) are loaded before any folder; a region's `routin
 names them.
 """
 
-import csv
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CalendarOverride, District, Organisation, Region
+from lib.reference_files import decimal_or_none, int_or_none, read_csv, upsert
 
 DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 # In districts.csv / organisations.csv, "*" in the districts column means every unit of the region.
@@ -49,38 +48,10 @@ class Counts:
         return "; ".join(str(part) for part in parts)
 
 
-def read_csv(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
-
-
 def read_features(path: Path) -> list[dict]:
     if not path.exists():
         return []
     return json.loads(path.read_text(encoding="utf-8")).get("features", [])
-
-
-def decimal_or_none(value: str) -> Decimal | None:
-    return Decimal(value) if value else None
-
-
-def int_or_none(value: str) -> int | None:
-    return int(value) if value else None
-
-
-def upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
-    """Create or update one row; saves only when a value differs, so a second load changes nothing."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        return model.objects.create(**lookup, **values), True, False
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    if changed:
-        instance.save(update_fields=changed)
-    return instance, False, bool(changed)
 
 
 def names(row: dict) -> dict:
