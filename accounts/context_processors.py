@@ -21,6 +21,7 @@ ANYONE = frozenset({"anonymous", *Role.values})
 SIGNED_IN = frozenset(Role.values)
 STAFF = frozenset(Role.values) - {Role.CITIZEN}
 ADMINISTRATORS = frozenset({Role.ADMIN})
+PROSECUTORS = frozenset({Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,12 @@ class NavEntry:
 NAVIGATION = [
     NavEntry("home", _("Home"), "home", ANYONE),
     NavEntry("report", _("Report an offence"), "signals:report", ANYONE),
+    NavEntry("public_map", _("Map of reports"), "signals:public_map", ANYONE - STAFF),
+    NavEntry("queue", _("Our queue"), "signals:queue", frozenset({Role.BODY_OFFICER})),
     NavEntry("reports", _("Reports"), "signals:list", STAFF - {Role.PARTNER}),
+    NavEntry("oversight", _("Oversight"), "signals:oversight", PROSECUTORS),
+    NavEntry("acts", _("Acts of response"), "supervision:acts", PROSECUTORS | {Role.ANALYST}),
+    NavEntry("notifications", _("Notifications"), "accounts:notifications", STAFF),
     NavEntry("directory", _("Directory"), "accounts:directory", STAFF),
     NavEntry("map", _("Map"), "accounts:region_map", STAFF - {Role.PARTNER}),
     NavEntry("api", _("API documentation"), "api-docs", STAFF),

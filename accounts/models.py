@@ -375,3 +375,24 @@ class ApiKey(models.Model):
     def is_usable(self, now) -> bool:
         """Not revoked, not expired (the same test as ApiKey.objects.usable(now))."""
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Notification(models.Model):
+    """An entry in a user's in-app list of notifications (accounts.notifications sends them, by
+    mail too). Sensitive reports' notifications carry no content, only the link."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    at = models.DateTimeField(_("time"))
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at", "at"])]
+
+    def __str__(self):
+        return self.subject

@@ -29,3 +29,24 @@ def compute_deadline(category, start: datetime, calendar: WorkingCalendar | None
     local_day = timezone.localtime(start, zone).date()
     due_day = calendar.add_working_days(local_day, days)
     return timezone.make_aware(datetime.combine(due_day, END_OF_DAY), zone)
+
+
+def extend_deadline(deadline: datetime, days: int, calendar: WorkingCalendar | None = None) -> datetime:
+    """`deadline` moved `days` working days later (to the end of that day): a granted extension."""
+    calendar = calendar or working_calendar()
+    zone = timezone.get_default_timezone()
+    due_day = calendar.add_working_days(timezone.localtime(deadline, zone).date(), days)
+    return timezone.make_aware(datetime.combine(due_day, END_OF_DAY), zone)
+
+
+def working_days_ago(now: datetime, days: int, calendar: WorkingCalendar | None = None) -> datetime:
+    """The end of the working day `days` working days before `now`'s day: a deadline earlier than
+    this is overdue by more than `days` working days."""
+    calendar = calendar or working_calendar()
+    zone = timezone.get_default_timezone()
+    day = timezone.localtime(now, zone).date()
+    while days > 0:
+        day -= timedelta(days=1)
+        if calendar.is_working_day(day):
+            days -= 1
+    return timezone.make_aware(datetime.combine(day, END_OF_DAY), zone)

@@ -137,6 +137,11 @@ class Report(models.Model):
         CLOSED = "closed", _("closed")
         REJECTED = "rejected", _("rejected")
         DUPLICATE = "duplicate", _("duplicate")
+        REOPENED = "reopened", _("not resolved, says the reporter")
+
+    class Registration(models.TextChoices):
+        KUI = "kui", _("book of accounting of information (KUI)")
+        ERDR = "erdr", _("unified register of pre-trial investigations (ERDR)")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(_("reference"), max_length=30, unique=True)
@@ -160,6 +165,22 @@ class Report(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     overdue = models.BooleanField(_("overdue"), default=False)
+    # Set once by the deadline sweep when it marks the report overdue, and when it escalates it
+    # to the regional office: the sweep's own claim, so a second run notifies nobody again.
+    overdue_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to the regional office"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+        verbose_name=_("assigned to"),
+    )
+    registration = models.CharField(_("registered in"), max_length=10, choices=Registration.choices, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=40, blank=True)
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("reporter's rating of the answer"), null=True, blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     public_answer = models.TextField(_("public answer"), blank=True)
@@ -190,6 +211,12 @@ class Report(models.Model):
             models.Index(fields=["district", "submitted_at"]),
             models.Index(fields=["body", "status", "deadline_at"]),
             models.Index(fields=["status", "deadline_at"]),
+            # The sweep's candidates: open for the body, not yet overdue.
+            models.Index(
+                fields=["deadline_at"],
+                condition=Q(overdue=False, status__in=["routed", "accepted", "returned"]),
+                name="report_sweep_candidates",
+            ),
         ]
 
     def __str__(self):
@@ -214,7 +241,14 @@ class ReporterContact(models.Model):
 
 
 class ReportPhoto(models.Model):
+    class Source(models.TextChoices):
+        INTAKE = "intake", _("with the report")
+        FOLLOW_UP = "follow_up", _("added by the reporter later")
+        ANSWER = "answer", _("with the body's answer")
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.INTAKE)
+    answer = models.ForeignKey("Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="reports/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -237,6 +271,20 @@ class ReportEvent(models.Model):
         REROUTED = "rerouted", _("re-routed")
         RECATEGORISED = "recategorised", _("re-categorised")
         STATUS = "status", _("status changed")
+        ASSIGNED = "assigned", _("assigned")
+        FORWARDED = "forwarded", _("forwarded to another body")
+        FORWARD_DECIDED = "forward_decided", _("forward reviewed by the prosecutor")
+        EXTENSION_REQUESTED = "extension_requested", _("deadline extension asked")
+        EXTENSION_DECIDED = "extension_decided", _("deadline extension decided")
+        REGISTERED = "registered", _("registered as an offence")
+        ANSWERED = "answered", _("answer given")
+        OVERDUE = "overdue", _("deadline passed")
+        ESCALATED = "escalated", _("escalated to the regional office")
+        MERGED = "merged", _("merged")
+        ME_TOO = "me_too", _("another reporter joined")
+        FOLLOW_UP = "follow_up", _("reporter added information")
+        RATED = "rated", _("reporter rated the answer")
+        ACT = "act", _("act of prosecutorial response")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"))
@@ -271,3 +319,195 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.region.short_code}-{self.year}: {self.last}"
+
+
+class ReportSupporter(models.Model):
+    """Another person following a report: a "me too" from the public form, or the reporter of a
+    report merged into this one. Each has their own tracking link (only its hash is kept) and,
+    with consent, contacts that prosecutors alone see."""
+
+    class Kind(models.TextChoices):
+        ME_TOO = "me_too", _("me too")
+        MERGED = "merged", _("reporter of a merged report")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supporters")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    tracking_token_hash = models.CharField(max_length=64, blank=True)
+    merged_from = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    created_at = models.DateTimeField(_("joined"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("supporter")
+        verbose_name_plural = _("supporters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracking_token_hash"], condition=~Q(tracking_token_hash=""), name="supporter_token_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.kind}"
+
+
+class Answer(models.Model):
+    """What the body did about a report. The prosecutor accepts it (the report is resolved) or
+    returns it for re-work with a reason; a returned report gets a new answer."""
+
+    class Result(models.TextChoices):
+        CONFIRMED_CRIMINAL = "confirmed_criminal", _("confirmed: a criminal offence")
+        CONFIRMED_ADMINISTRATIVE = "confirmed_administrative", _("confirmed: an administrative offence")
+        CONFIRMED_OTHER = "confirmed_other", _("confirmed: a violation, removed")
+        NOT_CONFIRMED = "not_confirmed", _("not confirmed")
+
+    class Measure(models.TextChoices):
+        ADMIN_PROTOCOL = "admin_protocol", _("administrative protocol drawn up")
+        PRETRIAL = "pretrial", _("pre-trial investigation started")
+        GRAFFITI_REMOVED = "graffiti_removed", _("graffiti painted over")
+        LINK_BLOCKING = "link_blocking", _("link sent for blocking")
+        WARNING = "warning", _("warning issued")
+        PREVENTIVE_TALK = "preventive_talk", _("preventive talk held")
+        REFERRED = "referred", _("referred to a specialised service")
+        OTHER = "other", _("other measures")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("awaiting the prosecutor")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned for re-work")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers")
+    body = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("body"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("answered"))
+    result = models.CharField(_("result"), max_length=30, choices=Result.choices)
+    measures = models.JSONField(_("measures taken"), default=list, blank=True)
+    text = models.TextField(_("what was done"), max_length=4000)
+    public_text = models.TextField(
+        _("answer to the reporter"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Shown on the reporter's tracking page; no personal data of anyone."),
+    )
+    on_time = models.BooleanField(_("on time"))
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    return_reason = models.TextField(_("why it was returned"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        indexes = [models.Index(fields=["body", "at"])]
+
+    def __str__(self):
+        return f"{self.report} answer {self.at:%Y-%m-%d}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.result != self.Result.NOT_CONFIRMED
+
+
+class AnswerTemplate(Localized):
+    """A ready answer a body starts from (editable by the administrator): for a body type, or for
+    one organisation, optionally for one category. `name_*` is the template's title."""
+
+    body_type = models.CharField(_("body type"), max_length=30, choices=Organisation.Type.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    result = models.CharField(_("result"), max_length=30, choices=Answer.Result.choices)
+    measures = models.JSONField(_("measures taken"), default=list, blank=True)
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_ru = models.TextField(_("text (Russian)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name_en", "id"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+
+    @property
+    def text(self) -> str:
+        return self.localized("text")
+
+
+class Forward(models.Model):
+    """A body passed a report to another body, with a reason. It takes effect at once; the
+    prosecutor reviews every forward and may send the report back, with its old deadline."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("to be reviewed")
+        UPHELD = "upheld", _("upheld")
+        REVERSED = "reversed", _("sent back")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="forwards")
+    from_body = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_body = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), max_length=2000)
+    previous_deadline = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("forwarded"))
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("forward")
+        verbose_name_plural = _("forwards")
+        indexes = [models.Index(fields=["decision", "at"])]
+
+    def __str__(self):
+        return f"{self.report} → {self.to_body}"
+
+
+class ExtensionRequest(models.Model):
+    """A body asks for more time before the deadline; the district prosecutor grants or refuses."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("to be decided")
+        GRANTED = "granted", _("granted")
+        REFUSED = "refused", _("refused")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="extensions")
+    body = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    days = models.PositiveSmallIntegerField(_("extra business days"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("asked"))
+    deadline_before = models.DateTimeField()
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    deadline_after = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("deadline extension request")
+        verbose_name_plural = _("deadline extension requests")
+        indexes = [models.Index(fields=["decision", "at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(decision="pending"), name="one_pending_extension_per_report"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} +{self.days}"

@@ -27,11 +27,30 @@ from lib.tasks import enqueue_on_commit
 
 from . import geo
 from .categories import choice_keys, get_category
-from .deadlines import compute_deadline
-from .models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent, ReportPhoto
+from .deadlines import compute_deadline, extend_deadline
+from .models import (
+    Answer,
+    Category,
+    CategoryAttribute,
+    ExtensionRequest,
+    Forward,
+    Report,
+    ReporterContact,
+    ReportEvent,
+    ReportPhoto,
+    ReportSupporter,
+)
 from .references import new_tracking_token, next_reference, token_hash
 from .routing import find_body
-from .workflow import OPEN_STATUSES, is_prosecutor_for, may_trigger, transition_for
+from .workflow import (
+    ANSWERED_STATUSES,
+    AWAITING_ANSWER,
+    OPEN_STATUSES,
+    is_body_staff_for,
+    is_prosecutor_for,
+    may_trigger,
+    transition_for,
+)
 
 Status = Report.Status
 Kind = ReportEvent.Kind
@@ -593,9 +612,18 @@ def report_reroute(*, report: Report, body: Organisation, actor, reason: str = "
 
 @transaction.atomic
 def report_transition(
-    *, report: Report, to_status: str, actor, reason: str = "", duplicate_of: Report | None = None
+    *,
+    report: Report,
+    to_status: str,
+    actor,
+    reason: str = "",
+    duplicate_of: Report | None = None,
+    answer: Answer | None = None,
 ) -> Report:
-    """Move the report along the workflow (signals/workflow.py); refuses what the table forbids."""
+    """Move the report along the workflow (signals/workflow.py); refuses what the table forbids.
+
+    Returning or resolving an answered report decides its pending answer; a returned report gets
+    a fresh deadline. Answering takes the Answer written by answer_give."""
     locked = _locked(report)
     transition = transition_for(locked.status, to_status)
     if not may_trigger(actor, locked, transition):
@@ -624,9 +652,22 @@ def report_transition(
         fields.append("duplicate_of")
         data["duplicate_of"] = duplicate_of.reference
     elif to_status == Status.ANSWERED:
+        if answer is None:
+            raise ValidationError(_("Answer with the answer form: say what was done and the result."))
         locked.answered_at = now
         locked.overdue = bool(locked.deadline_at and now > locked.deadline_at)
-        fields += ["answered_at", "overdue"]
+        locked.public_answer = answer.public_text
+        fields += ["answered_at", "overdue", "public_answer"]
+        data["answer"] = answer.pk
+    elif to_status == Status.RETURNED:
+        if not reason:
+            raise ValidationError({"reason": [_("Say what the body must do again.")]})
+        locked.deadline_at = compute_deadline(locked.category, now)
+        locked.overdue = False
+        fields += ["deadline_at", "overdue"]
+        data["deadline"] = locked.deadline_at.isoformat()
+    if from_status == Status.ANSWERED and to_status in (Status.RETURNED, Status.RESOLVED):
+        _decide_answer(locked, to_status, reason, actor, now)
     if to_status in (Status.REJECTED, Status.DUPLICATE, Status.CLOSED):
         locked.closed_at = now
         fields.append("closed_at")
@@ -642,8 +683,19 @@ def report_transition(
         body=locked.body,
         data=data,
     )
+    _after_status_change(locked, from_status, to_status, actor)
     _copy_back(locked, report, fields)
     return report
+
+
+def _decide_answer(report: Report, to_status: str, reason: str, actor, now: datetime) -> None:
+    decision = Answer.Decision.RETURNED if to_status == Status.RETURNED else Answer.Decision.ACCEPTED
+    Answer.objects.filter(report=report, decision=Answer.Decision.PENDING).update(
+        decision=decision,
+        decided_by=_user_or_none(actor),
+        decided_at=now,
+        return_reason=reason if decision == Answer.Decision.RETURNED else "",
+    )
 
 
 # --- notifications -----------------------------------------------------------------------------
@@ -697,3 +749,444 @@ def _notification_text(report: Report, kind: str) -> str:
     if link:
         lines.append(link)
     return "\n".join(lines)
+
+
+def _after_status_change(report: Report, from_status: str, to_status: str, actor) -> None:
+    from . import notices
+
+    notices.status_changed(report, from_status, to_status)
+
+
+# --- the body's work on a report --------------------------------------------------------------
+
+
+def _require_body_staff(actor, report: Report) -> None:
+    if not is_body_staff_for(actor, report):
+        raise PermissionDenied(_("Only the staff of the body the report is with may do this."))
+
+
+def _require_awaiting_answer(report: Report) -> None:
+    if report.status not in AWAITING_ANSWER:
+        raise ValidationError(
+            _("A report with status “%(status)s” is not waiting for the body's answer.")
+            % {"status": Status(report.status).label}
+        )
+
+
+def _event(report: Report, kind: str, actor, now: datetime, **data) -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report,
+        at=now,
+        kind=kind,
+        actor=_user_or_none(actor),
+        from_status=report.status,
+        to_status=report.status,
+        body=report.body,
+        data=data,
+    )
+
+
+def _clean_text(value: str, field: str, limit: int, message) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: [message]})
+    if len(text) > limit:
+        raise ValidationError({field: [_("At most %(limit)d characters.") % {"limit": limit}]})
+    return text
+
+
+@transaction.atomic
+def report_assign(*, report: Report, assignee: User | None, actor) -> Report:
+    """Give the report to an officer of the body (None: to nobody in particular)."""
+    locked = _locked(report)
+    _require_body_staff(actor, locked)
+    _require_awaiting_answer(locked)
+    if assignee is not None and (
+        not assignee.is_active or assignee.organisation_id != locked.body_id or assignee.role != Role.BODY_OFFICER
+    ):
+        raise ValidationError({"assignee": [_("Choose an officer of the body.")]})
+    if assignee is not None and assignee.pk == locked.assignee_id:
+        raise ValidationError({"assignee": [_("The report is already assigned to this officer.")]})
+    locked.assignee = assignee
+    locked.save(update_fields=["assignee"])
+    _event(locked, Kind.ASSIGNED, actor, timezone.now(), assignee=assignee.pk if assignee else None)
+    _copy_back(locked, report, ["assignee"])
+    return report
+
+
+@transaction.atomic
+def report_forward(*, report: Report, to_body: Organisation, reason: str, actor) -> Forward:
+    """The body passes the report to another body, with a reason: at once, with a fresh deadline.
+    The overseeing prosecutor sees every forward and may send it back (forward_decide)."""
+    locked = _locked(report)
+    _require_body_staff(actor, locked)
+    _require_awaiting_answer(locked)
+    reason = _clean_text(reason, "reason", 2000, _("Say why the report belongs to the other body."))
+    if to_body is None or to_body.pk == locked.body_id:
+        raise ValidationError({"to_body": [_("Choose another body: the report is already with this one.")]})
+    if (
+        not to_body.is_active
+        or to_body.kind != Organisation.Kind.BODY
+        or (to_body.region_id is not None and to_body.region_id != locked.region_id)
+    ):
+        raise ValidationError({"to_body": [_("Choose an active body of the report's region.")]})
+    now = timezone.now()
+    from_body = locked.body
+    forward = Forward.objects.create(
+        report=locked,
+        from_body=from_body,
+        to_body=to_body,
+        reason=reason,
+        previous_deadline=locked.deadline_at,
+        by=_user_or_none(actor),
+        at=now,
+    )
+    old_status = locked.status
+    locked.body, locked.status, locked.routed_at, locked.assignee = to_body, Status.ROUTED, now, None
+    locked.deadline_at = compute_deadline(locked.category, now)
+    locked.overdue = False
+    fields = ["body", "status", "routed_at", "assignee", "deadline_at", "overdue"]
+    locked.save(update_fields=fields)
+    ReportEvent.objects.create(
+        report=locked,
+        at=now,
+        kind=Kind.FORWARDED,
+        actor=_user_or_none(actor),
+        from_status=old_status,
+        to_status=Status.ROUTED,
+        body=to_body,
+        data={"from_body": from_body.pk, "to_body": to_body.pk, "reason": reason, "forward": forward.pk},
+    )
+    _notify_on_commit(locked, to_body, Kind.FORWARDED)
+    from . import notices
+
+    notices.forwarded(locked, forward)
+    _copy_back(locked, report, fields)
+    return forward
+
+
+@transaction.atomic
+def forward_decide(*, forward: Forward, uphold: bool, actor, note: str = "") -> Forward:
+    """The prosecutor upholds a forward, or sends the report back to the first body with the
+    deadline it had there (forwarding buys no time)."""
+    forward = Forward.objects.select_for_update().get(pk=forward.pk)
+    locked = _locked(forward.report)
+    _require_prosecutor(actor, locked)
+    if forward.decision != Forward.Decision.PENDING:
+        raise ValidationError(_("This forward has already been reviewed."))
+    now = timezone.now()
+    note = (note or "").strip()
+    if not uphold:
+        if locked.body_id != forward.to_body_id or locked.status not in AWAITING_ANSWER:
+            raise ValidationError(_("The report has moved on since this forward: re-route it from its page instead."))
+        if not note:
+            raise ValidationError({"note": [_("Say why the report goes back to the first body.")]})
+        locked.body, locked.status, locked.routed_at, locked.assignee = forward.from_body, Status.ROUTED, now, None
+        locked.deadline_at = forward.previous_deadline or compute_deadline(locked.category, now)
+        locked.overdue = bool(locked.deadline_at and locked.deadline_at < now)
+        locked.save(update_fields=["body", "status", "routed_at", "assignee", "deadline_at", "overdue"])
+        _notify_on_commit(locked, forward.from_body, Kind.FORWARD_DECIDED)
+    forward.decision = Forward.Decision.UPHELD if uphold else Forward.Decision.REVERSED
+    forward.decided_by, forward.decided_at, forward.decision_note = _user_or_none(actor), now, note
+    forward.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    _event(locked, Kind.FORWARD_DECIDED, actor, now, forward=forward.pk, decision=forward.decision, note=note)
+    return forward
+
+
+EXTENSION_MAX_DAYS = 30
+
+
+@transaction.atomic
+def extension_request(*, report: Report, days: int, reason: str, actor) -> ExtensionRequest:
+    """The body asks for `days` more working days, before the deadline passes."""
+    locked = _locked(report)
+    _require_body_staff(actor, locked)
+    _require_awaiting_answer(locked)
+    now = timezone.now()
+    if locked.deadline_at is None or now >= locked.deadline_at:
+        raise ValidationError(_("The deadline has passed: an extension must be asked before it."))
+    if not isinstance(days, int) or not 1 <= days <= EXTENSION_MAX_DAYS:
+        raise ValidationError({"days": [_("Ask for 1 to %(max)d working days.") % {"max": EXTENSION_MAX_DAYS}]})
+    reason = _clean_text(reason, "reason", 2000, _("Say why more time is needed."))
+    if ExtensionRequest.objects.filter(report=locked, decision=ExtensionRequest.Decision.PENDING).exists():
+        raise ValidationError(_("An extension asked earlier is still waiting for the prosecutor."))
+    extension = ExtensionRequest.objects.create(
+        report=locked,
+        body=locked.body,
+        days=days,
+        reason=reason,
+        by=_user_or_none(actor),
+        at=now,
+        deadline_before=locked.deadline_at,
+    )
+    _event(locked, Kind.EXTENSION_REQUESTED, actor, now, extension=extension.pk, days=days, reason=reason)
+    from . import notices
+
+    notices.extension_requested(locked, extension)
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, extension: ExtensionRequest, grant: bool, actor, note: str = "") -> ExtensionRequest:
+    """The district prosecutor grants (the deadline moves by the working days asked) or refuses."""
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    locked = _locked(extension.report)
+    _require_prosecutor(actor, locked)
+    if extension.decision != ExtensionRequest.Decision.PENDING:
+        raise ValidationError(_("This extension has already been decided."))
+    note = (note or "").strip()
+    if not grant and not note:
+        raise ValidationError({"note": [_("Say why the extension is refused.")]})
+    now = timezone.now()
+    extension.decision = ExtensionRequest.Decision.GRANTED if grant else ExtensionRequest.Decision.REFUSED
+    extension.decided_by, extension.decided_at, extension.decision_note = _user_or_none(actor), now, note
+    if grant and locked.status in AWAITING_ANSWER and locked.deadline_at:
+        locked.deadline_at = extend_deadline(locked.deadline_at, extension.days)
+        locked.overdue = locked.deadline_at < now
+        locked.save(update_fields=["deadline_at", "overdue"])
+        extension.deadline_after = locked.deadline_at
+    extension.save(update_fields=["decision", "decided_by", "decided_at", "decision_note", "deadline_after"])
+    _event(
+        locked,
+        Kind.EXTENSION_DECIDED,
+        actor,
+        now,
+        extension=extension.pk,
+        decision=extension.decision,
+        deadline=locked.deadline_at.isoformat() if locked.deadline_at else None,
+        note=note,
+    )
+    from . import notices
+
+    notices.extension_decided(locked, extension)
+    return extension
+
+
+REGISTRATION_NUMBER_MAX = 40
+
+
+@transaction.atomic
+def report_register(*, report: Report, registration: str, number: str, actor) -> Report:
+    """Record the number under which the body registered the report as an offence (КУИ or ЕРДР)."""
+    locked = _locked(report)
+    if not (is_body_staff_for(actor, locked) or is_prosecutor_for(actor, locked)):
+        raise PermissionDenied(_("Only the body the report is with, or its prosecutor, may do this."))
+    if registration not in Report.Registration.values:
+        raise ValidationError({"registration": [_("Choose the register: KUI or ERDR.")]})
+    number = _clean_text(number, "registration_number", REGISTRATION_NUMBER_MAX, _("Give the registration number."))
+    if (locked.registration, locked.registration_number) == (registration, number):
+        raise ValidationError({"registration_number": [_("This number is already recorded.")]})
+    now = timezone.now()
+    locked.registration, locked.registration_number, locked.registered_at = registration, number, now
+    fields = ["registration", "registration_number", "registered_at"]
+    locked.save(update_fields=fields)
+    _event(locked, Kind.REGISTERED, actor, now, registration=registration, number=number)
+    _copy_back(locked, report, fields)
+    return report
+
+
+def clean_measures(measures) -> list[str]:
+    chosen = [m for m in (measures or []) if m]
+    unknown = [m for m in chosen if m not in Answer.Measure.values]
+    if unknown:
+        raise ValidationError({"measures": [_("Unknown measure: %(names)s.") % {"names": ", ".join(unknown)}]})
+    return sorted(set(chosen), key=Answer.Measure.values.index)
+
+
+def answer_give(
+    *,
+    report: Report,
+    result: str,
+    text: str,
+    actor,
+    measures: Sequence[str] = (),
+    public_text: str = "",
+    photos: Sequence = (),
+) -> Answer:
+    """The body's answer: what was done and the result. The report becomes answered and waits
+    for the prosecutor, who accepts it (resolved) or returns it."""
+    with transaction.atomic():
+        locked = _locked(report)
+        _require_body_staff(actor, locked)
+        transition = transition_for(locked.status, Status.ANSWERED)
+        if not may_trigger(actor, locked, transition):
+            raise PermissionDenied(_("You may not change this report's status."))
+        if result not in Answer.Result.values:
+            raise ValidationError({"result": [_("Choose the result.")]})
+        text = _clean_text(text, "text", 4000, _("Say what was done."))
+        public_text = (public_text or "").strip()
+        if len(public_text) > 2000:
+            raise ValidationError({"public_text": [_("At most %(limit)d characters.") % {"limit": 2000}]})
+        photos = list(photos or ())
+        if len(photos) > settings.REPORT_PHOTO_MAX_COUNT:
+            raise ValidationError(
+                {"photos": [_("Attach at most %(max)d photos.") % {"max": settings.REPORT_PHOTO_MAX_COUNT}]}
+            )
+        now = timezone.now()
+        answer = Answer.objects.create(
+            report=locked,
+            body=locked.body,
+            author=_user_or_none(actor),
+            at=now,
+            result=result,
+            measures=clean_measures(measures),
+            text=text,
+            public_text=public_text,
+            on_time=bool(locked.deadline_at is None or now <= locked.deadline_at),
+        )
+        for photo in photos:
+            ReportPhoto.objects.create(report=locked, image=photo, source=ReportPhoto.Source.ANSWER, answer=answer)
+        report_transition(report=report, to_status=Status.ANSWERED, actor=actor, answer=answer)
+        return answer
+
+
+def answer_accept(*, report: Report, actor) -> Report:
+    """The prosecutor accepts the answer: the report is resolved."""
+    return report_transition(report=report, to_status=Status.RESOLVED, actor=actor)
+
+
+def answer_return(*, report: Report, reason: str, actor) -> Report:
+    """The prosecutor returns the answer for re-work, saying what to do: a fresh deadline runs."""
+    return report_transition(report=report, to_status=Status.RETURNED, actor=actor, reason=reason)
+
+
+# --- duplicates --------------------------------------------------------------------------------
+
+
+def report_family_ids(report: Report) -> list[int]:
+    """The report and the reports merged into it: its timeline, photos and reporters are theirs."""
+    merged = Report.objects.filter(duplicate_of_id=report.pk, status=Status.DUPLICATE).values_list("id", flat=True)
+    return [report.pk, *merged]
+
+
+@transaction.atomic
+def report_merge(*, duplicate: Report, into: Report, actor, reason: str = "") -> Report:
+    """Merge `duplicate` into `into`: the duplicate is closed as such; its reporter (with their
+    contact) and its followers join `into`, and its events stay readable in `into`'s timeline."""
+    if duplicate.pk == into.pk:
+        raise ValidationError({"into": [_("A report cannot be merged into itself.")]})
+    first, second = sorted([duplicate.pk, into.pk])
+    locked = {r.pk: r for r in Report.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    source, target = locked[duplicate.pk], locked[into.pk]
+    _require_prosecutor(actor, source)
+    _require_prosecutor(actor, target)
+    if target.region_id != source.region_id:
+        raise ValidationError({"into": [_("Both reports must be of the same region.")]})
+    if target.status in (Status.REJECTED, Status.DUPLICATE):
+        raise ValidationError({"into": [_("Merge into a report that is not rejected or itself a duplicate.")]})
+    transition_for(source.status, Status.DUPLICATE)  # refuses what the workflow forbids
+    now = timezone.now()
+    contact = ReporterContact.objects.filter(report=source).first()
+    ReportSupporter.objects.create(
+        report=target,
+        kind=ReportSupporter.Kind.MERGED,
+        merged_from=source,
+        name=contact.name if contact else "",
+        phone=contact.phone if contact else "",
+        email=contact.email if contact else "",
+        consent_at=contact.consent_at if contact else None,
+        created_at=now,
+    )
+    ReportSupporter.objects.filter(report=source).update(report=target)
+    report_transition(report=source, to_status=Status.DUPLICATE, actor=actor, reason=reason, duplicate_of=target)
+    _event(target, Kind.MERGED, actor, now, merged=source.reference, reason=(reason or "").strip())
+    duplicate.refresh_from_db()
+    return target
+
+
+# --- the reporter, through the private tracking link --------------------------------------------
+
+
+FOLLOW_UP_MAX = 2000
+
+
+def report_me_too(*, report: Report, contact: dict | None = None) -> tuple[ReportSupporter, str]:
+    """Someone else saw the same thing: they join the open public report and get their own
+    tracking link (returned once, with the row)."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if locked.sensitive or locked.status in (Status.REJECTED, Status.DUPLICATE, Status.CLOSED):
+            raise ValidationError(_("This report cannot be joined."))
+        errors: dict = {}
+        cleaned = _clean_contact(contact, lambda field, message: errors.setdefault(field, []).append(message))
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        token, hashed = new_tracking_token()
+        supporter = ReportSupporter.objects.create(
+            report=locked,
+            kind=ReportSupporter.Kind.ME_TOO,
+            tracking_token_hash=hashed,
+            created_at=now,
+            consent_at=now if cleaned else None,
+            **(cleaned or {}),
+        )
+        _event(locked, Kind.ME_TOO, None, now, supporters=locked.supporters.count())
+        return supporter, token
+
+
+def _require_reporter_may_follow_up(report: Report) -> None:
+    if report.status in (Status.REJECTED, Status.DUPLICATE):
+        raise ValidationError(_("This report is no longer followed: nothing can be added to it."))
+
+
+def followup_add(*, report: Report, text: str = "", photos: Sequence = ()) -> Report:
+    """The reporter adds information or photos (photos already cleaned by signals.photos)."""
+    with transaction.atomic():
+        locked = _locked(report)
+        _require_reporter_may_follow_up(locked)
+        text = (text or "").strip()
+        photos = list(photos or ())
+        if not text and not photos:
+            raise ValidationError({"text": [_("Write something or attach a photo.")]})
+        if len(text) > FOLLOW_UP_MAX:
+            raise ValidationError({"text": [_("At most %(limit)d characters.") % {"limit": FOLLOW_UP_MAX}]})
+        total = ReportPhoto.objects.filter(report=locked).exclude(source=ReportPhoto.Source.ANSWER).count()
+        if total + len(photos) > 2 * settings.REPORT_PHOTO_MAX_COUNT:
+            raise ValidationError({"photos": [_("This report has as many photos as it can take.")]})
+        for photo in photos:
+            ReportPhoto.objects.create(report=locked, image=photo, source=ReportPhoto.Source.FOLLOW_UP)
+        _event(locked, Kind.FOLLOW_UP, None, timezone.now(), text=text, photos=len(photos))
+        from . import notices
+
+        notices.reporter_followed_up(locked)
+        return locked
+
+
+def followup_not_resolved(*, report: Report, text: str) -> Report:
+    """The reporter says the answer did not resolve things: the prosecutor decides (return or close)."""
+    with transaction.atomic():
+        locked = _locked(report)
+        text = _clean_text(text, "text", FOLLOW_UP_MAX, _("Say what is still wrong."))
+        transition_for(locked.status, Status.REOPENED)
+        now = timezone.now()
+        from_status = locked.status
+        locked.status, locked.closed_at = Status.REOPENED, None
+        locked.save(update_fields=["status", "closed_at"])
+        ReportEvent.objects.create(
+            report=locked,
+            at=now,
+            kind=Kind.STATUS,
+            from_status=from_status,
+            to_status=Status.REOPENED,
+            body=locked.body,
+            data={"action": "reopen", "reason": text},
+        )
+        _after_status_change(locked, from_status, Status.REOPENED, None)
+        _copy_back(locked, report, ["status", "closed_at"])
+        return report
+
+
+def followup_rate(*, report: Report, rating: int) -> Report:
+    """The reporter rates the answer from 1 (useless) to 5 (fully resolved); a new rating replaces it."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if locked.status not in ANSWERED_STATUSES:
+            raise ValidationError(_("The report has no answer to rate yet."))
+        if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+            raise ValidationError({"rating": [_("Rate from 1 to 5.")]})
+        locked.rating = rating
+        locked.save(update_fields=["rating"])
+        _event(locked, Kind.RATED, None, timezone.now(), rating=rating)
+        _copy_back(locked, report, ["rating"])
+        return report

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from signals import views
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("report/category-fields/", views.category_fields, name="category_fields"),
     path("report/districts.geojson", views.districts_geojson, name="districts_geojson"),
     path("track/<str:token>/", views.track, name="track"),
+    # Public: duplicates and "me too", follow-up by the reporter, the public map
+    path("", include("signals.public_urls")),
+    # The body's queue and the prosecutor's oversight (before signals/<reference>/)
+    path("", include("signals.work_urls")),
     # Staff
     path("signals/", views.report_list, name="list"),
     path("signals/new/", views.staff_new, name="new"),

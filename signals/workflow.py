@@ -2,10 +2,15 @@
 
     new --route--> routed --accept--> accepted --answer--> answered --resolve--> resolved --close--> closed
                                                            answered --return--> returned --answer--> answered
+    routed --answer--> answered (a body may answer without accepting first)
     new / routed --reject (with a reason)--> rejected
-    new / routed --duplicate (of another report)--> duplicate
+    new / routed / accepted / returned --duplicate (of another report, or merged into it)--> duplicate
+    answered / resolved / closed --the reporter says "not resolved"--> reopened
+    reopened --return--> returned, reopened --close--> closed (the prosecutor decides)
 
-rejected, duplicate and closed are final.
+rejected and duplicate are final; closed is final for staff (only the reporter reopens it).
+Answering goes through signals.services.answer_give (it writes the Answer); returning and
+resolving decide that answer.
 
 Who: the body's own staff (the organisation the report is routed to) accept and answer; a
 district prosecutor whose work covers the report's district, or a regional prosecutor's role,
@@ -26,12 +31,13 @@ Status = Report.Status
 
 BODY = "body"
 PROSECUTOR = "prosecutor"
+REPORTER = "reporter"  # through the private tracking link only (signals.services.followup_not_resolved)
 
 
 @dataclass(frozen=True)
 class Transition:
     action: str
-    who: str  # BODY or PROSECUTOR
+    who: str  # BODY, PROSECUTOR or REPORTER
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
@@ -39,16 +45,28 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (Status.NEW, Status.REJECTED): Transition("reject", PROSECUTOR),
     (Status.NEW, Status.DUPLICATE): Transition("duplicate", PROSECUTOR),
     (Status.ROUTED, Status.ACCEPTED): Transition("accept", BODY),
+    (Status.ROUTED, Status.ANSWERED): Transition("answer", BODY),
     (Status.ROUTED, Status.REJECTED): Transition("reject", PROSECUTOR),
     (Status.ROUTED, Status.DUPLICATE): Transition("duplicate", PROSECUTOR),
     (Status.ACCEPTED, Status.ANSWERED): Transition("answer", BODY),
+    (Status.ACCEPTED, Status.DUPLICATE): Transition("duplicate", PROSECUTOR),
     (Status.ANSWERED, Status.RESOLVED): Transition("resolve", PROSECUTOR),
     (Status.ANSWERED, Status.RETURNED): Transition("return", PROSECUTOR),
+    (Status.ANSWERED, Status.REOPENED): Transition("reopen", REPORTER),
     (Status.RETURNED, Status.ANSWERED): Transition("answer", BODY),
+    (Status.RETURNED, Status.DUPLICATE): Transition("duplicate", PROSECUTOR),
     (Status.RESOLVED, Status.CLOSED): Transition("close", PROSECUTOR),
+    (Status.RESOLVED, Status.REOPENED): Transition("reopen", REPORTER),
+    (Status.CLOSED, Status.REOPENED): Transition("reopen", REPORTER),
+    (Status.REOPENED, Status.RETURNED): Transition("return", PROSECUTOR),
+    (Status.REOPENED, Status.CLOSED): Transition("close", PROSECUTOR),
 }
 
 FINAL_STATUSES = frozenset({Status.REJECTED, Status.DUPLICATE, Status.CLOSED})
+# Statuses in which the body still owes an answer (the deadline runs, the sweep looks at them).
+AWAITING_ANSWER = frozenset({Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
+# Statuses with a body's answer given (the reporter may rate it or say it did not resolve things).
+ANSWERED_STATUSES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.CLOSED, Status.REOPENED})
 # Statuses in which a report may still be re-categorised or re-routed (before the body answers).
 OPEN_STATUSES = frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
 # Prosecutors' roles that decide on reports of their whole region.
@@ -110,6 +128,8 @@ def is_body_staff_for(user, report: Report) -> bool:
 def may_trigger(user, report: Report, transition: Transition) -> bool:
     if transition.who == BODY:
         return is_body_staff_for(user, report)
+    if transition.who == REPORTER:
+        return False  # only through the reporter's own tracking link, never a staff action
     return is_prosecutor_for(user, report)
 
 
@@ -120,4 +140,10 @@ def actions_for(user, report: Report) -> list[str]:
         for to in allowed_targets(report.status)
         if may_trigger(user, report, TRANSITIONS[(report.status, to)])
         and not (to == Status.ROUTED and report.body_id is None)
+        and to not in SERVICE_ONLY_TARGETS
     ]
+
+
+# Reached only through their own service and form (they need more than a reason): answering
+# writes an Answer, marking a duplicate names the original (report_merge).
+SERVICE_ONLY_TARGETS = frozenset({Status.ANSWERED})

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lib",
     "accounts",
     "signals",
+    "supervision",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("signals.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/v1/", include("signals.api_urls")),

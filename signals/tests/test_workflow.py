@@ -12,9 +12,16 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import District, Organisation, User
 from signals.models import Report, ReportEvent
-from signals.services import report_recategorise, report_reroute, report_submit, report_transition
+from signals.models import Answer
+from signals.services import (
+    answer_give,
+    report_recategorise,
+    report_reroute,
+    report_submit,
+    report_transition,
+)
 from signals.tasks import notify_body
-from signals.workflow import TRANSITIONS, TransitionNotAllowed, actions_for
+from signals.workflow import REPORTER, TRANSITIONS, TransitionNotAllowed, actions_for
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +51,26 @@ def in_status(status: str) -> Report:
     return report
 
 
-@pytest.mark.parametrize(("from_status", "to_status"), list(TRANSITIONS))
+def give_answer(report: Report, officer, **overrides) -> Answer:
+    values = {"result": Answer.Result.CONFIRMED_OTHER, "text": "Patrol sent; the fight was stopped.", "actor": officer}
+    values.update(overrides)
+    return answer_give(report=report, **values)
+
+
+STAFF_TRANSITIONS = [pair for pair, transition in TRANSITIONS.items() if transition.who != REPORTER]
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), STAFF_TRANSITIONS)
 def test_it_allows_each_transition_of_the_table_to_the_right_person(persona, from_status, to_status):
     transition = TRANSITIONS[(from_status, to_status)]
     actor = persona("alga_officer" if transition.action in BODY_ACTIONS else "alga_prosecutor")
     report = in_status(from_status)
     other = new_report()
     before = report.events.count()
-    report_transition(report=report, to_status=to_status, actor=actor, reason="Not an offence", duplicate_of=other)
+    if to_status == Status.ANSWERED:
+        give_answer(report, actor)
+    else:
+        report_transition(report=report, to_status=to_status, actor=actor, reason="Not an offence", duplicate_of=other)
     report.refresh_from_db()
     assert report.status == to_status
     event = report.events.last()
@@ -95,8 +114,35 @@ def test_it_keeps_final_statuses_final(persona):
     for final in (Status.REJECTED, Status.DUPLICATE, Status.CLOSED):
         report = in_status(final)
         for target in Status.values:
-            with pytest.raises(TransitionNotAllowed):
+            # Only the reporter reopens a closed report, through the tracking link.
+            refusal = PermissionDenied if (final, target) == (Status.CLOSED, Status.REOPENED) else TransitionNotAllowed
+            with pytest.raises(refusal):
                 report_transition(report=report, to_status=target, actor=persona("administrator"), reason="x")
+
+
+def test_it_answers_only_through_the_answer_service(persona):
+    report = in_status(Status.ACCEPTED)
+    with pytest.raises(ValidationError):
+        report_transition(report=report, to_status=Status.ANSWERED, actor=persona("alga_officer"))
+    report.refresh_from_db()
+    assert report.status == Status.ACCEPTED and not report.answers.exists()
+
+
+def test_it_decides_the_answer_when_the_prosecutor_returns_or_resolves(persona):
+    officer, prosecutor = persona("alga_officer"), persona("alga_prosecutor")
+    report = new_report()
+    first = give_answer(report, officer, public_text="The fight was stopped.")
+    report.refresh_from_db()
+    assert report.public_answer == "The fight was stopped."
+    with pytest.raises(ValidationError):
+        report_transition(report=report, to_status=Status.RETURNED, actor=prosecutor, reason=" ")
+    report_transition(report=report, to_status=Status.RETURNED, actor=prosecutor, reason="Check the shop too")
+    first.refresh_from_db()
+    assert (first.decision, first.return_reason, first.decided_by) == ("returned", "Check the shop too", prosecutor)
+    second = give_answer(report, officer)
+    report_transition(report=report, to_status=Status.RESOLVED, actor=prosecutor)
+    second.refresh_from_db()
+    assert second.decision == "accepted" and second.on_time
 
 
 @pytest.mark.parametrize(
@@ -157,7 +203,10 @@ def test_it_walks_a_report_to_closed_through_a_return(persona):
         (Status.RESOLVED, prosecutor),
         (Status.CLOSED, prosecutor),
     ]:
-        report_transition(report=report, to_status=status, actor=actor)
+        if status == Status.ANSWERED:
+            give_answer(report, actor)
+        else:
+            report_transition(report=report, to_status=status, actor=actor, reason="Ask the neighbours")
     statuses = list(report.events.filter(kind=ReportEvent.Kind.STATUS).values_list("to_status", flat=True))
     assert statuses == ["accepted", "answered", "returned", "answered", "resolved", "closed"]
     assert actions_for(prosecutor, report) == []
@@ -166,9 +215,9 @@ def test_it_walks_a_report_to_closed_through_a_return(persona):
 def test_it_marks_a_late_answer_overdue(persona):
     report = in_status(Status.ACCEPTED)
     Report.objects.filter(pk=report.pk).update(deadline_at=timezone.now() - timedelta(hours=1))
-    report_transition(report=report, to_status=Status.ANSWERED, actor=persona("alga_officer"))
+    answer = give_answer(report, persona("alga_officer"))
     report.refresh_from_db()
-    assert report.overdue is True
+    assert report.overdue is True and answer.on_time is False
 
 
 def test_it_routes_a_triaged_report_only_once_it_has_a_body(persona):

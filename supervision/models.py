@@ -1,0 +1,122 @@
+"""Results of supervision. Born with the oversight of offence reports: the acts of prosecutorial
+response (SupervisoryAct) with their letters and outcomes. Later issues extend the same model
+(metric catalogue, submissions, crime statistics...).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Region
+
+
+class SupervisoryAct(models.Model):
+    """An act of prosecutorial response: a submission to the head of a body, a protest..."""
+
+    class Type(models.TextChoices):
+        PROTEST = "protest", _("protest")
+        SUBMISSION = "submission", _("submission")
+        ORDER = "order", _("order")
+        ADMIN_RESOLUTION = "admin_resolution", _("resolution on administrative proceedings")
+        WARNING = "warning", _("warning")
+        CLAIM = "claim", _("claim to court")
+        INSTRUCTION = "instruction", _("instruction")
+        PRETRIAL = "pretrial", _("start of a pre-trial investigation")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SATISFIED = "satisfied", _("satisfied")
+        PARTLY = "partly", _("partly satisfied")
+        REJECTED = "rejected", _("rejected")
+
+    class Language(models.TextChoices):
+        KK = "kk", _("Kazakh")
+        RU = "ru", _("Russian")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    date = models.DateField(_("date"))
+    issuing_office = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="issued_acts", verbose_name=_("issuing office")
+    )
+    addressee = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_acts",
+        verbose_name=_("addressee body"),
+    )
+    addressee_title = models.CharField(
+        _("addressee"), max_length=300, blank=True, help_text=_("The head of the body: position and name")
+    )
+    legal_basis = models.TextField(_("legal basis"), max_length=2000)
+    summary = models.TextField(_("violations found and what is demanded"), max_length=8000)
+    reports = models.ManyToManyField(
+        "signals.Report", blank=True, related_name="supervisory_acts", verbose_name=_("reports")
+    )
+    language = models.CharField(_("letter language"), max_length=2, choices=Language.choices, default=Language.RU)
+    outgoing_number = models.CharField(_("outgoing number"), max_length=40, blank=True)
+    letter_at = models.DateTimeField(_("letter produced"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_at = models.DateField(_("outcome date"), null=True, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    officials_disciplined = models.PositiveSmallIntegerField(_("officials held accountable"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("act of prosecutorial response")
+        verbose_name_plural = _("acts of prosecutorial response")
+        indexes = [models.Index(fields=["region", "date"]), models.Index(fields=["issuing_office", "date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_office", "outgoing_number"],
+                condition=~Q(outgoing_number=""),
+                name="one_outgoing_number_per_office",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.outgoing_number or self.pk}"
+
+
+class SupervisoryActEvent(models.Model):
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", _("recorded")
+        LETTER = "letter", _("letter produced")
+        OUTCOME = "outcome", _("outcome recorded")
+
+    act = models.ForeignKey(SupervisoryAct, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("act event")
+        verbose_name_plural = _("act events")
+
+    def __str__(self):
+        return f"{self.act} {self.kind}"
+
+
+class OutgoingCounter(models.Model):
+    """The last outgoing number an office gave in a year: taken only when a letter is produced."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="one_outgoing_counter_per_office_year")]
+
+    def __str__(self):
+        return f"{self.office} {self.year}: {self.last}"
