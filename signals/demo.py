@@ -23,13 +23,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.calendar import working_calendar
 from accounts.models import District, Organisation, Region, User
-from signals.deadlines import compute_deadline
-from signals.models import Category, ReferenceCounter, Report, ReporterContact, ReportEvent
+from signals.deadlines import compute_deadline, extend_deadline, working_days_ago
+from signals.models import (
+    Answer,
+    Category,
+    ExtensionRequest,
+    Forward,
+    ReferenceCounter,
+    Report,
+    ReporterContact,
+    ReportEvent,
+    ReportSupporter,
+)
 from signals.references import format_reference
 from signals.routing import find_body
 from signals.workflow import transition_for
@@ -311,6 +322,39 @@ ANSWERS_RU = (
     "Материал зарегистрирован, проводится проверка, о результатах будет сообщено.",
     "На место выезжали сотрудники полиции, проведена профилактическая беседа.",
 )
+FORWARD_REASONS_KK = (
+    "Мәселе әкімдіктің құзыретіне жатады (абаттандыру).",
+    "Оқиға басқа аудан аумағында болған.",
+)
+FORWARD_REASONS_RU = (
+    "Вопрос относится к компетенции акимата (благоустройство).",
+    "Событие произошло на территории другого района.",
+    "Требуется проверка полицией: признаки правонарушения.",
+)
+EXTENSION_REASONS_KK = ("Сараптама нәтижесі күтілуде.", "Куәгерлерден жауап алу қажет.")
+EXTENSION_REASONS_RU = (
+    "Ожидается заключение экспертизы.",
+    "Необходимо опросить свидетелей, находящихся в отъезде.",
+    "Направлен запрос в банк второго уровня, ответ не получен.",
+)
+ANSWER_RESULTS = (
+    Answer.Result.CONFIRMED_CRIMINAL,
+    Answer.Result.CONFIRMED_ADMINISTRATIVE,
+    Answer.Result.CONFIRMED_OTHER,
+    Answer.Result.NOT_CONFIRMED,
+)
+ANSWER_RESULT_WEIGHTS = (12, 33, 25, 30)
+MEASURES_BY_RESULT = {
+    Answer.Result.CONFIRMED_CRIMINAL: (Answer.Measure.PRETRIAL, Answer.Measure.LINK_BLOCKING),
+    Answer.Result.CONFIRMED_ADMINISTRATIVE: (Answer.Measure.ADMIN_PROTOCOL, Answer.Measure.WARNING),
+    Answer.Result.CONFIRMED_OTHER: (Answer.Measure.GRAFFITI_REMOVED, Answer.Measure.PREVENTIVE_TALK),
+    Answer.Result.NOT_CONFIRMED: (Answer.Measure.PREVENTIVE_TALK,),
+}
+REOPEN_REASONS = (
+    "Граффити снова на том же месте.",
+    "Ничего не изменилось, продают по-прежнему.",
+    "Жарнама әлі де сол жерде.",
+)
 REJECTION_REASONS = (
     "Не является правонарушением: сведения не подтвердились.",
     "Вне компетенции: направлено по подведомственности.",
@@ -535,6 +579,10 @@ class BuildResult:
     reports: int = 0
     events: int = 0
     contacts: int = 0
+    answers: int = 0
+    forwards: int = 0
+    extensions: int = 0
+    supporters: int = 0
     by_status: dict = field(default_factory=dict)
 
 
@@ -559,7 +607,8 @@ def create_demo_reports(command) -> None:
         seconds = (timezone.now() - started).total_seconds()
         command.stdout.write(
             f"Demo reports of {region.short_code}: {result.reports} reports, {result.events} events, "
-            f"{result.contacts} contacts in {seconds:.1f} s."
+            f"{result.contacts} contacts, {result.answers} answers, {result.forwards} forwards, "
+            f"{result.extensions} extensions, {result.supporters} supporters in {seconds:.1f} s."
         )
 
 
@@ -597,7 +646,7 @@ def _final_status(rng: random.Random, age_days: float) -> str:
         table += ((Status.RETURNED, 3), (Status.REJECTED, 6), (Status.DUPLICATE, 6))
     elif age_days < 45:
         table = ((Status.NEW, 3), (Status.ROUTED, 6), (Status.ACCEPTED, 14), (Status.ANSWERED, 22))
-        table += ((Status.RETURNED, 6), (Status.RESOLVED, 25), (Status.CLOSED, 12))
+        table += ((Status.RETURNED, 6), (Status.RESOLVED, 25), (Status.CLOSED, 12), (Status.REOPENED, 1.5))
         table += ((Status.REJECTED, 7), (Status.DUPLICATE, 5))
     else:
         table = ((Status.NEW, 0.3), (Status.ROUTED, 0.5), (Status.ACCEPTED, 0.7), (Status.ANSWERED, 1))
@@ -716,6 +765,18 @@ class _Builder:
         self.channels, self.channel_weights = zip(*CHANNEL_WEIGHTS.items(), strict=True)
         self.actors = self._demo_actors()
         self.contact_number = itertools.count(1)
+        self.escalation_line = working_days_ago(now, getattr(settings, "OVERDUE_ESCALATION_WORKING_DAYS", 5))
+
+    def other_body(self, report, body_id: int) -> int | None:
+        """Where a body forwards a report it thinks is not its own: the police or the akimat of the
+        district, whichever it is not."""
+        first = self.fallback_body(report)
+        if first is not None and first != body_id:
+            return first
+        akimat = self._bodies.get((Organisation.Type.AKIMAT, report.district_id)) or self._bodies.get(
+            (Organisation.Type.AKIMAT, report.district.parent_id)
+        )
+        return akimat if akimat not in (None, body_id) else None
 
     def _attach_prosecutors(self) -> None:
         """The prosecutor's office whose triage queue gets a district's unrouted reports."""
@@ -844,7 +905,11 @@ class _Builder:
                 email=f"demo-reporter-{number}@example.com" if rng.random() < 0.4 else "",
                 consent_at=submitted_at,
             )
-        return report, timeline.events, contact, original
+        if not category.sensitive and report.status not in (Status.REJECTED, Status.DUPLICATE) and rng.random() < 0.03:
+            timeline.supporters = rng.randint(1, 4)
+        if contact is not None and report.status in (Status.RESOLVED, Status.CLOSED) and rng.random() < 0.3:
+            report.rating = rng.choices((1, 2, 3, 4, 5), (1, 1, 2, 4, 5))[0]
+        return report, timeline, contact, original
 
     def fallback_body(self, report) -> int | None:
         """Where the prosecutor sends a report out of triage: the most local police unit, else the
@@ -865,23 +930,43 @@ class _Builder:
     # -- writing
 
     def _write(self, planned, result: BuildResult) -> None:
-        reports = [report for report, _events, _contact, _original in planned]
+        reports = [report for report, _timeline, _contact, _original in planned]
         Report.objects.bulk_create(reports)
-        events, contacts = [], []
-        for report, report_events, contact, original in planned:
+        events, contacts, answers, forwards, extensions, supporters = [], [], [], [], [], []
+        for report, timeline, contact, original in planned:
             self.pks.append(report.pk)
             result.by_status[report.status] = result.by_status.get(report.status, 0) + 1
             if original is not None and report.status == Status.DUPLICATE:
                 self.duplicates.append((report, original))
-            events.extend(ReportEvent(report=report, **values) for values in report_events)
+            events.extend(ReportEvent(report=report, **values) for values in timeline.events)
+            answers.extend(Answer(report=report, **values) for values in timeline.answers)
+            forwards.extend(Forward(report=report, **values) for values in timeline.forwards)
+            extensions.extend(ExtensionRequest(report=report, **values) for values in timeline.extensions)
+            supporters.extend(
+                ReportSupporter(
+                    report=report,
+                    kind=ReportSupporter.Kind.ME_TOO,
+                    tracking_token_hash=hashlib.sha256(self.rng.getrandbits(256).to_bytes(32, "big")).hexdigest(),
+                    created_at=report.submitted_at + timedelta(hours=n + 1),
+                )
+                for n in range(timeline.supporters)
+            )
             if contact is not None:
                 contact.report = report
                 contacts.append(contact)
         ReportEvent.objects.bulk_create(events)
         ReporterContact.objects.bulk_create(contacts)
+        Answer.objects.bulk_create(answers)
+        Forward.objects.bulk_create(forwards)
+        ExtensionRequest.objects.bulk_create(extensions)
+        ReportSupporter.objects.bulk_create(supporters)
         result.reports += len(reports)
         result.events += len(events)
         result.contacts += len(contacts)
+        result.answers += len(answers)
+        result.forwards += len(forwards)
+        result.extensions += len(extensions)
+        result.supporters += len(supporters)
 
     def _link_duplicates(self) -> None:
         """Point each duplicate at its original, now that every report has its id."""
@@ -900,6 +985,10 @@ class _Timeline:
         self.builder, self.report, self.clock, self.rng = builder, report, clock, builder.rng
         self.prosecutor = builder.actors.get(place.prosecutor_id)
         mark = {DEMO_MARK: True} if builder.mark_demo else {}
+        self.answers: list[dict] = []
+        self.forwards: list[dict] = []
+        self.extensions: list[dict] = []
+        self.supporters = 0
         self.events = [
             {
                 "kind": Kind.SUBMITTED,
@@ -934,8 +1023,12 @@ class _Timeline:
             return self._finish()
         if status in (Status.REJECTED, Status.DUPLICATE):
             return self._close(status, original)
+        if rng.random() < 0.05:
+            body_id = self._forward(body_id, kazakh)
         body_actor = self.builder.actors.get(body_id)
         self._step(Status.ACCEPTED, self.clock.after(0.5, 30), body_actor)
+        if rng.random() < 0.05:
+            self._ask_extension(body_id, body_actor, kazakh)
         if status == Status.ACCEPTED:
             return self._finish()
         answers = answers or (ANSWERS_KK if kazakh else ANSWERS_RU)
@@ -943,15 +1036,98 @@ class _Timeline:
         if status == Status.ANSWERED:
             return self._finish()
         if status == Status.RETURNED or rng.random() < 0.08:
-            self._step(Status.RETURNED, self.clock.after(4, 72), self.prosecutor, reason=_pick(rng, RETURN_REASONS))
+            reason = _pick(rng, RETURN_REASONS)
+            at = self.clock.after(4, 72)
+            self._decide(Answer.Decision.RETURNED, at, reason)
+            self._step(Status.RETURNED, at, self.prosecutor, reason=reason)
+            report.deadline_at = self.builder.deadlines.deadline(report.category, at)
             if status == Status.RETURNED:
                 return self._finish()
             self._answer(body_actor, answers)
-        self._step(Status.RESOLVED, self.clock.after(2, 96), self.prosecutor)
+        at = self.clock.after(2, 96)
+        self._decide(Answer.Decision.ACCEPTED, at)
+        self._step(Status.RESOLVED, at, self.prosecutor)
         if status == Status.CLOSED:
             report.closed_at = self.clock.after(1, 72)
             self._step(Status.CLOSED, report.closed_at, self.prosecutor)
+        elif status == Status.REOPENED:
+            # The reporter said "not resolved" through the tracking link: the prosecutor decides.
+            self._step(Status.REOPENED, self.clock.after(4, 96), None, reason=_pick(rng, REOPEN_REASONS))
         return self._finish()
+
+    def _forward(self, body_id: int, kazakh: bool) -> int:
+        """The body passes the report on (to the local akimat, or to the police): the prosecutor
+        upholds most forwards; recent ones still wait for review."""
+        report, rng = self.report, self.rng
+        to_body = self.builder.other_body(report, body_id)
+        if to_body is None:
+            return body_id
+        at = self.clock.after(2, 48)
+        reason = _pick(rng, FORWARD_REASONS_KK if kazakh else FORWARD_REASONS_RU)
+        decided = self.clock.limit - at > timedelta(days=12)  # the last days' forwards wait for review
+        self.forwards.append(
+            {
+                "from_body_id": body_id,
+                "to_body_id": to_body,
+                "reason": reason,
+                "previous_deadline": report.deadline_at,
+                "by_id": self.builder.actors.get(body_id),
+                "at": at,
+                "decision": Forward.Decision.UPHELD if decided else Forward.Decision.PENDING,
+                "decided_by_id": self.prosecutor if decided else None,
+                "decided_at": at + timedelta(days=1) if decided else None,
+            }
+        )
+        self.events.append(
+            {
+                "kind": Kind.FORWARDED,
+                "at": at,
+                "actor_id": self.builder.actors.get(body_id),
+                "from_status": report.status,
+                "to_status": Status.ROUTED,
+                "body_id": to_body,
+                "data": {"from_body": body_id, "to_body": to_body, "reason": reason},
+            }
+        )
+        report.body_id, report.routed_at = to_body, at
+        report.deadline_at = self.builder.deadlines.deadline(report.category, at)
+        return to_body
+
+    def _ask_extension(self, body_id: int, actor_id: int | None, kazakh: bool) -> None:
+        report, rng = self.report, self.rng
+        at = self.clock.after(1, 24)
+        if at >= report.deadline_at:
+            return
+        days = rng.choice((3, 5, 10))
+        granted = rng.random() < 0.7
+        decided = self.clock.limit - at > timedelta(days=10)
+        decided_at = self.clock.after(2, 20) if decided else None
+        new_deadline = extend_deadline(report.deadline_at, days, self.builder.deadlines.calendar)
+        self.extensions.append(
+            {
+                "body_id": body_id,
+                "days": days,
+                "reason": _pick(rng, EXTENSION_REASONS_KK if kazakh else EXTENSION_REASONS_RU),
+                "by_id": actor_id,
+                "at": at,
+                "deadline_before": report.deadline_at,
+                "decision": (
+                    ExtensionRequest.Decision.PENDING
+                    if not decided
+                    else ExtensionRequest.Decision.GRANTED
+                    if granted
+                    else ExtensionRequest.Decision.REFUSED
+                ),
+                "decided_by_id": self.prosecutor if decided else None,
+                "decided_at": decided_at,
+                "deadline_after": new_deadline if decided and granted else None,
+            }
+        )
+        self.events.append({"kind": Kind.EXTENSION_REQUESTED, "at": at, "actor_id": actor_id, "body_id": body_id})
+        if decided:
+            self.events.append({"kind": Kind.EXTENSION_DECIDED, "at": decided_at, "actor_id": self.prosecutor})
+            if granted:
+                report.deadline_at = new_deadline
 
     def _route(self, body_id: int, at: datetime, actor_id: int | None, from_triage: bool = False) -> None:
         report = self.report
@@ -993,7 +1169,33 @@ class _Timeline:
         report.public_answer = _pick(rng, answers)
         report.answered_at = at
         report.overdue = at > report.deadline_at
+        result = rng.choices(ANSWER_RESULTS, ANSWER_RESULT_WEIGHTS)[0]
+        measures = list(MEASURES_BY_RESULT[result][: rng.randint(0, len(MEASURES_BY_RESULT[result]))])
+        if result == Answer.Result.CONFIRMED_CRIMINAL and not report.registration_number and rng.random() < 0.9:
+            # One in ten confirmed crimes is left unregistered: the oversight page's "concealment" list.
+            report.registration = rng.choice((Report.Registration.KUI, Report.Registration.ERDR))
+            report.registration_number = f"{timezone.localtime(at):%y}{rng.randint(1, 999_999_999):09d}"
+            report.registered_at = at
+            self.events.append({"kind": Kind.REGISTERED, "at": at, "actor_id": actor_id})
+            at += timedelta(minutes=1)  # the answer follows the registration
+            report.answered_at = at
+        self.answers.append(
+            {
+                "body_id": report.body_id,
+                "author_id": actor_id,
+                "at": at,
+                "result": result,
+                "measures": measures,
+                "text": report.public_answer,
+                "public_text": report.public_answer,
+                "on_time": at <= report.deadline_at,
+            }
+        )
         self._step(Status.ANSWERED, at, actor_id)
+
+    def _decide(self, decision: str, at: datetime, reason: str = "") -> None:
+        answer = self.answers[-1]
+        answer.update(decision=decision, decided_by_id=self.prosecutor, decided_at=at, return_reason=reason)
 
     def _close(self, status: str, original: int | None) -> None:
         """Rejected or marked a duplicate by the prosecutor."""
@@ -1008,5 +1210,10 @@ class _Timeline:
     def _finish(self) -> None:
         """An open report past its deadline is overdue (as the deadline sweep would mark it)."""
         report = self.report
-        if report.deadline_at is not None and report.answered_at is None:
+        if report.deadline_at is not None and report.status in (Status.ROUTED, Status.ACCEPTED, Status.RETURNED):
             report.overdue = self.builder.now > report.deadline_at
+            if report.overdue:
+                # As the deadline sweep would have marked it (and escalated the long overdue).
+                report.overdue_at = report.deadline_at + timedelta(minutes=5)
+                if report.deadline_at < self.builder.escalation_line:
+                    report.escalated_at = report.overdue_at

@@ -9,7 +9,17 @@ from django.utils import timezone
 
 from accounts.models import District, Region
 from signals.demo import DEMO_END, DEMO_START, create_demo_reports
-from signals.models import Category, ReferenceCounter, Report, ReporterContact, ReportEvent
+from signals.models import (
+    Answer,
+    Category,
+    ExtensionRequest,
+    Forward,
+    ReferenceCounter,
+    Report,
+    ReporterContact,
+    ReportEvent,
+    ReportSupporter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +40,7 @@ def test_it_creates_two_years_of_reports_in_every_status_with_ordered_events():
     check_statuses()
     check_events()
     check_references()
+    check_answering()
 
 
 def check_spread():
@@ -117,3 +128,30 @@ def test_it_adds_nothing_on_a_second_run():
 
     assert (Report.objects.count(), ReportEvent.objects.count(), ReporterContact.objects.count()) == counts
     assert "skipped" in output
+
+
+def check_answering():
+    """Answers, returns, forwards, extensions, registrations, followers: what oversight reads."""
+    answered = Report.objects.filter(status__in=[Status.ANSWERED, Status.RESOLVED, Status.CLOSED])
+    assert not answered.exclude(answers__isnull=False).exists()
+    answers = Answer.objects.all()
+    assert set(answers.values_list("result", flat=True)) == set(Answer.Result.values)
+    assert answers.filter(on_time=False).exists() and answers.filter(on_time=True).exists()
+    assert set(answers.values_list("decision", flat=True)) == set(Answer.Decision.values)
+    assert not answers.filter(decision=Answer.Decision.RETURNED, return_reason="").exists()
+    # Pending answers belong to answered reports only.
+    assert not answers.filter(decision=Answer.Decision.PENDING).exclude(report__status=Status.ANSWERED).exists()
+    assert set(Forward.objects.values_list("decision", flat=True)) >= {"pending", "upheld"}
+    assert set(ExtensionRequest.objects.values_list("decision", flat=True)) == set(ExtensionRequest.Decision.values)
+    granted = ExtensionRequest.objects.filter(decision="granted")
+    assert not granted.filter(deadline_after__lte=F("deadline_before")).exists()
+    registered = Report.objects.exclude(registration_number="")
+    assert registered.exists() and not registered.filter(registration="").exists()
+    # Some confirmed crimes are left unregistered: the concealment list has something to show.
+    concealed = Report.objects.filter(answers__result=Answer.Result.CONFIRMED_CRIMINAL, registration_number="")
+    assert concealed.exists()
+    assert ReportSupporter.objects.exists() and not ReportSupporter.objects.filter(report__sensitive=True).exists()
+    overdue_open = Report.objects.filter(status__in=["routed", "accepted", "returned"], overdue=True)
+    assert overdue_open.exists() and not overdue_open.filter(overdue_at__isnull=True).exists()
+    assert Report.objects.filter(escalated_at__isnull=False).exists()
+    assert Report.objects.filter(rating__isnull=False).exists()
