@@ -42,9 +42,12 @@ $(VENDOR)/.installed: package-lock.json tartip/frontend/vega-interpreter.js
 	   --log-level=warning --outfile=$(VENDOR)/vega/vega-interpreter.js
 	touch $@
 
-# gettext compiles the translations; Debian's packages are installed when missing.
+# gettext compiles the translations; Pango, HarfBuzz and the DejaVu fonts (Kazakh letters) let
+# WeasyPrint write PDF letters. Debian's packages are installed when missing.
+WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
 system-packages:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@dpkg -s $(WEASYPRINT_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(WEASYPRINT_PACKAGES); }
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<

@@ -45,6 +45,13 @@ def _fresh_process_caches():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every persona gets a password (make_persona): Argon2, the production hasher, takes most of
+    a second each on these machines. Passwords are still set and checked, with a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _english_in_the_test_thread():
     """Messages built in the test itself read in English (the default language is Kazakh);
     requests still choose their language as users' do, through the middleware."""

@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+"""Public pages around a report (included in the `signals` namespace at the site root):
+duplicate suggestions and "me too", the reporter's follow-up, the public map."""
 
-urlpatterns = []
+from django.urls import path
+
+from signals import public_views
+
+urlpatterns = [
+    path("report/nearby/", public_views.nearby, name="nearby"),
+    path("report/me-too/done/", public_views.me_too_done, name="me_too_done"),
+    path("report/<str:reference>/me-too/", public_views.me_too, name="me_too"),
+    path("track/<str:token>/follow-up/", public_views.followup_add, name="followup_add"),
+    path("track/<str:token>/not-resolved/", public_views.followup_not_resolved, name="followup_not_resolved"),
+    path("track/<str:token>/rate/", public_views.followup_rate, name="followup_rate"),
+    path("map/", public_views.public_map, name="public_map"),
+    path("map/reports.geojson", public_views.map_reports, name="public_map_reports"),
+]

@@ -1190,3 +1190,10 @@ def followup_rate(*, report: Report, rating: int) -> Report:
         _event(locked, Kind.RATED, None, timezone.now(), rating=rating)
         _copy_back(locked, report, ["rating"])
         return report
+
+
+@transaction.atomic
+def report_note_act(*, report: Report, act_id: int, act_type: str, actor) -> ReportEvent:
+    """An act of prosecutorial response (supervision.services.act_record) names this report."""
+    _require_prosecutor(actor, report)
+    return _event(report, Kind.ACT, actor, timezone.now(), act=act_id, type=str(act_type))

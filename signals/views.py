@@ -12,8 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -168,40 +167,30 @@ PUBLIC_EVENT_KINDS = {
     ReportEvent.Kind.REROUTED,
     ReportEvent.Kind.RECATEGORISED,
     ReportEvent.Kind.STATUS,
+    ReportEvent.Kind.FORWARDED,
+    ReportEvent.Kind.OVERDUE,
+    ReportEvent.Kind.MERGED,
+    ReportEvent.Kind.ME_TOO,
+    ReportEvent.Kind.FOLLOW_UP,
 }
 
 
 def track(request, token):
-    report = services.find_report_by_token(token)
-    if report is None:
-        raise Http404
-    report = (
-        Report.objects.select_related("category", "district", "body")
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=ReportEvent.objects.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("body"),
-                to_attr="public_events",
-            )
-        )
-        .get(pk=report.pk)
-    )
-    timeline = [_public_event(event) for event in report.public_events]
-    response = render(request, "signals/track.html", {"report": report, "timeline": timeline})
-    add_never_cache_headers(response)
-    patch_cache_control(response, no_store=True, private=True)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    """The private tracking page: signals.public_views.track_page (status, public timeline and
+    answer, the follow-up forms); it also follows "me too" links and merged reports."""
+    from signals.public_views import track_page
+
+    return track_page(request, token)
 
 
 def _public_event(event: ReportEvent) -> dict:
-    """What the reporter may read of an event: its time and a plain sentence (no staff, no notes)."""
+    """What the reporter may read of an event: its time and a plain sentence (no staff, no notes,
+    nothing another reporter wrote)."""
     kind = ReportEvent.Kind
     body = event.body.name if event.body_id else ""
     if event.kind == kind.SUBMITTED:
         text = _("The report was received.")
-    elif event.kind in (kind.ROUTED, kind.REROUTED) and body:
+    elif event.kind in (kind.ROUTED, kind.REROUTED, kind.FORWARDED) and body:
         text = _("Passed to %(body)s.") % {"body": body}
     elif event.kind == kind.TRIAGE:
         text = _("The prosecutor's office is choosing the body that must act.")
@@ -209,6 +198,14 @@ def _public_event(event: ReportEvent) -> dict:
         text = _("The category of the report was corrected.")
     elif event.kind == kind.STATUS and event.to_status in Report.Status.values:
         text = _("Status: %(status)s.") % {"status": Report.Status(event.to_status).label}
+    elif event.kind == kind.OVERDUE:
+        text = _("The deadline for the answer has passed.")
+    elif event.kind == kind.MERGED:
+        text = _("A report about the same thing was joined to this one.")
+    elif event.kind == kind.ME_TOO:
+        text = _("Another person reported the same thing.")
+    elif event.kind == kind.FOLLOW_UP:
+        text = _("A reporter added information.")
     else:
         text = event.get_kind_display().capitalize()
     return {"at": event.at, "text": text}
@@ -329,6 +326,15 @@ def report_detail(request, reference):
     user = request.user
     _require_staff(user)
     report = _visible_report(user, reference)
+    return render_detail(request, report)
+
+
+def render_detail(request, report: Report, *, forms: dict | None = None):
+    """The report's page; `forms` are work forms bound to a refused POST (signals.work_views),
+    shown again as they were typed, with the service's message."""
+    from signals import work_views
+
+    user = request.user
     is_prosecutor = _role(user) in PROSECUTOR_ROLES
     contact = None
     if sees_reporter_identity(user):
@@ -341,10 +347,8 @@ def report_detail(request, reference):
                 details={"what": "reporter contact"},
                 request=request,
             )
-    events = list(report.events.select_related("actor", "body"))
-    for event in events:
-        event.from_label = _status_label(event.from_status)
-        event.to_label = _status_label(event.to_status)
+    # The timeline holds the events of the reports merged into this one too.
+    events = work_views.timeline(report)
     context = {
         "report": report,
         "attributes": _attribute_rows(report),
@@ -356,11 +360,17 @@ def report_detail(request, reference):
         and report.status in workflow.OPEN_STATUSES
         and workflow.is_prosecutor_for(user, report),
     }
-    context["transitions"] = _allowed_statuses(user, report)
+    # Accepting and returning an answer have their own panel (with the answer beside them).
+    context["transitions"] = [
+        (value, label)
+        for value, label in _allowed_statuses(user, report)
+        if value not in (Report.Status.RESOLVED, Report.Status.RETURNED)
+    ]
     context["transition_values"] = [value for value, _label in context["transitions"]]
     if context["can_reroute"]:
         context["categories"] = Category.objects.filter(is_active=True)
         context["bodies"] = _bodies_for(report)
+    context.update(work_views.work_context(request, report, forms or {}))
     return render(request, "signals/report_detail.html", context)
 
 

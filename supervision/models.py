@@ -7,22 +7,31 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, Region
+
+
+class SupervisoryActQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from supervision.scoping import visible_acts
+
+        return visible_acts(user, self)
 
 
 class SupervisoryAct(models.Model):
     """An act of prosecutorial response: a submission to the head of a body, a protest..."""
 
     class Type(models.TextChoices):
-        PROTEST = "protest", _("protest")
-        SUBMISSION = "submission", _("submission")
-        ORDER = "order", _("order")
-        ADMIN_RESOLUTION = "admin_resolution", _("resolution on administrative proceedings")
-        WARNING = "warning", _("warning")
-        CLAIM = "claim", _("claim to court")
-        INSTRUCTION = "instruction", _("instruction")
-        PRETRIAL = "pretrial", _("start of a pre-trial investigation")
+        # With a context: "order", "submission", "warning" are other words elsewhere in the catalogues.
+        PROTEST = "protest", pgettext_lazy("act type", "protest")
+        SUBMISSION = "submission", pgettext_lazy("act type", "submission")
+        ORDER = "order", pgettext_lazy("act type", "order")
+        ADMIN_RESOLUTION = "admin_resolution", pgettext_lazy("act type", "resolution on administrative proceedings")
+        WARNING = "warning", pgettext_lazy("act type", "warning")
+        CLAIM = "claim", pgettext_lazy("act type", "claim to court")
+        INSTRUCTION = "instruction", pgettext_lazy("act type", "instruction")
+        PRETRIAL = "pretrial", pgettext_lazy("act type", "start of a pre-trial investigation")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -57,7 +66,9 @@ class SupervisoryAct(models.Model):
         "signals.Report", blank=True, related_name="supervisory_acts", verbose_name=_("reports")
     )
     language = models.CharField(_("letter language"), max_length=2, choices=Language.choices, default=Language.RU)
-    outgoing_number = models.CharField(_("outgoing number"), max_length=40, blank=True)
+    # "<office code>/<year>/<n>" (supervision.services.next_outgoing_number): office codes run to 60
+    # characters, so the number needs more than 40.
+    outgoing_number = models.CharField(_("outgoing number"), max_length=80, blank=True)
     letter_at = models.DateTimeField(_("letter produced"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_at = models.DateField(_("outcome date"), null=True, blank=True)
@@ -67,6 +78,8 @@ class SupervisoryAct(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
     )
     created_at = models.DateTimeField(_("recorded"))
+
+    objects = SupervisoryActQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -88,6 +101,7 @@ class SupervisoryAct(models.Model):
 class SupervisoryActEvent(models.Model):
     class Kind(models.TextChoices):
         RECORDED = "recorded", _("recorded")
+        CHANGED = "changed", _("details corrected")
         LETTER = "letter", _("letter produced")
         OUTCOME = "outcome", _("outcome recorded")
 

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from supervision import views
 
 app_name = "supervision"
 
-urlpatterns = []
+urlpatterns = [
+    path("acts/", views.act_list, name="acts"),
+    path("acts/new/", views.act_new, name="act_new"),
+    path("acts/<int:act_id>/", views.act_detail, name="act_detail"),
+    path("acts/<int:act_id>/change/", views.act_change, name="act_change"),
+    path("acts/<int:act_id>/letter/", views.act_letter, name="act_letter"),
+    path("acts/<int:act_id>/letter.docx", views.letter_docx, name="letter_docx"),
+    path("acts/<int:act_id>/letter.pdf", views.letter_pdf, name="letter_pdf"),
+    path("acts/<int:act_id>/outcome/", views.act_outcome, name="act_outcome"),
+]

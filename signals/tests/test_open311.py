@@ -268,7 +268,7 @@ def test_it_filters_requests_as_the_spec_says():
 def test_it_maps_every_status_to_open_or_closed():
     from signals.open311 import open311_status
 
-    opened = {"new", "routed", "accepted", "answered", "returned"}
+    opened = {"new", "routed", "accepted", "answered", "returned", "reopened"}
     assert {s for s in Report.Status.values if open311_status(s) == "open"} == opened
     assert {s for s in Report.Status.values if open311_status(s) == "closed"} == {
         "resolved",

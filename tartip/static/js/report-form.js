@@ -53,6 +53,7 @@
         autoDistrict = true;
       }
       describe(name);
+      pointChanged();
     }
 
     clearButton.addEventListener("click", function () {
@@ -61,6 +62,7 @@
       if (marker) { map.removeLayer(marker); marker = null; }
       if (districtInput && autoDistrict) { districtInput.value = ""; autoDistrict = false; }
       describe("");
+      pointChanged();
     });
 
     map.on("click", function (event) {
@@ -94,6 +96,61 @@
     } else {
       describe("");
     }
+  }
+
+  function pointChanged() {
+    document.dispatchEvent(new CustomEvent("tartip:point-changed"));
+  }
+
+  // --- Duplicate suggestions: open reports of the same category near the point ----------------
+  // The server renders the suggestions (links to "Me too", no forms: this sits inside the report
+  // form); an empty answer hides the box.
+
+  function setupNearby(box) {
+    if (typeof fetch !== "function") { return; }
+    var category = document.getElementById(box.dataset.categoryInput);
+    var latInput = document.getElementById(box.dataset.latInput);
+    var lonInput = document.getElementById(box.dataset.lonInput);
+    if (!category || !latInput || !lonInput) { return; }
+    var timer = null;
+    var controller = null;
+    var lastQuery = "";
+
+    function clear() {
+      lastQuery = "";
+      box.textContent = "";
+      box.hidden = true;
+    }
+
+    function update() {
+      if (!category.value || !latInput.value || !lonInput.value) { clear(); return; }
+      var query = new URLSearchParams({ category: category.value, latitude: latInput.value, longitude: lonInput.value }).toString();
+      if (query === lastQuery) { return; }
+      lastQuery = query;
+      if (controller && controller.abort) { controller.abort(); }
+      controller = typeof AbortController === "function" ? new AbortController() : null;
+      fetch(box.dataset.nearbyUrl + "?" + query, {
+        credentials: "same-origin",
+        headers: { "HX-Request": "true" },
+        signal: controller ? controller.signal : undefined,
+      })
+        .then(function (response) { return response.ok || response.status === 429 ? response.text() : ""; })
+        .then(function (html) {
+          if (query !== lastQuery) { return; }
+          box.innerHTML = html;
+          box.hidden = !html.trim();
+        })
+        .catch(function () { /* aborted or offline: the form works without suggestions */ });
+    }
+
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(update, 300);
+    }
+
+    category.addEventListener("change", later);
+    document.addEventListener("tartip:point-changed", later);
+    update(); // a form sent back with errors keeps its category and point
   }
 
   // --- Photos: shrunk in the browser (canvas, JPEG) before they are sent ------------------------
@@ -223,6 +280,8 @@
     if (form) {
       var mapElement = document.getElementById("report-map");
       if (mapElement) { setupMap(mapElement); }
+      var nearby = document.getElementById("nearby-reports");
+      if (nearby) { setupNearby(nearby); }
       var photos = setupPhotos(form);
       form.addEventListener("submit", function (event) {
         if (photos && photos.pending) {

@@ -1,0 +1,393 @@
+"""Reads of the district prosecutor's oversight page: what the bodies owe, what went wrong, where.
+
+Every selector takes the region, `district_ids` (None: the whole region; a set: those districts
+only, a district prosecutor's remit) and `now`, filters on indexed columns (region, district,
+status + deadline, decision + time), returns at most `limit` rows with the total count, and runs
+a fixed number of queries whatever the number of rows: the page stays fast with a million reports.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Floor, RowNumber
+
+from accounts.models import Organisation, Region
+
+from .models import Answer, Category, ExtensionRequest, Forward, Report, ReportEvent
+from .workflow import AWAITING_ANSWER
+
+Status = Report.Status
+LIMIT = 50
+RANKING_DAYS = 90
+REPEAT_DAYS = 90
+REPEAT_MIN_REPORTS = 3
+REPEAT_LINKS = 10
+# About 200 m: a degree of latitude is 111.2 km everywhere, so 0.0018° ≈ 200 m; a degree of
+# longitude shrinks with the cosine of the latitude (71 km at 50° N, the middle of the regions served today),
+# so 0.0025° ≈ 175-195 m there.
+CELL_LATITUDE = Decimal("0.0018")
+CELL_LONGITUDE = Decimal("0.0025")
+
+
+@dataclass
+class Section:
+    """At most `limit` rows of a section, and how many there are in all."""
+
+    count: int
+    rows: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.rows), 0)
+
+
+def _reports(region: Region, district_ids) -> QuerySet:
+    reports = Report.objects.filter(region=region)
+    if district_ids is not None:
+        reports = reports.filter(district_id__in=district_ids)
+    return reports
+
+
+def _section(queryset: QuerySet, limit: int) -> Section:
+    # Always two queries (the rows, the count): the same number whatever the number of rows.
+    return Section(count=queryset.order_by().count(), rows=list(queryset[:limit]))
+
+
+def _in_scope(queryset: QuerySet, region: Region, district_ids, prefix: str = "report__") -> QuerySet:
+    queryset = queryset.filter(**{f"{prefix}region": region})
+    if district_ids is not None:
+        queryset = queryset.filter(**{f"{prefix}district_id__in": district_ids})
+    return queryset
+
+
+# --- what the bodies owe -------------------------------------------------------------------------
+
+
+def overdue_answers(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+    """Reports still waiting for the body's answer past their deadline, the longest overdue first
+    (the (status, deadline_at) index). Whether the sweep has marked them yet does not matter."""
+    reports = (
+        _reports(region, district_ids)
+        .filter(status__in=AWAITING_ANSWER, deadline_at__lt=now)
+        .select_related("category", "district", "body")
+        .order_by("deadline_at", "id")
+    )
+    return _section(reports, limit)
+
+
+def returned_answers(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+    """Reports whose answer the prosecutor returned and that wait for a new one (nearest deadline
+    first); each row carries `return_reason`, the reason of its latest returned answer."""
+    reports = (
+        _reports(region, district_ids)
+        .filter(status=Status.RETURNED)
+        .select_related("category", "district", "body")
+        .order_by("deadline_at", "id")
+    )
+    section = _section(reports, limit)
+    reasons = {}
+    returned = (
+        Answer.objects.filter(report_id__in=[r.pk for r in section.rows], decision=Answer.Decision.RETURNED)
+        .order_by("report_id", "decided_at", "id")
+        .values_list("report_id", "return_reason")
+    )
+    for report_id, reason in returned:
+        reasons[report_id] = reason  # the latest wins
+    for report in section.rows:
+        report.return_reason = reasons.get(report.pk, "")
+    return section
+
+
+def reopened_reports(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+    """Reports whose reporter says the answer did not resolve things, waiting for the prosecutor
+    (return to the body or close); each row carries `reopen_reason`, the reporter's words."""
+    reports = (
+        _reports(region, district_ids)
+        .filter(status=Status.REOPENED)
+        .select_related("category", "district", "body")
+        .order_by("deadline_at", "id")
+    )
+    section = _section(reports, limit)
+    reasons = {}
+    events = (
+        ReportEvent.objects.filter(
+            report_id__in=[r.pk for r in section.rows], kind=ReportEvent.Kind.STATUS, to_status=Status.REOPENED
+        )
+        .order_by("report_id", "at", "id")
+        .values_list("report_id", "data")
+    )
+    for report_id, data in events:
+        reasons[report_id] = (data or {}).get("reason", "")
+    for report in section.rows:
+        report.reopen_reason = reasons.get(report.pk, "")
+    return section
+
+
+# --- bodies ranked --------------------------------------------------------------------------------
+
+
+@dataclass
+class BodyRank:
+    body: Organisation
+    answers: int
+    on_time: int
+    median_hours: float | None
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.answers if self.answers else 0.0
+
+    @property
+    def on_time_percent(self) -> int:
+        return round(100 * self.on_time_rate)
+
+
+class _Median(Aggregate):
+    """PostgreSQL's median (an ordered-set aggregate); other databases compute it in Python."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    name = "Median"
+    allow_distinct = False
+
+
+def body_ranking(
+    *, region: Region, district_ids=None, now: datetime, days: int = RANKING_DAYS, limit: int = LIMIT
+) -> list[BodyRank]:
+    """Bodies ranked by the share of their answers given on time (Answer.on_time), then by the
+    median answer time, over the answers given in the last `days` days to reports of the region
+    (or of `district_ids`). The answer time is from the report's reaching the body (routed_at,
+    which a forward resets; submitted_at when it has none) to the answer.
+
+    Two queries: counts per body, and the medians (PERCENTILE_CONT on PostgreSQL; on other
+    databases the durations of the period are read and the median taken in Python)."""
+    answers = _in_scope(Answer.objects.filter(at__gte=now - timedelta(days=days), at__lte=now), region, district_ids)
+    counts = {
+        row["body_id"]: row
+        for row in answers.order_by()
+        .values("body_id")
+        .annotate(total=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
+    }
+    if not counts:
+        return []
+    medians = _median_hours_by_body(answers)
+    bodies = Organisation.objects.in_bulk(list(counts))
+    ranks = [
+        BodyRank(body=bodies[body_id], answers=row["total"], on_time=row["on_time"], median_hours=medians.get(body_id))
+        for body_id, row in counts.items()
+        if body_id in bodies
+    ]
+    ranks.sort(
+        key=lambda r: (-r.on_time_rate, r.median_hours if r.median_hours is not None else float("inf"), -r.answers)
+    )
+    return ranks[:limit]
+
+
+def _median_hours_by_body(answers: QuerySet) -> dict[int, float]:
+    start = Coalesce(F("report__routed_at"), F("report__submitted_at"))
+    if connection.vendor == "postgresql":
+        rows = (
+            answers.order_by()
+            .values("body_id")
+            .annotate(median=_Median(F("at") - start, output_field=DurationField()))
+            .values_list("body_id", "median")
+        )
+        return {body_id: median.total_seconds() / 3600 for body_id, median in rows if median is not None}
+    durations: dict[int, list[float]] = {}
+    rows = answers.order_by().values_list("body_id", "at", "report__routed_at", "report__submitted_at")
+    for body_id, at, routed_at, submitted_at in rows:
+        durations.setdefault(body_id, []).append((at - (routed_at or submitted_at)).total_seconds() / 3600)
+    return {body_id: statistics.median(values) for body_id, values in durations.items()}
+
+
+# --- places reported again and again --------------------------------------------------------------
+
+
+@dataclass
+class RepeatPlace:
+    cell: tuple[int, int]
+    count: int
+    categories: list[tuple[Category, int]]
+    reports: list[Report]
+
+    @property
+    def latitude(self) -> Decimal:
+        return (self.cell[0] + Decimal("0.5")) * CELL_LATITUDE
+
+    @property
+    def longitude(self) -> Decimal:
+        return (self.cell[1] + Decimal("0.5")) * CELL_LONGITUDE
+
+
+def _cells(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(
+        cell_lat=Cast(Floor(F("latitude") / Value(CELL_LATITUDE)), IntegerField()),
+        cell_lon=Cast(Floor(F("longitude") / Value(CELL_LONGITUDE)), IntegerField()),
+    )
+
+
+def repeat_places(
+    *,
+    region: Region,
+    district_ids=None,
+    now: datetime,
+    days: int = REPEAT_DAYS,
+    min_reports: int = REPEAT_MIN_REPORTS,
+    limit: int = LIMIT,
+) -> Section:
+    """Places with `min_reports` or more reports (any status but rejected) in the last `days` days.
+
+    "Within about 200 m" is approximated by a grid: latitude and longitude are cut into cells of
+    0.0018° × 0.0025° (about 200 m × 180 m in the region) with FLOOR in SQL, so it runs on any
+    database and groups a million reports in one pass over the period's index. The approximation:
+    two reports 20 m apart across a cell's edge fall in two cells (a cluster may be split, and is
+    then shown smaller or not at all), and two reports at opposite corners of one cell are ~270 m
+    apart. Reports without a point on the map are not counted.
+
+    Three queries: the busiest cells, their categories, and the latest REPEAT_LINKS reports of each."""
+    reports = _cells(
+        _reports(region, district_ids)
+        .filter(submitted_at__gte=now - timedelta(days=days), submitted_at__lte=now, latitude__isnull=False)
+        .exclude(status=Status.REJECTED)
+    )
+    busiest = (
+        reports.order_by()
+        .values("cell_lat", "cell_lon")
+        .annotate(count=Count("id"))
+        .filter(count__gte=min_reports)
+        .order_by("-count", "cell_lat", "cell_lon")
+    )
+    cells = list(busiest[: limit + 1])
+    more = len(cells) > limit
+    cells = cells[:limit]
+    if not cells:
+        return Section(count=0)
+    in_cells = Q()
+    for cell in cells:
+        in_cells |= Q(cell_lat=cell["cell_lat"], cell_lon=cell["cell_lon"])
+    in_cells_reports = reports.filter(in_cells)
+    categories: dict[tuple, list] = {}
+    by_category = (
+        in_cells_reports.order_by()
+        .values("cell_lat", "cell_lon", "category_id")
+        .annotate(count=Count("id"))
+        .order_by("cell_lat", "cell_lon", "-count", "category_id")
+    )
+    category_ids = set()
+    for row in by_category:
+        categories.setdefault((row["cell_lat"], row["cell_lon"]), []).append((row["category_id"], row["count"]))
+        category_ids.add(row["category_id"])
+    names = Category.objects.in_bulk(category_ids)
+    latest: dict[tuple, list] = {}
+    ranked = (
+        in_cells_reports.only("id", "reference", "submitted_at")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("cell_lat"), F("cell_lon")],
+                order_by=[F("submitted_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=REPEAT_LINKS)
+        .order_by("cell_lat", "cell_lon", "rank")
+    )
+    for report in ranked:
+        latest.setdefault((report.cell_lat, report.cell_lon), []).append(report)
+    rows = []
+    for cell in cells:
+        key = (cell["cell_lat"], cell["cell_lon"])
+        rows.append(
+            RepeatPlace(
+                cell=key,
+                count=cell["count"],
+                categories=[(names[pk], count) for pk, count in categories.get(key, []) if pk in names],
+                reports=latest.get(key, []),
+            )
+        )
+    # The total of places is only worth a count query when there are more than shown.
+    return Section(count=busiest.count() if more else len(rows), rows=rows)
+
+
+# --- possible concealment from registration ------------------------------------------------------
+
+DECIDING_OR_ACCEPTED = (Answer.Decision.ACCEPTED, Answer.Decision.PENDING)
+
+
+def concealment_candidates(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+    """Answers confirming a criminal offence on a report with no KUI/ERDR registration number:
+    possible concealment of a crime from registration. Only a report's latest answer that was
+    accepted or is waiting for the prosecutor counts (a returned answer does not). Rows are the
+    answers (with their report), the oldest first: the longer unregistered, the worse."""
+    later = Answer.objects.filter(report_id=OuterRef("report_id"), decision__in=DECIDING_OR_ACCEPTED).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
+    )
+    answers = (
+        _in_scope(
+            Answer.objects.filter(
+                result=Answer.Result.CONFIRMED_CRIMINAL,
+                decision__in=DECIDING_OR_ACCEPTED,
+                report__registration_number="",
+            ),
+            region,
+            district_ids,
+        )
+        .exclude(report__status__in=(Status.REJECTED, Status.DUPLICATE))
+        .exclude(Exists(later))
+        .select_related("report", "report__category", "report__district", "body")
+        .order_by("at", "id")
+    )
+    return _section(answers, limit)
+
+
+# --- decisions waiting for the prosecutor ---------------------------------------------------------
+
+
+def pending_forwards(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+    """Forwards from one body to another not yet reviewed, the oldest first ((decision, at) index)."""
+    forwards = (
+        _in_scope(Forward.objects.filter(decision=Forward.Decision.PENDING), region, district_ids)
+        .select_related("report", "report__category", "report__district", "from_body", "to_body")
+        .order_by("at", "id")
+    )
+    return _section(forwards, limit)
+
+
+def pending_extensions(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+    """Deadline extensions asked and not yet decided, the oldest first ((decision, at) index)."""
+    extensions = (
+        _in_scope(ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING), region, district_ids)
+        .select_related("report", "report__category", "report__district", "body")
+        .order_by("at", "id")
+    )
+    return _section(extensions, limit)
+
+
+def oversight_page(*, region: Region, district_ids=None, now: datetime) -> dict:
+    """Every section of the oversight page."""
+    scope = {"region": region, "district_ids": district_ids, "now": now}
+    return {
+        "overdue": overdue_answers(**scope),
+        "returned": returned_answers(**scope),
+        "reopened": reopened_reports(**scope),
+        "ranking": body_ranking(**scope),
+        "repeat_places": repeat_places(**scope),
+        "concealment": concealment_candidates(**scope),
+        "forwards": pending_forwards(**scope),
+        "extensions": pending_extensions(**scope),
+    }

@@ -1,0 +1,440 @@
+"""Public pages around a report: duplicate suggestions and "me too", the reporter's follow-up
+through the private tracking link, and the public map of reports.
+
+Anonymous, rate-limited per client address in the cache only (lib.ratelimit: no address is
+stored). Nothing here shows a description, a contact or anything about who reported; sensitive
+categories and reports never appear (the tracking page of a sensitive report is its reporter's).
+"""
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, IntegerField, Prefetch, Q, Value
+from django.db.models.functions import Cast, Round
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import District
+from lib import ratelimit
+from signals import services
+from signals.categories import cached_categories
+from signals.models import Report, ReportEvent, ReportSupporter
+from signals.nearby import CLOSED_STATUSES, nearby_reports
+from signals.public_forms import (
+    MAP_DEFAULT_EXCLUDED,
+    FollowUpForm,
+    MapFilterForm,
+    MeTooForm,
+    NearbyForm,
+    NotResolvedForm,
+    RatingForm,
+)
+from signals.references import token_hash
+from signals.workflow import ANSWERED_STATUSES
+
+Status = Report.Status
+
+RATE_WINDOW_SECONDS = 3600
+# Suggestions are asked as the person moves the point: many more than reports are sent.
+NEARBY_PER_REPORT = 30
+ME_TOO_SESSION_KEY = "signals:me_too_done"
+# The public map: a grid of about 500 m (0.005° of latitude; 0.007° of longitude at 50° N).
+LAT_STEP = Decimal("0.005")
+LON_STEP = Decimal("0.007")
+MAP_MAX_AGE = 60
+
+
+def _exempt(request) -> bool:
+    user = request.user
+    return user.is_authenticated and user.is_staff_role
+
+
+def _within_limit(request, scope: str, limit: int) -> bool:
+    return _exempt(request) or ratelimit.hit(f"{scope}:{ratelimit.address_key(request)}", limit, RATE_WINDOW_SECONDS)
+
+
+def _too_many(request, *, kept_text: str = "", template="signals/public/rate_limited.html"):
+    response = render(
+        request,
+        template,
+        {"limit": settings.ANON_REPORTS_PER_HOUR, "kept_text": (kept_text or "")[:4000]},
+        status=429,
+    )
+    response["Retry-After"] = str(ratelimit.retry_after(RATE_WINDOW_SECONDS))
+    add_never_cache_headers(response)
+    return response
+
+
+def _private(response):
+    """Pages that carry or follow a tracking link: never cached, never referred, never indexed."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- duplicate suggestions and "me too" ---------------------------------------------------------
+
+
+@require_GET
+def nearby(request):
+    """The public form asks, once a category and a point are chosen: open public reports of the
+    same category within 250 m (an HTML fragment; empty when there are none)."""
+    if not _within_limit(request, "report-nearby", settings.ANON_REPORTS_PER_HOUR * NEARBY_PER_REPORT):
+        return _too_many(request, template="signals/public/nearby_limited_partial.html")
+    form = NearbyForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a category and a point on the map."), status=400, content_type="text/plain")
+    data = form.cleaned_data
+    suggestions = nearby_reports(category=data["category"], latitude=data["latitude"], longitude=data["longitude"])
+    response = render(request, "signals/public/nearby_partial.html", {"suggestions": suggestions})
+    add_never_cache_headers(response)
+    return response
+
+
+def _joinable(report: Report) -> bool:
+    return not report.sensitive and report.status not in CLOSED_STATUSES
+
+
+@require_http_methods(["GET", "POST"])
+def me_too(request, reference):
+    """Join an open public report instead of sending the same one again: an optional contact
+    (prosecutors alone see it) and, in return, the person's own private tracking link."""
+    report = get_object_or_404(
+        Report.objects.select_related("category", "district"), reference=(reference or "").strip().upper()
+    )
+    refused = "" if _joinable(report) else _("This report cannot be joined.")
+    status = 200
+    if request.method == "POST":
+        if not _within_limit(request, "report-me-too", settings.ANON_REPORTS_PER_HOUR):
+            return _too_many(request)
+        form = MeTooForm(request.POST)
+        if form.is_valid():
+            try:
+                _supporter, token = services.report_me_too(report=report, contact=form.contact())
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    form.add_service_errors(error)
+                else:
+                    refused = " ".join(error.messages)
+            else:
+                request.session[ME_TOO_SESSION_KEY] = {"reference": report.reference, "token": token}
+                return redirect("signals:me_too_done")
+        status = 400
+    else:
+        form = MeTooForm()
+    context = {"report": report if not refused else None, "reference": report.reference, "form": form}
+    context["refused"] = refused
+    return render(request, "signals/public/me_too.html", context, status=status)
+
+
+def me_too_done(request):
+    """The person's own tracking link, shown once (like /report/done/)."""
+    done = request.session.pop(ME_TOO_SESSION_KEY, None)
+    context = {}
+    if done:
+        context = {
+            "reference": done["reference"],
+            "tracking_url": request.build_absolute_uri(reverse("signals:track", args=[done["token"]])),
+        }
+    response = render(request, "signals/public/me_too_done.html", context)
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- the tracking page and the reporter's follow-up ---------------------------------------------
+
+MAX_MERGE_HOPS = 10
+
+
+@dataclass
+class Tracking:
+    """What a private tracking link follows: `report` (the one merged into, when the link's own
+    report was merged), `own` (the link's report, or the joined one for a "me too")."""
+
+    report: Report
+    own: Report
+    supporter: ReportSupporter | None = None
+
+    @property
+    def merged(self) -> bool:
+        return self.own.pk != self.report.pk
+
+
+def resolve_tracking(token: str) -> Tracking | None:
+    """The report a tracking link follows: a reporter's, a "me too" follower's; a report merged
+    into another is followed in the one it was merged into."""
+    report = services.find_report_by_token(token)
+    supporter = None
+    if report is None:
+        if not token or len(token) > 200:
+            return None
+        supporter = (
+            ReportSupporter.objects.select_related("report").filter(tracking_token_hash=token_hash(token)).first()
+        )
+        if supporter is None:
+            return None
+        report = supporter.report
+    own, seen = report, {report.pk}
+    while report.status == Status.DUPLICATE and report.duplicate_of_id and len(seen) <= MAX_MERGE_HOPS:
+        if report.duplicate_of_id in seen:
+            break
+        report = Report.objects.get(pk=report.duplicate_of_id)
+        seen.add(report.pk)
+    return Tracking(report=report, own=own, supporter=supporter)
+
+
+def _tracking_or_404(token: str) -> Tracking:
+    tracking = resolve_tracking(token)
+    if tracking is None:
+        raise Http404
+    return tracking
+
+
+def _timeline(report: Report) -> tuple[Report, list[dict]]:
+    from signals.views import PUBLIC_EVENT_KINDS, _public_event
+
+    report = (
+        Report.objects.select_related("category", "district", "body", "duplicate_of")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReportEvent.objects.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("body"),
+                to_attr="public_events",
+            )
+        )
+        .get(pk=report.pk)
+    )
+    return report, [_public_event(event) for event in report.public_events]
+
+
+def _render_track(request, token: str, tracking: Tracking, forms: dict | None = None, status: int = 200):
+    report, timeline = _timeline(tracking.report)
+    forms = forms or {}
+    may = {
+        "followup": report.status not in (Status.REJECTED, Status.DUPLICATE),
+        "not_resolved": report.status in ANSWERED_STATUSES and report.status != Status.REOPENED,
+        "rating": report.status in ANSWERED_STATUSES,
+    }
+    # A refusal (the status does not allow it), or errors of a form the page does not show now,
+    # are said at the top of the page.
+    page_errors = []
+    for key, form in forms.items():
+        if may[key]:
+            page_errors += form.non_field_errors()
+        else:
+            page_errors += [error for errors in form.errors.values() for error in errors]
+    context = {
+        "report": report,
+        "timeline": timeline,
+        "own_reference": tracking.own.reference if tracking.merged else "",
+        "joined": tracking.supporter is not None,
+        "token": token,
+        # The answer is the body's public text; while the prosecutor has it re-worked it is not shown.
+        "show_answer": bool(report.public_answer) and report.status != Status.RETURNED,
+        "may_add": may["followup"],
+        "may_reopen": may["not_resolved"],
+        "may_rate": may["rating"],
+        "page_errors": page_errors,
+        "followup_form": forms.get("followup") or FollowUpForm(),
+        "not_resolved_form": forms.get("not_resolved") or NotResolvedForm(),
+        "rating_form": forms.get("rating") or RatingForm(initial={"rating": report.rating}),
+        "max_photos": settings.REPORT_PHOTO_MAX_COUNT,
+    }
+    return _private(render(request, "signals/track.html", context, status=status))
+
+
+def track_page(request, token):
+    """GET /track/<token>/ (signals.views.track): the status, the public timeline and answer,
+    and the reporter's follow-up forms."""
+    return _render_track(request, token, _tracking_or_404(token))
+
+
+def _follow_up(request, token: str, *, form_class, key: str, action, success: str):
+    tracking = _tracking_or_404(token)
+    prefix = form_class().prefix
+    if not _within_limit(request, "report-follow-up", settings.ANON_REPORTS_PER_HOUR):
+        return _private(_too_many(request, kept_text=request.POST.get(f"{prefix}-text", "")))
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            action(tracking.report, form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, success)
+            return redirect(reverse("signals:track", args=[token]) + f"#{key.replace('_', '-')}")
+    return _render_track(request, token, tracking, {key: form}, status=400)
+
+
+@require_POST
+def followup_add(request, token):
+    return _follow_up(
+        request,
+        token,
+        form_class=FollowUpForm,
+        key="followup",
+        action=lambda report, data: services.followup_add(
+            report=report, text=data.get("text", ""), photos=data.get("photos") or []
+        ),
+        success=_("Thank you: your information was added to the report. The prosecutor's office is told."),
+    )
+
+
+@require_POST
+def followup_not_resolved(request, token):
+    return _follow_up(
+        request,
+        token,
+        form_class=NotResolvedForm,
+        key="not_resolved",
+        action=lambda report, data: services.followup_not_resolved(report=report, text=data["text"]),
+        success=_("Thank you: the prosecutor's office will look at the report again and decide."),
+    )
+
+
+@require_POST
+def followup_rate(request, token):
+    return _follow_up(
+        request,
+        token,
+        form_class=RatingForm,
+        key="rating",
+        action=lambda report, data: services.followup_rate(report=report, rating=data["rating"]),
+        success=_("Thank you for rating the answer."),
+    )
+
+
+# --- the public map -----------------------------------------------------------------------------
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    """The start of the day `months` calendar months before `moment` (local time)."""
+    local = timezone.localtime(moment)
+    year, month_index = divmod(local.year * 12 + local.month - 1 - months, 12)
+    day = min(local.day, monthrange(year, month_index + 1)[1])
+    return local.replace(year=year, month=month_index + 1, day=day, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _map_reports(filters: dict):
+    """The public reports the filters select: public categories and reports only, of the period."""
+    since = _months_before(timezone.now(), filters["months"])
+    reports = Report.objects.filter(sensitive=False, category__sensitive=False, submitted_at__gte=since)
+    if filters.get("category"):
+        reports = reports.filter(category=filters["category"])
+    if filters.get("district"):
+        district = filters["district"]
+        reports = reports.filter(Q(district=district) | Q(district__parent=district))
+    if filters.get("status"):
+        reports = reports.filter(status=filters["status"])
+    else:
+        reports = reports.exclude(status__in=MAP_DEFAULT_EXCLUDED)
+    return reports.order_by(), since
+
+
+def map_cells(filters: dict) -> tuple[list[dict], datetime]:
+    """One aggregated query: reports counted per grid cell (and category). A cell is named by the
+    indices of its centre on the grid; no report's own point leaves the database."""
+    reports, since = _map_reports(filters)
+    rows = (
+        reports.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(
+            cell_y=Cast(Round(F("latitude") / Value(LAT_STEP)), IntegerField()),
+            cell_x=Cast(Round(F("longitude") / Value(LON_STEP)), IntegerField()),
+        )
+        .values("cell_y", "cell_x", "category_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    codes = {pk: category.code for pk, category in cached_categories()["pk"].items()}
+    cells: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        cell = cells.setdefault((row["cell_y"], row["cell_x"]), {"count": 0, "categories": {}})
+        cell["count"] += row["count"]
+        code = codes.get(row["category_id"], "")
+        cell["categories"][code] = cell["categories"].get(code, 0) + row["count"]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(cell_x * LON_STEP), float(cell_y * LAT_STEP)],
+            },
+            "properties": {"count": cell["count"], "categories": cell["categories"]},
+        }
+        for (cell_y, cell_x), cell in sorted(cells.items())
+    ]
+    return features, since
+
+
+def map_district_counts(filters: dict) -> list[dict]:
+    """The same reports counted by district (with or without a point), for the table under the map."""
+    reports, _since = _map_reports(filters)
+    rows = reports.values("district_id").annotate(count=Count("id")).order_by()
+    counts = {row["district_id"]: row["count"] for row in rows}
+    if not counts:
+        return []
+    names = {d.pk: d.name for d in District.objects.filter(pk__in=[pk for pk in counts if pk])}
+    table = [{"name": names.get(pk, ""), "count": count} for pk, count in counts.items() if pk]
+    table.sort(key=lambda row: (-row["count"], row["name"]))
+    if counts.get(None):
+        table.append({"name": _("District not known"), "count": counts[None]})
+    return table
+
+
+@require_GET
+def public_map(request):
+    """/map/: reports of public categories on the district shapes, coarsened to about 500 m."""
+    form = MapFilterForm(request.GET)
+    valid = form.is_valid()
+    filters = form.cleaned_data if valid else {}
+    selected = {name: request.GET.get(name, "").strip() for name in ("category", "district", "status", "months")}
+    if valid:
+        selected = {
+            "category": filters["category"].code if filters.get("category") else "",
+            "district": str(filters["district"].pk) if filters.get("district") else "",
+            "status": filters.get("status") or "",
+            "months": str(filters["months"]),
+        }
+    districts = map_district_counts(filters) if valid else []
+    context = {
+        "form": form,
+        "error": "" if valid else form.first_error(),
+        "selected": selected,
+        "query": form.query() if valid else "",
+        "districts": districts,
+        "total": sum(row["count"] for row in districts),
+    }
+    return render(request, "signals/public/map.html", context, status=200 if valid else 400)
+
+
+@require_GET
+def map_reports(request):
+    """GeoJSON of the map: one point per grid cell with the number of reports in it (and per
+    category code); public, briefly cacheable, the same for everybody."""
+    form = MapFilterForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": form.first_error()}, status=400)
+    features, since = map_cells(form.cleaned_data)
+    response = JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "since": since.date().isoformat(),
+            "total": sum(feature["properties"]["count"] for feature in features),
+        }
+    )
+    patch_cache_control(response, public=True, max_age=MAP_MAX_AGE)
+    return response

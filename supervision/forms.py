@@ -1,0 +1,93 @@
+"""Forms of the acts of prosecutorial response: they check the input's shape; the services decide."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import SupervisoryAct
+from .services import ADDRESSEE_TITLE_MAX, LEGAL_BASIS_MAX, NOTE_MAX, OFFICIALS_MAX, REPORTS_MAX, SUMMARY_MAX
+
+Outcome = SupervisoryAct.Outcome
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, error: ValidationError) -> None:
+        """A service's errors put on the fields the person can correct (the rest above the form)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, errors in error.error_dict.items():
+            self.add_error(key if key in self.fields else None, errors)
+
+
+class ActForm(ServiceErrorsMixin, forms.Form):
+    type = forms.ChoiceField(label=_("Type of act"), choices=SupervisoryAct.Type.choices)
+    date = forms.DateField(label=_("Date of the act"), widget=DATE_INPUT)
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=SupervisoryAct.Language.choices)
+    addressee = forms.ModelChoiceField(
+        label=_("Addressee body"), queryset=None, required=False, empty_label=_("— none: name the official below —")
+    )
+    addressee_title = forms.CharField(
+        label=_("Addressee"),
+        max_length=ADDRESSEE_TITLE_MAX,
+        required=False,
+        help_text=_("The head of the body: position and name, as the letter should address them."),
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=LEGAL_BASIS_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The provisions of law the act is based on."),
+    )
+    summary = forms.CharField(
+        label=_("Violations found and what is demanded"),
+        max_length=SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    reports = forms.CharField(
+        label=_("Reports"),
+        required=False,
+        max_length=4000,
+        help_text=_("References of the reports the act responds to, separated by spaces or commas."),
+    )
+
+    def __init__(self, *args, bodies, reports=None, with_reports=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressee"].queryset = bodies
+        self.visible_reports = reports
+        if not with_reports:
+            del self.fields["reports"]
+
+    def clean_reports(self) -> list:
+        references = list(dict.fromkeys(re.split(r"[\s,;]+", self.cleaned_data["reports"].strip().upper()) or []))
+        references = [reference for reference in references if reference]
+        if len(references) > REPORTS_MAX:
+            raise ValidationError(_("At most %(limit)d reports.") % {"limit": REPORTS_MAX})
+        found = {report.reference: report for report in self.visible_reports.filter(reference__in=references)}
+        missing = [reference for reference in references if reference not in found]
+        if missing:
+            raise ValidationError(
+                _("No report within your remit has the reference %(references)s.") % {"references": ", ".join(missing)}
+            )
+        return [found[reference] for reference in references]
+
+
+class OutcomeForm(ServiceErrorsMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[(value, label) for value, label in Outcome.choices if value != Outcome.PENDING]
+    )
+    outcome_at = forms.DateField(label=_("Date of the answer"), widget=DATE_INPUT)
+    officials_disciplined = forms.IntegerField(
+        label=_("Officials held accountable"), min_value=0, max_value=OFFICIALS_MAX, initial=0
+    )
+    outcome_note = forms.CharField(
+        label=_("Note"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"outcome_at": timezone.localdate(), "officials_disciplined": 0})
+        super().__init__(*args, **kwargs)
