@@ -21,6 +21,7 @@ DEMO_PASSWORD = "tartip-demo-2025"
 DEMO_STEPS = [
     "accounts.management.commands.demo.create_demo_users",
     "signals.demo.create_demo_reports",
+    "supervision.demo.create_demo_acts",
 ]
 
 
