@@ -5,11 +5,14 @@ address get a mail (they have no account). A notification never names the report
 sensitive categories it carries no content at all: the subject with the reference, and a link.
 """
 
+import operator
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +57,9 @@ def body_staff(body_id: int):
 
 
 def _subject(message, report: Report):
-    return message % {"reference": report.reference}
+    # Lazy, so that notify() renders it in each recipient's language: `lazy string % values`
+    # would translate at once, in the language of whoever caused the change.
+    return lazy(operator.mod, str)(message, {"reference": report.reference})
 
 
 def _notify_about(report: Report, users, subject, text="") -> None:

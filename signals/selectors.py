@@ -130,3 +130,127 @@ def _hours(value) -> float | None:
     if isinstance(value, timedelta):
         return round(value.total_seconds() / 3600, 2)
     return round(float(value) / 3_600_000_000, 2)  # microseconds on backends without durations
+
+
+# --- On time and overdue, by district and by body -----------------------------------------------
+
+DISTRICT_KEY = "district__kato"
+
+
+def _grouped(queryset: QuerySet, field: str, **aggregates) -> dict:
+    """{key: {aggregate: value}} of `queryset` grouped by `field` (one query)."""
+    rows = queryset.order_by().values(field).annotate(**aggregates)
+    return {row[field]: {name: row[name] for name in aggregates} for row in rows}
+
+
+def _district_labels(keys) -> dict:
+    from accounts.models import District
+
+    labels = {district.kato: district.name for district in District.objects.filter(kato__in=[k for k in keys if k])}
+    labels[None] = str(_("district not given"))
+    return labels
+
+
+def _body_labels(keys) -> dict:
+    from accounts.models import Organisation
+
+    labels = {body.code: body.name for body in Organisation.objects.filter(code__in=[k for k in keys if k])}
+    labels[None] = str(_("no body"))
+    return labels
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _rows(groups: dict, labels: dict, rate_of: tuple[str, str] | None = None) -> list[dict]:
+    rows = []
+    for key, figures in groups.items():
+        row = {"key": key, "label": labels.get(key, key), **figures}
+        if rate_of:
+            row["rate"] = _rate(figures[rate_of[0]], figures[rate_of[1]])
+        rows.append(row)
+    return sorted(rows, key=lambda row: (str(row["label"]), str(row["key"])))
+
+
+def on_time_rate(*, region: Region, start, end, district_ids=None) -> dict:
+    """The answers given in the period (every answer, a new one after a return included) and how
+    many came on time, over all and by district (the report's) and by body (the one that answered):
+
+        {"answers", "on_time", "rate", "by_district": [{"key": KATO or None, "label", "answers",
+         "on_time", "rate"}], "by_body": [{"key": organisation code, ...}]}
+
+    `rate` is on_time / answers, None when nothing was answered. Three aggregations."""
+    from .models import Answer
+
+    answers = Answer.objects.filter(
+        report__region=region, at__gte=_moment(start, end=False), at__lt=_moment(end, end=True)
+    )
+    if district_ids is not None:
+        answers = answers.filter(report__district_id__in=district_ids)
+    figures = {"answers": Count("id"), "on_time": Count("id", filter=Q(on_time=True))}
+    totals = answers.aggregate(**figures)
+    by_district = _grouped(answers, "report__district__kato", **figures)
+    by_body = _grouped(answers, "body__code", **figures)
+    return {
+        **totals,
+        "rate": _rate(totals["on_time"], totals["answers"]),
+        "by_district": _rows(by_district, _district_labels(by_district), ("on_time", "answers")),
+        "by_body": _rows(by_body, _body_labels(by_body), ("on_time", "answers")),
+    }
+
+
+OVERDUE_FIGURES = ("due", "answered_on_time", "answered_late", "unanswered", "not_yet_due", "overdue", "overdue_now")
+
+
+def overdue_summary(*, region: Region, start, end, now: datetime | None = None, district_ids=None) -> dict:
+    """Deadlines kept and missed, over all and by district and by the body the report is with:
+
+    - of the reports whose deadline fell in the period: `due`; `answered_on_time` and
+      `answered_late` (answered, the latest answer against the deadline); `unanswered` (still
+      awaiting the body's answer as of `now`, its deadline passed); `not_yet_due` (awaiting, the
+      deadline after `now`); `overdue` = answered_late + unanswered;
+    - `overdue_now`: every report awaiting an answer past its deadline as of `now`, whenever its
+      deadline fell (a stock).
+
+    A returned report awaits a new answer against its fresh deadline: an earlier answer does not
+    count it as answered. {"as_of", **totals, "by_district": [...], "by_body": [...]}; rows carry
+    "key" (KATO or organisation code, None when not given) and "label"."""
+    from .workflow import ANSWERED_STATUSES, AWAITING_ANSWER
+
+    now = now or timezone.now()
+    reports = Report.objects.filter(region=region)
+    if district_ids is not None:
+        reports = reports.filter(district_id__in=district_ids)
+    due = reports.filter(deadline_at__gte=_moment(start, end=False), deadline_at__lt=_moment(end, end=True))
+    answered = Q(status__in=ANSWERED_STATUSES, answered_at__isnull=False)
+    awaiting = Q(status__in=AWAITING_ANSWER)
+    figures = {
+        "due": Count("id"),
+        "answered_on_time": Count("id", filter=answered & Q(answered_at__lte=F("deadline_at"))),
+        "answered_late": Count("id", filter=answered & Q(answered_at__gt=F("deadline_at"))),
+        "unanswered": Count("id", filter=awaiting & Q(deadline_at__lt=now)),
+        "not_yet_due": Count("id", filter=awaiting & Q(deadline_at__gte=now)),
+    }
+    overdue_now = reports.filter(awaiting, deadline_at__lt=now)
+    stock = {"overdue_now": Count("id")}
+
+    def merged(field: str) -> dict:
+        period, current = _grouped(due, field, **figures), _grouped(overdue_now, field, **stock)
+        zero = dict.fromkeys(OVERDUE_FIGURES, 0)
+        groups = {}
+        for key in period.keys() | current.keys():
+            row = {**zero, **period.get(key, {}), **current.get(key, {})}
+            row["overdue"] = row["answered_late"] + row["unanswered"]
+            groups[key] = row
+        return groups
+
+    totals = {**due.aggregate(**figures), **overdue_now.aggregate(**stock)}
+    totals["overdue"] = totals["answered_late"] + totals["unanswered"]
+    by_district, by_body = merged(DISTRICT_KEY), merged("body__code")
+    return {
+        "as_of": now,
+        **totals,
+        "by_district": _rows(by_district, _district_labels(by_district)),
+        "by_body": _rows(by_body, _body_labels(by_body)),
+    }

@@ -17,3 +17,21 @@ def mail_reporters(report_id: int, status: str) -> int:
     from .notices import mail_reporters as send
 
     return send(report_id=report_id, status=status)
+
+
+@task()
+def sweep_deadlines_task() -> dict:
+    """The deadline sweep (SCHEDULED_JOBS "sweep-deadlines"): idempotent, its UPDATE claims the rows."""
+    from .sweep import sweep_deadlines
+
+    result = sweep_deadlines()
+    return {"marked": result.marked, "escalated": result.escalated, "notifications": result.notifications}
+
+
+@task()
+def send_oversight_digests_task() -> int:
+    """The district prosecutors' daily digest (SCHEDULED_JOBS "oversight-digest", hourly): sends
+    from settings.DIGEST_HOUR on, once a day per prosecutor; returns the mails sent."""
+    from .digest import send_oversight_digests
+
+    return send_oversight_digests()

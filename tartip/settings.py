@@ -127,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Parameters sent apart from the SQL (no quoting in Python), and a statement the connection
+    # has run a few times is prepared once: less CPU on both sides of every query.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env_bool("DB_SERVER_SIDE_BINDING", True))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process (rate limits, locks, heartbeats): the database cache by default.
@@ -299,7 +303,21 @@ HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10
 # per interval slot, whatever the number of schedulers running.
 SCHEDULED_JOBS = {
     "worker-heartbeat": {"task": "lib.tasks.worker_heartbeat", "seconds": 30},
+    # Idempotent: the sweep's UPDATE claims the reports it marks, a second run marks nothing.
+    "sweep-deadlines": {"task": "signals.tasks.sweep_deadlines_task", "seconds": 300},
+    # Hourly; the task sends at DIGEST_HOUR or later, once a day per prosecutor (a cache claim).
+    "oversight-digest": {"task": "signals.tasks.send_oversight_digests_task", "seconds": 3600},
 }
+
+# --- Offence reports: the deadline sweep and the daily digest ------------------------------
+
+# A report still unanswered more than this many working days after its deadline is escalated
+# to the regional office (signals/sweep.py).
+OVERDUE_ESCALATION_WORKING_DAYS = env_int("OVERDUE_ESCALATION_WORKING_DAYS", 5, minimum=1)
+# The local hour (TIME_ZONE) from which the district prosecutors' daily digest is mailed.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8, minimum=0)
+if DIGEST_HOUR > 23:
+    raise BadSetting("DIGEST_HOUR", f"must be an hour from 0 to 23, got {DIGEST_HOUR}")
 
 LOGGING = {
     "version": 1,
