@@ -31,13 +31,16 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # Front-end libraries come from npm (pinned by package-lock.json) and are served by Tartip.
-$(VENDOR)/.installed: package-lock.json tartip/frontend/vega-interpreter.js
+# Source maps are copied too: the production static storage checks every file a script names.
+$(VENDOR)/.installed: package-lock.json tartip/frontend/vega-interpreter.js Makefile
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/vega
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+	   node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
-	   node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/vega/
+	   node_modules/vega-lite/build/vega-lite.min.js.map node_modules/vega-embed/build/vega-embed.min.js \
+	   node_modules/vega-embed/build/vega-embed.min.js.map $(VENDOR)/vega/
 	node_modules/.bin/esbuild tartip/frontend/vega-interpreter.js --bundle --minify --format=iife \
 	   --log-level=warning --outfile=$(VENDOR)/vega/vega-interpreter.js
 	touch $@

@@ -24,8 +24,14 @@ def work_district_ids(user) -> set[int] | None:
         return None
     if not user.organisation_id:
         return set()
-    served = set(user.organisation.districts.values_list("id", flat=True))
-    # A city office also covers the city's own districts.
+    return office_district_ids(user.organisation)
+
+
+def office_district_ids(organisation) -> set[int]:
+    """The districts an organisation serves; a city office also covers the city's own districts."""
+    from accounts.models import District
+
+    served = set(organisation.districts.values_list("id", flat=True))
     served |= set(District.objects.filter(parent_id__in=served).values_list("id", flat=True))
     return served
 

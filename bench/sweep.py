@@ -138,7 +138,8 @@ def fill(count: int, overdue_share: float, layout: str) -> None:
             INSERT INTO signals_report (
                 region_id, reference, tracking_token_hash, category_id, district_id, body_id, channel,
                 status, description, address, attributes, sensitive, submitted_at, routed_at, deadline_at,
-                overdue, rejection_reason, public_answer, idempotency_key, registration, registration_number
+                overdue, rejection_reason, public_answer, idempotency_key, registration, registration_number,
+                answer_result
             )
             SELECT %(region)s, %(prefix)s || lpad(i::text, 8, '0'), md5(i::text) || md5('bench' || i::text),
                    (%(categories)s::bigint[])[1 + i %% %(n_categories)s],
@@ -148,7 +149,7 @@ def fill(count: int, overdue_share: float, layout: str) -> None:
                    'Benchmark report ' || i, '', '{}'::jsonb,
                    (%(sensitive)s::boolean[])[1 + i %% %(n_categories)s],
                    due - interval '10 days', due - interval '10 days', due,
-                   false, '', '', '', '', ''
+                   false, '', '', '', '', '', ''
             FROM (
                 SELECT i, DUE_EXPRESSION AS due
                 FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i

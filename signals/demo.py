@@ -1039,6 +1039,7 @@ class _Timeline:
             reason = _pick(rng, RETURN_REASONS)
             at = self.clock.after(4, 72)
             self._decide(Answer.Decision.RETURNED, at, reason)
+            report.answer_result = ""
             self._step(Status.RETURNED, at, self.prosecutor, reason=reason)
             report.deadline_at = self.builder.deadlines.deadline(report.category, at)
             if status == Status.RETURNED:
@@ -1179,6 +1180,7 @@ class _Timeline:
             self.events.append({"kind": Kind.REGISTERED, "at": at, "actor_id": actor_id})
             at += timedelta(minutes=1)  # the answer follows the registration
             report.answered_at = at
+        report.answer_result = result
         self.answers.append(
             {
                 "body_id": report.body_id,

@@ -6,26 +6,27 @@ status + deadline, decision + time), returns at most `limit` rows with the total
 a fixed number of queries whatever the number of rows: the page stays fast with a million reports.
 """
 
+import hashlib
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
     DurationField,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, Floor, RowNumber
+from django.utils import timezone
 
 from accounts.models import Organisation, Region
 
@@ -326,33 +327,32 @@ def repeat_places(
 
 # --- possible concealment from registration ------------------------------------------------------
 
-DECIDING_OR_ACCEPTED = (Answer.Decision.ACCEPTED, Answer.Decision.PENDING)
-
 
 def concealment_candidates(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
-    """Answers confirming a criminal offence on a report with no KUI/ERDR registration number:
-    possible concealment of a crime from registration. Only a report's latest answer that was
-    accepted or is waiting for the prosecutor counts (a returned answer does not). Rows are the
-    answers (with their report), the oldest first: the longer unregistered, the worse."""
-    later = Answer.objects.filter(report_id=OuterRef("report_id"), decision__in=DECIDING_OR_ACCEPTED).filter(
-        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
+    """Reports whose standing answer (pending or accepted: Report.answer_result, which a return
+    clears) confirms a criminal offence while no KUI/ERDR registration number is recorded:
+    possible concealment of a crime from registration. Rows are those answers (with their
+    report), the oldest first: the longer unregistered, the worse.
+
+    Three queries, all served by the partial index report_unregistered_crime: the count, the
+    first reports, and their answers."""
+    reports = (
+        _reports(region, district_ids)
+        .filter(answer_result=Answer.Result.CONFIRMED_CRIMINAL, registration_number="")
+        .exclude(status__in=(Status.REJECTED, Status.DUPLICATE))
     )
+    first = list(reports.order_by("answered_at", "id").values_list("id", flat=True)[:limit])
+    standing: dict[int, Answer] = {}
     answers = (
-        _in_scope(
-            Answer.objects.filter(
-                result=Answer.Result.CONFIRMED_CRIMINAL,
-                decision__in=DECIDING_OR_ACCEPTED,
-                report__registration_number="",
-            ),
-            region,
-            district_ids,
-        )
-        .exclude(report__status__in=(Status.REJECTED, Status.DUPLICATE))
-        .exclude(Exists(later))
+        Answer.objects.filter(report_id__in=first)
+        .exclude(decision=Answer.Decision.RETURNED)
         .select_related("report", "report__category", "report__district", "body")
         .order_by("at", "id")
     )
-    return _section(answers, limit)
+    for answer in answers:
+        standing[answer.report_id] = answer  # the latest one wins
+    rows = [standing[pk] for pk in first if pk in standing]
+    return Section(count=reports.order_by().count(), rows=rows)
 
 
 # --- decisions waiting for the prosecutor ---------------------------------------------------------
@@ -378,6 +378,52 @@ def pending_extensions(*, region: Region, district_ids=None, now: datetime, limi
     return _section(extensions, limit)
 
 
+# The ranking and the repeat places aggregate the last 90 days: over a second at a million reports.
+# The worker computes them ahead for every prosecutor's office every STATISTICS_MINUTES
+# (lib.scheduling, job "oversight-statistics"); the page reads them while they are younger than
+# STATISTICS_MAX_AGE, and computes them itself only when the worker has not.
+STATISTICS_MINUTES = 10
+STATISTICS_MAX_AGE = timedelta(minutes=2 * STATISTICS_MINUTES)
+
+
+def _statistics_key(region: Region, district_ids) -> str:
+    scope = "all" if district_ids is None else ",".join(str(pk) for pk in sorted(district_ids))
+    return f"oversight-statistics:{region.pk}:{hashlib.sha256(scope.encode()).hexdigest()[:32]}"
+
+
+def compute_statistics(*, region: Region, district_ids=None, now: datetime) -> dict:
+    scope = {"region": region, "district_ids": district_ids, "now": now}
+    statistics_ = {"ranking": body_ranking(**scope), "repeat_places": repeat_places(**scope), "computed_at": now}
+    cache.set(_statistics_key(region, district_ids), statistics_, timeout=int(STATISTICS_MAX_AGE.total_seconds()))
+    return statistics_
+
+
+def oversight_statistics(*, region: Region, district_ids=None, now: datetime) -> dict:
+    """{"ranking", "repeat_places", "computed_at"}: the worker's, or computed now."""
+    found = cache.get(_statistics_key(region, district_ids))
+    if found is not None and now - STATISTICS_MAX_AGE <= found["computed_at"] <= now:
+        return found
+    return compute_statistics(region=region, district_ids=district_ids, now=now)
+
+
+def refresh_statistics(*, now: datetime | None = None) -> int:
+    """The worker's job: the statistics of every region and of every prosecutor's office serving
+    districts (the scopes of its district prosecutors). Returns the number of scopes computed."""
+    from accounts.scoping import office_district_ids
+
+    now = now or timezone.now()
+    computed = 0
+    for region in Region.objects.filter(districts__isnull=False).distinct():
+        scopes = {None}
+        offices = Organisation.objects.filter(region=region, kind=Organisation.Kind.PROSECUTOR_OFFICE)
+        for office in offices.filter(districts__isnull=False).distinct():
+            scopes.add(frozenset(office_district_ids(office)))
+        for district_ids in scopes:
+            compute_statistics(region=region, district_ids=district_ids, now=now)
+            computed += 1
+    return computed
+
+
 def oversight_page(*, region: Region, district_ids=None, now: datetime) -> dict:
     """Every section of the oversight page."""
     scope = {"region": region, "district_ids": district_ids, "now": now}
@@ -385,8 +431,7 @@ def oversight_page(*, region: Region, district_ids=None, now: datetime) -> dict:
         "overdue": overdue_answers(**scope),
         "returned": returned_answers(**scope),
         "reopened": reopened_reports(**scope),
-        "ranking": body_ranking(**scope),
-        "repeat_places": repeat_places(**scope),
+        **oversight_statistics(**scope),
         "concealment": concealment_candidates(**scope),
         "forwards": pending_forwards(**scope),
         "extensions": pending_extensions(**scope),

@@ -657,14 +657,16 @@ def report_transition(
         locked.answered_at = now
         locked.overdue = bool(locked.deadline_at and now > locked.deadline_at)
         locked.public_answer = answer.public_text
-        fields += ["answered_at", "overdue", "public_answer"]
+        locked.answer_result = answer.result
+        fields += ["answered_at", "overdue", "public_answer", "answer_result"]
         data["answer"] = answer.pk
     elif to_status == Status.RETURNED:
         if not reason:
             raise ValidationError({"reason": [_("Say what the body must do again.")]})
         locked.deadline_at = compute_deadline(locked.category, now)
         locked.overdue = False
-        fields += ["deadline_at", "overdue"]
+        locked.answer_result = ""  # the returned answer no longer stands
+        fields += ["deadline_at", "overdue", "answer_result"]
         data["deadline"] = locked.deadline_at.isoformat()
     if from_status == Status.ANSWERED and to_status in (Status.RETURNED, Status.RESOLVED):
         _decide_answer(locked, to_status, reason, actor, now)

@@ -35,3 +35,12 @@ def send_oversight_digests_task() -> int:
     from .digest import send_oversight_digests
 
     return send_oversight_digests()
+
+
+@task()
+def refresh_oversight_statistics_task() -> int:
+    """The oversight page's ranking and repeat places, computed ahead for every prosecutor's office
+    (SCHEDULED_JOBS "oversight-statistics"); returns the number of scopes computed."""
+    from .oversight import refresh_statistics
+
+    return refresh_statistics()

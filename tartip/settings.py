@@ -307,6 +307,8 @@ SCHEDULED_JOBS = {
     "sweep-deadlines": {"task": "signals.tasks.sweep_deadlines_task", "seconds": 300},
     # Hourly; the task sends at DIGEST_HOUR or later, once a day per prosecutor (a cache claim).
     "oversight-digest": {"task": "signals.tasks.send_oversight_digests_task", "seconds": 3600},
+    # The oversight page's 90-day statistics, ahead of the prosecutors' visits (signals.oversight).
+    "oversight-statistics": {"task": "signals.tasks.refresh_oversight_statistics_task", "seconds": 600},
 }
 
 # --- Offence reports: the deadline sweep and the daily digest ------------------------------

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -402,8 +403,24 @@ def test_it_reads_the_oversight_page_with_a_constant_number_of_queries(persona):
     with CaptureQueriesContext(connection) as few:
         assert client.get("/signals/oversight/").status_code == 200
     populate(3, 1, officer, prosecutor)
+    cache.clear()  # the statistics computed by the first visit, so the second computes them again
     with CaptureQueriesContext(connection) as many:
         page = client.get("/signals/oversight/").content.decode()
     assert page.count("/decide/") == 2 * 4  # every forward and extension has its decision form
     assert page.count('class="place"') == 4
     assert len(many) == len(few)
+
+
+def test_it_reads_the_statistics_the_worker_computed_while_they_are_fresh(persona):
+    officer, prosecutor = persona("alga_officer"), persona("alga_prosecutor")
+    populate(1, 0, officer, prosecutor)
+    assert oversight.refresh_statistics() >= 2  # the region and the offices serving districts
+    client = client_for(prosecutor)
+    with CaptureQueriesContext(connection) as read:
+        page = client.get("/signals/oversight/").content.decode()
+    assert page.count('class="place"') == 1
+    assert not [q for q in read.captured_queries if "FLOOR" in q["sql"] or "PERCENTILE" in q["sql"]]
+    # Older than STATISTICS_MAX_AGE: the page computes them itself.
+    later = timezone.now() + oversight.STATISTICS_MAX_AGE + timedelta(minutes=1)
+    fresh = oversight.oversight_statistics(region=prosecutor.organisation.region, district_ids=None, now=later)
+    assert fresh["computed_at"] == later

@@ -22,6 +22,13 @@ from signals.tasks import sweep_deadlines_task
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Notifications are written in each recipient's language, else the deployment's: English here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 Status = Report.Status
 Kind = ReportEvent.Kind
 ALGA = "153200000"

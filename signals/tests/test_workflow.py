@@ -11,8 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import District, Organisation, User
-from signals.models import Report, ReportEvent
-from signals.models import Answer
+from signals.models import Answer, Report, ReportEvent
 from signals.services import (
     answer_give,
     report_recategorise,

@@ -16,6 +16,13 @@ from .factories import TEMIR, new_report, office, record
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Pages are served in the deployment's language when the browser names none: English here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 REGION_WIDE = ["department_prosecutor", "analyst", "regional_prosecutor", "board_secretary", "administrator"]
 NO_ACTS = ["citizen", "alga_officer", "bank_partner"]
 # Who may see the Alga office's act, and what everybody else gets.
