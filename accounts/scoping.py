@@ -16,7 +16,6 @@ def is_region_wide(user) -> bool:
 
 def work_district_ids(user) -> set[int] | None:
     """The districts a user's work covers; None means every district of their region."""
-    from accounts.models import District
 
     if not user.is_authenticated or user.role in (Role.CITIZEN, Role.PARTNER):
         return set()

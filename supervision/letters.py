@@ -205,9 +205,20 @@ def letter_html(act: SupervisoryAct) -> str:
     return render_to_string("supervision/letter.html", {"letter": build_letter(act)})
 
 
-def letter_pdf(act: SupervisoryAct) -> bytes:
+def weasyprint():
+    """WeasyPrint's CSS, HTML and URLFetcher, imported when a letter is first written (it is slow to
+    import). Importing it switches Pillow, process-wide, to accepting truncated images: that is
+    undone here, so the photos' check (signals.photos) keeps refusing them. Letters carry no images."""
+    from PIL import ImageFile
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return CSS, HTML, URLFetcher
+
+
+def letter_pdf(act: SupervisoryAct) -> bytes:
+    CSS, HTML, URLFetcher = weasyprint()
 
     # No protocol is allowed: the letter embeds nothing from outside (fonts come from the system).
     no_fetching = URLFetcher(allowed_protocols=frozenset())

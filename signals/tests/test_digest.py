@@ -21,6 +21,13 @@ from signals.tasks import send_oversight_digests_task
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Notifications are written in each recipient's language, else the deployment's: English here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 Status = Report.Status
 ALGA = "153200000"
 TEMIR = "155600000"

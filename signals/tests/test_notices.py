@@ -24,6 +24,13 @@ from signals.tasks import mail_reporters
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Notifications are written in each recipient's language, else the deployment's: English here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 Status = Report.Status
 ALGA = "153200000"
 DESCRIPTION = "Fights near the shop every night."
@@ -210,8 +217,9 @@ def test_it_gives_staff_no_content_of_a_sensitive_report(persona):
         assert leak not in text, leak
 
 
-def test_it_writes_each_staff_subject_in_the_recipients_language(persona, monkeypatch):
+def test_it_writes_each_staff_subject_in_the_recipients_language(persona, monkeypatch, settings):
     """Marks each translated message with the language active when it is rendered."""
+    settings.LANGUAGE_CODE = "kk"
     prosecutor = persona("alga_prosecutor")
     prosecutor.language = "ru"
     prosecutor.save(update_fields=["language"])

@@ -153,3 +153,11 @@ def test_it_refuses_a_decompression_bomb():
     with pytest.raises(ValidationError) as error:
         clean_photo(upload(content, "bomb.png", "image/png"))
     assert error.value.code == "too_many_pixels"
+
+
+def test_it_still_refuses_a_truncated_jpeg_after_a_pdf_letter_was_written():
+    # WeasyPrint, imported to write letters, turns on Pillow's acceptance of truncated images.
+    from supervision.letters import weasyprint
+
+    weasyprint()
+    test_it_refuses_a_truncated_jpeg()
