@@ -81,11 +81,11 @@ test: setup browser lint
 
 test-sqlite:
 	@echo "== tests on SQLite"
-	env -u DATABASE_URL $(TEST_ENV) $(PY) -m pytest -q
+	env -u DATABASE_URL $(TEST_ENV) $(PY) -m pytest -q -n 2
 
 test-postgres:
 	@echo "== tests on PostgreSQL ($$DATABASE_URL)"
-	$(TEST_ENV) $(PY) -m pytest -q
+	$(TEST_ENV) $(PY) -m pytest -q -n 2
 
 bench: setup
 	@for script in bench/[!_]*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done

@@ -237,7 +237,9 @@ class Report(models.Model):
             models.Index(fields=["region", "submitted_at"]),
             models.Index(fields=["district", "submitted_at"]),
             models.Index(fields=["body", "status", "deadline_at"]),
-            models.Index(fields=["status", "deadline_at"]),
+            # The oversight's counts (overdue, returned, reopened in a region or its districts),
+            # answered from the index alone.
+            models.Index(fields=["region", "status", "district", "deadline_at"], name="report_region_status"),
             # The sweep's candidates: reports waiting for the body's answer. `overdue` is left out
             # of the condition on purpose: no index holds the columns the sweep sets (overdue,
             # overdue_at, escalated_at), so PostgreSQL updates those rows in place (HOT).
@@ -252,9 +254,9 @@ class Report(models.Model):
             models.Index(fields=["assignee"], condition=Q(assignee__isnull=False), name="report_assignee"),
             # Possible concealment from registration (signals.oversight).
             models.Index(
-                fields=["region", "answered_at"],
+                fields=["region", "district", "answered_at"],
                 condition=Q(answer_result="confirmed_criminal", registration_number=""),
-                name="report_unregistered_crime",
+                name="report_unregistered_crimes",
             ),
         ]
 

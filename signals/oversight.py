@@ -34,7 +34,7 @@ from .models import Answer, Category, ExtensionRequest, Forward, Report, ReportE
 from .workflow import AWAITING_ANSWER
 
 Status = Report.Status
-LIMIT = 50
+LIMIT = 20  # rows a section shows (the count says how many more there are)
 RANKING_DAYS = 90
 REPEAT_DAYS = 90
 REPEAT_MIN_REPORTS = 3
@@ -334,12 +334,12 @@ def concealment_candidates(*, region: Region, district_ids=None, now: datetime, 
     possible concealment of a crime from registration. Rows are those answers (with their
     report), the oldest first: the longer unregistered, the worse.
 
-    Three queries, all served by the partial index report_unregistered_crime: the count, the
+    Three queries, all served by the partial index report_unregistered_crimes: the count, the
     first reports, and their answers."""
-    reports = (
-        _reports(region, district_ids)
-        .filter(answer_result=Answer.Result.CONFIRMED_CRIMINAL, registration_number="")
-        .exclude(status__in=(Status.REJECTED, Status.DUPLICATE))
+    # No exclusion of rejected or duplicate reports is needed: both happen only before an answer
+    # stands (a returned answer clears answer_result), so the count reads the index alone.
+    reports = _reports(region, district_ids).filter(
+        answer_result=Answer.Result.CONFIRMED_CRIMINAL, registration_number=""
     )
     first = list(reports.order_by("answered_at", "id").values_list("id", flat=True)[:limit])
     standing: dict[int, Answer] = {}
