@@ -120,7 +120,39 @@ def _value_name(value: dict) -> str:
     return value["key"]
 
 
-class ReportForm(forms.Form):
+class ContactMixin:
+    """The reporter's optional contact (fields contact_consent, contact_name, contact_phone,
+    contact_email): kept only with consent, consent only with a contact, a phone in digits."""
+
+    @property
+    def contact_fields(self):
+        return [self["contact_name"], self["contact_phone"], self["contact_email"]]
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise ValidationError(_("Write the phone number with digits only, e.g. +7 701 234 5678."), code="phone")
+        return phone
+
+    def check_contact(self, data: dict) -> None:
+        """Call from clean()."""
+        contact = [data.get(name, "") for name in ("contact_name", "contact_phone", "contact_email")]
+        if any(contact) and not data.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _("Tick this box so that we may keep your contact details, or leave them empty to stay anonymous."),
+            )
+        elif data.get("contact_consent") and not any(contact) and not self.errors.get("contact_email"):
+            self.add_error("contact_name", _("Give at least your name, phone or email, or untick the box."))
+
+    def contact(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("contact_consent"):
+            return None
+        return {"name": data["contact_name"].strip(), "phone": data["contact_phone"], "email": data["contact_email"]}
+
+
+class ReportForm(ContactMixin, forms.Form):
     category = forms.ModelChoiceField(
         label=_("Kind of offence"),
         queryset=Category.objects.filter(is_active=True),
@@ -202,21 +234,11 @@ class ReportForm(forms.Form):
         return [self[name] for name in self.attribute_names]
 
     @property
-    def contact_fields(self):
-        return [self["contact_name"], self["contact_phone"], self["contact_email"]]
-
-    @property
     def photos_lost(self) -> bool:
         """Photos were attached but the form came back with errors: the browser does not keep them."""
         return self.is_bound and bool(self.files.getlist(self.add_prefix("photos"))) and bool(self.errors)
 
     # --- Checks ----------------------------------------------------------------------------------
-
-    def clean_contact_phone(self):
-        phone = self.cleaned_data["contact_phone"].strip()
-        if phone and not PHONE_RE.match(phone):
-            raise ValidationError(_("Write the phone number with digits only, e.g. +7 701 234 5678."), code="phone")
-        return phone
 
     def clean(self):
         data = super().clean()
@@ -225,14 +247,7 @@ class ReportForm(forms.Form):
             self.add_error("address", _("The point on the map is incomplete: mark it again."))
         elif latitude is None and not data.get("address", "").strip() and "address" not in self.errors:
             self.add_error("address", _("Mark the place on the map or write its address."))
-        contact = [data.get(name, "") for name in ("contact_name", "contact_phone", "contact_email")]
-        if any(contact) and not data.get("contact_consent"):
-            self.add_error(
-                "contact_consent",
-                _("Tick this box so that we may keep your contact details, or leave them empty to stay anonymous."),
-            )
-        elif data.get("contact_consent") and not any(contact) and not self.errors.get("contact_email"):
-            self.add_error("contact_name", _("Give at least your name, phone or email, or untick the box."))
+        self.check_contact(data)
         return data
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -263,16 +278,6 @@ class ReportForm(forms.Form):
                 value = value.isoformat()
             values[name.removeprefix(ATTRIBUTE_PREFIX)] = value
         return values
-
-    def contact(self) -> dict | None:
-        data = self.cleaned_data
-        if not data.get("contact_consent"):
-            return None
-        return {
-            "name": data["contact_name"].strip(),
-            "phone": data["contact_phone"],
-            "email": data["contact_email"],
-        }
 
     def submission(self) -> dict:
         """Keyword arguments for signals.services.report_submit (without actor and channel)."""

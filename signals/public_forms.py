@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import District
 from signals.categories import get_category
-from signals.forms import PHONE_RE, PhotosField, ReportForm
+from signals.forms import ContactMixin, PhotosField, ReportForm
 from signals.models import Category, Report
 from signals.services import FOLLOW_UP_MAX
 
@@ -37,7 +37,7 @@ class ServiceErrorsMixin:
 # --- "me too" -----------------------------------------------------------------------------------
 
 
-class MeTooForm(ServiceErrorsMixin, forms.Form):
+class MeTooForm(ServiceErrorsMixin, ContactMixin, forms.Form):
     """Optional contact of the person joining a report (the same fields as the report form)."""
 
     contact_consent = ReportForm.base_fields["contact_consent"]
@@ -50,33 +50,10 @@ class MeTooForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
 
-    @property
-    def contact_fields(self):
-        return [self["contact_name"], self["contact_phone"], self["contact_email"]]
-
-    def clean_contact_phone(self):
-        phone = self.cleaned_data["contact_phone"].strip()
-        if phone and not PHONE_RE.match(phone):
-            raise ValidationError(_("Write the phone number with digits only, e.g. +7 701 234 5678."), code="phone")
-        return phone
-
     def clean(self):
         data = super().clean()
-        contact = [data.get(name, "") for name in ("contact_name", "contact_phone", "contact_email")]
-        if any(contact) and not data.get("contact_consent"):
-            self.add_error(
-                "contact_consent",
-                _("Tick this box so that we may keep your contact details, or leave them empty to stay anonymous."),
-            )
-        elif data.get("contact_consent") and not any(contact) and not self.errors.get("contact_email"):
-            self.add_error("contact_name", _("Give at least your name, phone or email, or untick the box."))
+        self.check_contact(data)
         return data
-
-    def contact(self) -> dict | None:
-        data = self.cleaned_data
-        if not data.get("contact_consent"):
-            return None
-        return {"name": data["contact_name"].strip(), "phone": data["contact_phone"], "email": data["contact_email"]}
 
 
 # --- follow-up by the reporter ------------------------------------------------------------------
