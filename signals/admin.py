@@ -7,7 +7,7 @@ contacts are not shown here at all (prosecutors see them in Tartip, each view au
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, CategoryAttribute, Report, ReportEvent, RoutingRule
+from .models import AnswerTemplate, Category, CategoryAttribute, Report, ReportEvent, RoutingRule
 
 NAME_FIELDS = ("name_kk", "name_ru", "name_en")
 DESCRIPTION_FIELDS = ("description_kk", "description_ru", "description_en")
@@ -93,3 +93,22 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    """Starting answers a body picks from: for a body type, or one organisation's own."""
+
+    list_display = ("name_ru", "body_type", "organisation", "category", "result", "is_active")
+    list_filter = ("body_type", "result", "is_active")
+    search_fields = (*NAME_FIELDS, "text_ru", "text_kk", "text_en")
+    autocomplete_fields = ("organisation",)
+    fields = (
+        *NAME_FIELDS,
+        ("body_type", "organisation", "category"),
+        ("result", "measures"),
+        "text_kk",
+        "text_ru",
+        "text_en",
+        "is_active",
+    )

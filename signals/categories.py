@@ -75,6 +75,26 @@ def load_categories(record: Recorder | None = None, directory: Path = REFERENCE_
             record("category attribute", created, changed)
 
 
+def load_answer_templates(record: Recorder | None = None, directory: Path = REFERENCE_DIR) -> None:
+    """Create or update the starting answers bodies pick from (Tartip's defaults: the admin edits
+    them, adds others, or gives an organisation its own)."""
+    from .models import AnswerTemplate
+
+    record = record or (lambda label, created, changed: None)
+    with transaction.atomic():
+        for row in read_csv(directory / "answer_templates.csv"):
+            values = {
+                "category": Category.objects.get(code=row["category"]) if row["category"] else None,
+                "result": row["result"],
+                "measures": [m for m in row["measures"].split(";") if m],
+                **{f"{field}_{code}": row[f"{field}_{code}"] for field in ("name", "text") for code in ("kk", "ru")},
+                "text_en": row["text_en"],
+            }
+            key = {"name_en": row["name_en"], "body_type": row["body_type"], "organisation": None}
+            _template, created, changed = upsert(AnswerTemplate, key, values)
+            record("answer template", created, changed)
+
+
 @process_cached(seconds=CACHE_SECONDS, models=[Category, CategoryAttribute])
 def cached_categories() -> dict:
     """Every category (active or not) with its attributes, by code and by primary key; shared by

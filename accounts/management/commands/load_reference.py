@@ -259,11 +259,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, regions=None, reference_dir=None, verbosity=1, **options):
-        from signals.categories import load_categories
+        from signals.categories import load_answer_templates, load_categories
 
         # Categories first: the regions' routing rules name them.
         counts = Counts()
         load_categories(counts.record)
+        load_answer_templates(counts.record)
         if verbosity > 0:
             self.stdout.write(f"categories: {counts.summary()}")
         for path in self.folders(Path(reference_dir), regions):
