@@ -38,7 +38,7 @@ LIMIT = 20  # rows a section shows (the count says how many more there are)
 RANKING_DAYS = 90
 REPEAT_DAYS = 90
 REPEAT_MIN_REPORTS = 3
-REPEAT_LINKS = 10
+REPEAT_LINKS = 5  # the latest reports linked from a repeat place
 # About 200 m: a degree of latitude is 111.2 km everywhere, so 0.0018° ≈ 200 m; a degree of
 # longitude shrinks with the cosine of the latitude (71 km at 50° N, the middle of the regions served today),
 # so 0.0025° ≈ 175-195 m there.
@@ -383,6 +383,7 @@ def pending_extensions(*, region: Region, district_ids=None, now: datetime, limi
 # (lib.scheduling, job "oversight-statistics"); the page reads them while they are younger than
 # STATISTICS_MAX_AGE, and computes them itself only when the worker has not.
 STATISTICS_MINUTES = 10
+REPEAT_PLACES_SHOWN = 10
 STATISTICS_MAX_AGE = timedelta(minutes=2 * STATISTICS_MINUTES)
 
 
@@ -393,7 +394,11 @@ def _statistics_key(region: Region, district_ids) -> str:
 
 def compute_statistics(*, region: Region, district_ids=None, now: datetime) -> dict:
     scope = {"region": region, "district_ids": district_ids, "now": now}
-    statistics_ = {"ranking": body_ranking(**scope), "repeat_places": repeat_places(**scope), "computed_at": now}
+    statistics_ = {
+        "ranking": body_ranking(**scope),
+        "repeat_places": repeat_places(**scope, limit=REPEAT_PLACES_SHOWN),
+        "computed_at": now,
+    }
     cache.set(_statistics_key(region, district_ids), statistics_, timeout=int(STATISTICS_MAX_AGE.total_seconds()))
     return statistics_
 

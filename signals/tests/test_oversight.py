@@ -221,12 +221,12 @@ def test_it_finds_places_reported_three_times_within_about_200_metres(region, al
     }
 
 
-def test_it_shows_at_most_ten_reports_of_a_place_the_latest_first(region, alga):
+def test_it_links_at_most_a_few_reports_of_a_place_the_latest_first(region, alga):
     now = timezone.now()
     reports = [at_point("50.2841", "57.2301", now=now - timedelta(hours=12 - i)) for i in range(12)]
     found = oversight.repeat_places(region=region, district_ids=alga, now=timezone.now()).rows[0]
     assert found.count == 12
-    assert [r.reference for r in found.reports] == [r.reference for r in reversed(reports)][:10]
+    assert [r.reference for r in found.reports] == [r.reference for r in reversed(reports)][: oversight.REPEAT_LINKS]
 
 
 # --- possible concealment from registration -------------------------------------------------------
