@@ -179,16 +179,18 @@ def _update_returning(queryset: QuerySet, *, claimed: Q, **values) -> list[Swept
         for field, expression in zip(fields, expressions, strict=True)
     ]
     returning = ", ".join(f"{quote(meta.db_table)}.{quote(field.column)}" for field in fields)
+    # Only the columns whose values need converting are touched (on PostgreSQL none do).
+    converted = [(index, field_converters) for index, field_converters in enumerate(converters) if field_converters]
     rows = []
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} RETURNING {returning}", params)
         for raw in cursor.fetchall():
-            values_out = []
-            for value, expression, field_converters in zip(raw, expressions, converters, strict=True):
-                for converter in field_converters:
-                    value = converter(value, expression, connection)
-                values_out.append(value)
-            rows.append(Swept(*values_out))
+            if converted:
+                raw = list(raw)
+                for index, field_converters in converted:
+                    for converter in field_converters:
+                        raw[index] = converter(raw[index], expressions[index], connection)
+            rows.append(Swept(*raw))
     return rows
 
 
