@@ -14,14 +14,15 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import PROSECUTOR_ROLES, Role
+from accounts.scoping import role_of
 
 # Everybody who has logged in, the staff (every role but citizen), and the administrators.
 ANYONE = frozenset({"anonymous", *Role.values})
 SIGNED_IN = frozenset(Role.values)
 STAFF = frozenset(Role.values) - {Role.CITIZEN}
 ADMINISTRATORS = frozenset({Role.ADMIN})
-PROSECUTORS = frozenset({Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN})
+PROSECUTORS = PROSECUTOR_ROLES
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,6 @@ NAVIGATION = [
 
 # Language names are written in their own language, so anybody can find theirs.
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
-
-
-def role_of(user) -> str:
-    if not user.is_authenticated:
-        return "anonymous"
-    if user.is_superuser:
-        return Role.ADMIN
-    return user.role
 
 
 def navigation_for(request) -> list[dict]:

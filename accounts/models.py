@@ -65,6 +65,10 @@ class DistrictQuerySet(models.QuerySet):
 
         return visible_districts(user, self)
 
+    def for_choices(self):
+        """For lists and dropdowns: with the region, without the shapes (GeoJSON, large)."""
+        return self.select_related("region").defer("boundary", "region__outline")
+
 
 class District(Localized, Sourced):
     """A unit of a region: a city of regional significance, a city district or a district."""
@@ -190,6 +194,10 @@ PERSONAL_DATA_ROLES = frozenset(
         Role.REGIONAL_PROSECUTOR,
         Role.ADMIN,
     }
+)
+# Prosecutors' roles: they decide on reports and record acts of response.
+PROSECUTOR_ROLES = frozenset(
+    {Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN}
 )
 # Roles whose view spans the whole region rather than their own district(s).
 REGION_WIDE_ROLES = frozenset(

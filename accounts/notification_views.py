@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Notification
+from accounts.notifications import unread_count
 
 PAGE_SIZE = 30
 
@@ -22,7 +23,7 @@ def notifications(request):
     for row in page.object_list:
         # Links are written by Tartip itself; anything else is shown without a link.
         row.safe_url = row.url if row.url and url_has_allowed_host_and_scheme(row.url, {request.get_host()}) else ""
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    unread = unread_count(request.user)
     return render(request, "accounts/notifications.html", {"page": page, "unread": unread})
 
 

@@ -10,6 +10,13 @@ from django.db.models import QuerySet
 from accounts.models import REGION_WIDE_ROLES, Role
 
 
+def role_of(user) -> str:
+    """The user's role for access decisions: a superuser counts as an administrator."""
+    if not user.is_authenticated:
+        return "anonymous"
+    return Role.ADMIN if user.is_superuser else user.role
+
+
 def is_region_wide(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in REGION_WIDE_ROLES)
 
@@ -23,7 +30,13 @@ def work_district_ids(user) -> set[int] | None:
         return None
     if not user.organisation_id:
         return set()
-    return office_district_ids(user.organisation)
+    # Asked several times a request (scoping, every workflow check): kept on the user instance,
+    # for as long as the role and the organisation it was read for stay the same.
+    key = (user.role, user.organisation_id)
+    remembered = getattr(user, "_work_districts", None)
+    if remembered is None or remembered[0] != key:
+        remembered = user._work_districts = (key, frozenset(office_district_ids(user.organisation)))
+    return set(remembered[1])
 
 
 def office_district_ids(organisation) -> set[int]:

@@ -29,7 +29,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import District, Role, User
+from accounts.models import Role, User
+from accounts.scoping import office_district_ids
 
 from .models import ExtensionRequest, Forward, Report
 from .workflow import AWAITING_ANSWER
@@ -56,6 +57,7 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
         return 0
     prosecutors = (
         User.objects.filter(role=Role.DISTRICT_PROSECUTOR, is_active=True, organisation__isnull=False)
+        .select_related("organisation")
         .exclude(email="")
         .order_by("organisation_id", "id")
     )
@@ -63,12 +65,12 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
     for user in prosecutors:
         by_office[user.organisation_id].append(user)
     messages, claims = [], []
-    for office_id, users in by_office.items():
+    for users in by_office.values():
         claimed = [user for user in users if cache.add(_claim_key(local.date(), user.pk), True, CLAIM_SECONDS)]
         if not claimed:
             continue
         claims += [_claim_key(local.date(), user.pk) for user in claimed]
-        sections = digest_sections(district_ids=office_district_ids(office_id), now=now)
+        sections = digest_sections(district_ids=office_district_ids(users[0].organisation), now=now)
         if not any(section.count for section in sections):
             continue
         for user in claimed:
@@ -87,14 +89,6 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
 
 def _claim_key(day, user_id: int) -> str:
     return f"oversight-digest:{day.isoformat()}:{user_id}"
-
-
-def office_district_ids(office_id: int) -> set[int]:
-    """The districts an office serves, and the city districts of a city it serves (as
-    accounts.scoping.work_district_ids reads them for its prosecutors)."""
-    served = set(District.objects.filter(organisations=office_id).values_list("id", flat=True))
-    served |= set(District.objects.filter(parent_id__in=served).values_list("id", flat=True))
-    return served
 
 
 # --- what the digest reads -----------------------------------------------------------------------

@@ -207,7 +207,7 @@ class ReportForm(ContactMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices(self.fields["category"].queryset)
         self.fields["district"].queryset = (
-            districts if districts is not None else District.objects.select_related("region").order_by("region", "kato")
+            districts if districts is not None else District.objects.for_choices().order_by("region", "kato")
         )
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX

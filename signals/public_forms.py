@@ -168,7 +168,7 @@ class MapFilterForm(forms.Form):
         kwargs.setdefault("auto_id", "map-%s")
         super().__init__(*args, **kwargs)
         self.categories = list(public_categories())
-        self.districts = list(District.objects.select_related("region").order_by("region__kato", "kato"))
+        self.districts = list(District.objects.for_choices().order_by("region__kato", "kato"))
 
     # Choices for the template's selects.
     @property

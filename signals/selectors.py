@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 
 from .models import Report
+from .workflow import ANSWERED_STATUSES, AWAITING_ANSWER
 
 Status = Report.Status
-PENDING_STATUSES = (Status.ROUTED, Status.ACCEPTED, Status.RETURNED)
 GROUPINGS = {"category": "category__code", "channel": "channel", "district": "district__kato"}
 
 
@@ -92,7 +92,7 @@ def routing_summary(*, region: Region, start, end, now: datetime | None = None, 
         answered=Count("id", filter=Q(answered_at__isnull=False)),
         answered_on_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=F("deadline_at"))),
         answered_late=Count("id", filter=Q(answered_at__isnull=False, answered_at__gt=F("deadline_at"))),
-        overdue=Count("id", filter=Q(status__in=PENDING_STATUSES, answered_at__isnull=True, deadline_at__lt=now)),
+        overdue=Count("id", filter=Q(status__in=AWAITING_ANSWER, answered_at__isnull=True, deadline_at__lt=now)),
         rejected=Count("id", filter=Q(status=Status.REJECTED)),
         duplicate=Count("id", filter=Q(status=Status.DUPLICATE)),
         closed=Count("id", filter=Q(status=Status.CLOSED)),
@@ -216,7 +216,6 @@ def overdue_summary(*, region: Region, start, end, now: datetime | None = None, 
     A returned report awaits a new answer against its fresh deadline: an earlier answer does not
     count it as answered. {"as_of", **totals, "by_district": [...], "by_body": [...]}; rows carry
     "key" (KATO or organisation code, None when not given) and "label"."""
-    from .workflow import ANSWERED_STATUSES, AWAITING_ANSWER
 
     now = now or timezone.now()
     reports = Report.objects.filter(region=region)

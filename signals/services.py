@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -703,10 +702,6 @@ def _decide_answer(report: Report, to_status: str, reason: str, actor, now: date
 # --- notifications -----------------------------------------------------------------------------
 
 
-def _staff_link(report: Report) -> str:
-    return settings.SITE_URL + reverse("signals:detail", args=[report.reference])
-
-
 def report_notify_body(*, report_id: int, body_id: int, kind: str) -> int:
     """Mail the body's active members that a report is now theirs; returns the number of mails.
 
@@ -747,9 +742,9 @@ def _notification_text(report: Report, kind: str) -> str:
         if report.address:
             lines.append(gettext("Address: %(address)s.") % {"address": report.address})
     lines.append(gettext("Open it in Tartip to read it and answer."))
-    link = _staff_link(report)
-    if link:
-        lines.append(link)
+    from .notices import staff_link
+
+    lines.append(settings.SITE_URL + staff_link(report))
     return "\n".join(lines)
 
 

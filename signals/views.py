@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent, District, Organisation, Role
+from accounts.models import PROSECUTOR_ROLES, AuditEvent, District, Organisation, Role
+from accounts.scoping import role_of
 from lib import ratelimit
 from signals import services, workflow
 from signals.forms import ReportForm, StaffReportForm
@@ -43,20 +44,11 @@ INTAKE_ROLES = frozenset(
     }
 )
 # Staff who re-categorise, re-route and move reports through the workflow.
-PROSECUTOR_ROLES = frozenset(
-    {Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN}
-)
-
-
-def _role(user) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 # --- The public form ---------------------------------------------------------------------------
 
 
 def _public_districts():
-    return District.objects.select_related("region").order_by("region__kato", "kato")
+    return District.objects.for_choices().order_by("region__kato", "kato")
 
 
 def report_new(request):
@@ -215,16 +207,16 @@ def _public_event(event: ReportEvent) -> dict:
 
 
 def _require_staff(user) -> None:
-    if _role(user) in (Role.CITIZEN, Role.PARTNER):
+    if role_of(user) in (Role.CITIZEN, Role.PARTNER):
         raise PermissionDenied
 
 
 @login_required
 def staff_new(request):
     user = request.user
-    if _role(user) not in INTAKE_ROLES:
+    if role_of(user) not in INTAKE_ROLES:
         raise PermissionDenied
-    districts = District.objects.for_user(user).select_related("region").order_by("kato")
+    districts = District.objects.for_user(user).for_choices().order_by("kato")
     if request.method == "POST":
         form = StaffReportForm(request.POST, request.FILES, districts=districts)
         if form.is_valid():
@@ -253,7 +245,7 @@ def staff_new(request):
 
 
 def _filters(request, user):
-    districts = list(District.objects.for_user(user).order_by("kato"))
+    districts = list(District.objects.for_user(user).for_choices().order_by("kato"))
     categories = list(Category.objects.all())
     status = request.GET.get("status", "")
     if status not in Report.Status.values:
@@ -303,10 +295,10 @@ def report_list(request):
         **filters,
         "page": page,
         "query": query.urlencode(),
-        "is_prosecutor": _role(user) in PROSECUTOR_ROLES,
-        "can_enter": _role(user) in INTAKE_ROLES,
+        "is_prosecutor": role_of(user) in PROSECUTOR_ROLES,
+        "can_enter": role_of(user) in INTAKE_ROLES,
         "triage_count": Report.objects.for_user(user).filter(status=Report.Status.NEW, body__isnull=True).count()
-        if _role(user) in PROSECUTOR_ROLES
+        if role_of(user) in PROSECUTOR_ROLES
         else None,
     }
     if request.headers.get("HX-Request"):
@@ -335,7 +327,7 @@ def render_detail(request, report: Report, *, forms: dict | None = None):
     from signals import work_views
 
     user = request.user
-    is_prosecutor = _role(user) in PROSECUTOR_ROLES
+    is_prosecutor = role_of(user) in PROSECUTOR_ROLES
     contact = None
     if sees_reporter_identity(user):
         contact = getattr(report, "contact", None) if _has_contact(report) else None
@@ -431,7 +423,7 @@ def _prosecutor_report(request, reference) -> Report:
     user = request.user
     _require_staff(user)
     report = _visible_report(user, reference)
-    if _role(user) not in PROSECUTOR_ROLES:
+    if role_of(user) not in PROSECUTOR_ROLES:
         raise PermissionDenied
     return report
 

@@ -28,8 +28,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_in_scope_or_404
 from accounts.audit import audit_record
-from accounts.models import AuditEvent, District, Organisation, Region, Role, User
-from accounts.scoping import work_district_ids
+from accounts.models import PROSECUTOR_ROLES, AuditEvent, District, Organisation, Region, Role, User
+from accounts.scoping import role_of, work_district_ids
 from signals import oversight as oversight_selectors
 from signals import services
 from signals.models import Answer, AnswerTemplate, ExtensionRequest, Forward, Report, ReportEvent, ReportSupporter
@@ -49,9 +49,6 @@ from signals.workflow import AWAITING_ANSWER, is_body_staff_for, is_prosecutor_f
 Status = Report.Status
 QUEUE_PAGE_SIZE = 50
 QUEUE_FILTERS = ("all", "me", "none")
-PROSECUTOR_ROLES = frozenset(
-    {Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN}
-)
 # The oversight page: prosecutors decide; the regional analyst reads.
 OVERSIGHT_READERS = PROSECUTOR_ROLES | {Role.ANALYST}
 # Statuses a report may be merged from (the workflow's "duplicate" transitions).
@@ -60,12 +57,8 @@ UNREGISTRABLE = frozenset({Status.REJECTED, Status.DUPLICATE})
 BODY_FORMS = frozenset({"assign", "forward", "extension", "answer"})
 
 
-def _role(user) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def _require_staff(user) -> None:
-    if _role(user) in (Role.CITIZEN, Role.PARTNER):
+    if role_of(user) in (Role.CITIZEN, Role.PARTNER):
         raise PermissionDenied
 
 
@@ -86,7 +79,7 @@ def queue(request):
     (so the overdue ones) first. Three queries whatever the page size: the tab counts, the
     paginator's count, the page."""
     user = request.user
-    if _role(user) != Role.BODY_OFFICER or not user.organisation_id:
+    if role_of(user) != Role.BODY_OFFICER or not user.organisation_id:
         raise PermissionDenied
     now = timezone.now()
     selected = request.GET.get("assigned", "all")
@@ -426,7 +419,7 @@ def forward(request, reference):
             report=report, to_body=data["to_body"], reason=data["reason"], actor=request.user
         ),
         success=_("The report is forwarded; the other body and the prosecutor are notified."),
-        then=reverse("signals:queue") if _role(request.user) == Role.BODY_OFFICER else None,
+        then=reverse("signals:queue") if role_of(request.user) == Role.BODY_OFFICER else None,
     )
 
 
@@ -627,13 +620,13 @@ def oversight(request):
     """The district prosecutor's oversight of the bodies: their districts (region-wide roles: the
     region, narrowed to a district if they choose). The analyst reads it without deciding."""
     user = request.user
-    role = _role(user)
+    role = role_of(user)
     region = _region_of(user)
     if role not in OVERSIGHT_READERS or region is None:
         raise PermissionDenied
     now = timezone.now()
     district_ids = work_district_ids(user)
-    districts = list(District.objects.for_user(user).filter(region=region).order_by("kato"))
+    districts = list(District.objects.for_user(user).for_choices().filter(region=region).order_by("kato"))
     selected = next((d for d in districts if str(d.pk) == request.GET.get("district", "")), None)
     if selected is not None:
         district_ids = {selected.pk} | {d.pk for d in districts if d.parent_id == selected.pk}

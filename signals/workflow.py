@@ -62,7 +62,6 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (Status.REOPENED, Status.CLOSED): Transition("close", PROSECUTOR),
 }
 
-FINAL_STATUSES = frozenset({Status.REJECTED, Status.DUPLICATE, Status.CLOSED})
 # Statuses in which the body still owes an answer (the deadline runs, the sweep looks at them).
 AWAITING_ANSWER = frozenset({Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
 # Statuses with a body's answer given (the reporter may rate it or say it did not resolve things).

@@ -12,17 +12,13 @@ district office's acts but does not number or decide them.
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import REGION_WIDE_ROLES, District, Organisation, Role
-from accounts.scoping import is_region_wide, work_district_ids
+from accounts.models import PROSECUTOR_ROLES, REGION_WIDE_ROLES, District, Organisation
+from accounts.scoping import is_region_wide, role_of, work_district_ids
 
 # Roles that record acts, produce their letters and record their outcomes (for their own office).
-ACT_AUTHORS = frozenset({Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN})
+ACT_AUTHORS = PROSECUTOR_ROLES
 # Roles that read acts (within their scope).
 ACT_READERS = ACT_AUTHORS | REGION_WIDE_ROLES
-
-
-def role_of(user) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
 
 
 def reads_acts(user) -> bool:
