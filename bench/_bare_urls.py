@@ -1,6 +1,7 @@
 """Benchmark only: a bare endpoint inserting the rows an API submission inserts (the report and
-its "submitted" and "routed" events) with no key check, validation, routing, deadline calculation,
-reference counter or task: the ceiling the real endpoint is measured against.
+its "submitted" and "routed" events, by the same prepared INSERTs: lib.inserts) with no key check,
+validation, routing, deadline calculation, reference counter or task: the ceiling the real
+endpoint is measured against.
 
 Served only by the server bench/intake.py starts with bench._settings_bare; no Tartip URLconf
 includes it.
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import District, Organisation
+from lib.inserts import insert_new
 from signals.models import Category, Report, ReportEvent
 
 _lookups: dict = {}
@@ -45,7 +47,7 @@ def bare_report(request):
     now = timezone.now()
     body = lookups["body"]
     with transaction.atomic():
-        report = Report.objects.create(
+        report = Report(
             region_id=district.region_id if district else body.region_id,
             reference=f"BARE-{secrets.token_hex(12)}",
             tracking_token_hash=secrets.token_hex(32),
@@ -64,7 +66,8 @@ def bare_report(request):
             routed_at=now,
             deadline_at=now + timedelta(days=14),
         )
-        ReportEvent.objects.bulk_create(
+        insert_new([report])
+        insert_new(
             [
                 ReportEvent(report=report, at=now, kind=ReportEvent.Kind.SUBMITTED, to_status=Report.Status.NEW),
                 ReportEvent(

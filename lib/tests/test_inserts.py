@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from accounts.models import Notification
+from conftest import make_persona
+from lib.inserts import insert_new
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_inserts_rows_in_order_and_gives_each_its_primary_key():
+    user = make_persona("citizen")
+    now = timezone.now()
+    rows = [Notification(user=user, at=now - timedelta(minutes=n), subject=f"subject {n}") for n in range(3)]
+    insert_new(rows)
+    for n, row in enumerate(rows):
+        stored = Notification.objects.get(pk=row.pk)
+        assert (stored.subject, stored.at, stored.user_id) == (f"subject {n}", row.at, user.pk)
+        assert not row._state.adding and row._state.db == "default"
+    # The saved instance behaves as after create(): a save() updates instead of inserting again.
+    rows[0].subject = "changed"
+    rows[0].save()
+    assert Notification.objects.count() == 3
+    assert Notification.objects.get(pk=rows[0].pk).subject == "changed"
+
+
+def test_it_prepares_values_as_the_orm_does():
+    """Defaults, auto_now_add, JSON and a UUID primary key, stored as create() stores them."""
+    now = timezone.now()
+    row = DBTaskResult(
+        args_kwargs={"args": [1, "ә"], "kwargs": {"a": None}},
+        task_path="lib.tasks.worker_heartbeat",
+        backend_name="default",
+        run_after=now,
+    )
+    insert_new([row])
+    twin = DBTaskResult.objects.create(
+        args_kwargs={"args": [1, "ә"], "kwargs": {"a": None}},
+        task_path="lib.tasks.worker_heartbeat",
+        backend_name="default",
+        run_after=now,
+    )
+    stored = DBTaskResult.objects.get(pk=row.pk)
+    assert stored.enqueued_at is not None and row.enqueued_at == stored.enqueued_at
+    for field in ("args_kwargs", "priority", "queue_name", "status", "worker_ids", "return_value", "run_after"):
+        assert getattr(stored, field) == getattr(twin, field), field
+
+
+def test_a_refused_row_raises_the_orms_integrity_error_and_leaves_nothing():
+    user = make_persona("citizen")
+    rows = [Notification(user=user, at=timezone.now(), subject="fine"), Notification(user=user, at=None, subject="")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_new(rows)
+    assert not Notification.objects.exists()
+    assert rows[0].pk is None and rows[0]._state.adding
+
+
+def test_it_sends_pre_save_and_post_save_as_create_does():
+    """django_tasks_db fills run_after in a pre_save receiver; a post_save receiver sees the pk."""
+    from django.db.models.signals import post_save
+
+    seen = []
+
+    def saved(sender, instance, created, **kwargs):
+        seen.append((instance.pk, created))
+
+    post_save.connect(saved, sender=DBTaskResult)
+    try:
+        row = DBTaskResult(args_kwargs={}, task_path="lib.tasks.worker_heartbeat", backend_name="default")
+        insert_new([row])
+    finally:
+        post_save.disconnect(saved, sender=DBTaskResult)
+    assert seen == [(row.pk, True)]
+    assert DBTaskResult.objects.get(pk=row.pk).run_after.year == 9999
