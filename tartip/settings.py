@@ -140,7 +140,7 @@ CACHES = {
     )
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "lib.tasks.DatabaseBackend"}}
 
 # --- Accounts, login, sessions ------------------------------------------------------------
 
