@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Organisation
+from lib.forms import ServiceErrorsMixin
 from signals.models import Category, CategoryAttribute, Report
 from signals.photos import clean_photo
 from signals.services import attribute_label
@@ -24,16 +25,11 @@ DESCRIPTION_MAX = 4000
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
 ACCEPT_PHOTOS = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
 
-# Service error keys -> the form field that shows them.
+# Service error keys -> the form field that shows them, where the names differ.
 SERVICE_ERROR_FIELDS = {
-    "category": "category",
-    "description": "description",
     "location": "address",
     "latitude": "address",
     "longitude": "address",
-    "address": "address",
-    "district": "district",
-    "photos": "photos",
     "contact": "contact_consent",
 }
 
@@ -152,7 +148,9 @@ class ContactMixin:
         return {"name": data["contact_name"].strip(), "phone": data["contact_phone"], "email": data["contact_email"]}
 
 
-class ReportForm(ContactMixin, forms.Form):
+class ReportForm(ServiceErrorsMixin, ContactMixin, forms.Form):
+    service_error_fields = SERVICE_ERROR_FIELDS
+
     category = forms.ModelChoiceField(
         label=_("Kind of offence"),
         queryset=Category.objects.filter(is_active=True),
@@ -250,19 +248,12 @@ class ReportForm(ContactMixin, forms.Form):
         self.check_contact(data)
         return data
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Errors raised by report_submit, put on the fields the person can correct."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            if key == "attributes" or key.startswith(ATTRIBUTE_PREFIX) or key.startswith("attribute"):
-                code = key.removeprefix("attributes").removeprefix(ATTRIBUTE_PREFIX).strip(".[]_")
-                field = f"{ATTRIBUTE_PREFIX}{code}"
-                self.add_error(field if field in self.fields else None, errors)
-                continue
-            field = SERVICE_ERROR_FIELDS.get(key, key if key in self.fields else None)
-            self.add_error(field, errors)
+    def service_error_field(self, key: str) -> str | None:
+        """report_submit's errors about extra fields name them `attributes.<code>` or the like."""
+        if key == "attributes" or key.startswith(ATTRIBUTE_PREFIX) or key.startswith("attribute"):
+            code = key.removeprefix("attributes").removeprefix(ATTRIBUTE_PREFIX).strip(".[]_")
+            key = f"{ATTRIBUTE_PREFIX}{code}"
+        return super().service_error_field(key)
 
     # --- What the service receives ---------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import District
+from lib.forms import ServiceErrorsMixin
 from signals.categories import get_category
 from signals.forms import ContactMixin, PhotosField, ReportForm
 from signals.models import Category, Report
@@ -22,22 +23,12 @@ from signals.services import FOLLOW_UP_MAX
 Status = Report.Status
 
 
-class ServiceErrorsMixin:
-    """Errors raised by a service, put on the form's fields (the rest above the form)."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            field = "contact_consent" if key == "contact" else key
-            self.add_error(field if field in self.fields else None, errors)
-
-
 # --- "me too" -----------------------------------------------------------------------------------
 
 
 class MeTooForm(ServiceErrorsMixin, ContactMixin, forms.Form):
+    service_error_fields = {"contact": "contact_consent"}
+
     """Optional contact of the person joining a report (the same fields as the report form)."""
 
     contact_consent = ReportForm.base_fields["contact_consent"]

@@ -7,20 +7,21 @@ prefixes its HTML ids, as several of them share one page.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from lib.forms import ServiceErrorsMixin
 from signals.forms import PhotosField
 from signals.models import Answer, AnswerTemplate, Report
 from signals.services import EXTENSION_MAX_DAYS, REGISTRATION_NUMBER_MAX
 
 # Service error keys that name a field under another name.
-ERROR_FIELDS = {"into": "into", "to_body": "to_body", "duplicate_of": "into"}
+ERROR_FIELDS = {"duplicate_of": "into"}
 
 
-class WorkForm(forms.Form):
+class WorkForm(ServiceErrorsMixin, forms.Form):
     id_prefix = "work"
+    service_error_fields = ERROR_FIELDS
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
@@ -29,15 +30,6 @@ class WorkForm(forms.Form):
     def fields_with_errors(self) -> list:
         """The bound fields with errors (errors about the whole action are shown as messages)."""
         return [field for field in self if field.errors]
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """A service's refusal, on the field it names when the form has it, else above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            name = ERROR_FIELDS.get(key, key)
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def _text(max_length: int, *, required=True, rows=3, label=""):

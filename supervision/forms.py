@@ -7,21 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import ServiceErrorsMixin
+
 from .models import SupervisoryAct
 from .services import ADDRESSEE_TITLE_MAX, LEGAL_BASIS_MAX, NOTE_MAX, OFFICIALS_MAX, REPORTS_MAX, SUMMARY_MAX
 
 Outcome = SupervisoryAct.Outcome
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, error: ValidationError) -> None:
-        """A service's errors put on the fields the person can correct (the rest above the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            self.add_error(key if key in self.fields else None, errors)
 
 
 class ActForm(ServiceErrorsMixin, forms.Form):
