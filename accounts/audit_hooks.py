@@ -9,7 +9,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.audit import audit_record
-from accounts.models import AuditEvent
+from accounts.models import ApiKey, AuditEvent
 
 Action = AuditEvent.Action
 ADMIN_OPERATIONS = {ADDITION: "add", CHANGE: "change", DELETION: "delete"}
@@ -69,12 +69,17 @@ def audit_admin_entry(entry: LogEntry, request=None) -> None:
 
 
 def audit_denied(request, target: str = "") -> None:
-    """Views call this when they refuse access (403, or a 404 because the object is out of scope)."""
+    """Views call this when they refuse access (403, or a 404 because the object is out of scope).
+    A refused API key is named by its prefix (a key has no user)."""
+    details = {"method": request.method}
+    api_key = getattr(request, "auth", None)
+    if isinstance(api_key, ApiKey):
+        details["api_key"] = api_key.prefix
     audit_record(
         action=Action.ACCESS_DENIED,
         actor=getattr(request, "user", None),
         target=target or request.path,
-        details={"method": request.method},
+        details=details,
         request=request,
     )
 

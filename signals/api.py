@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.encoding import smart_str
 from django.utils.translation import get_language
@@ -27,6 +26,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import get_in_scope_or_404
 from accounts.api_keys import ApiKeyAuthentication, ApiRateThrottle
 from accounts.audit import audit_record
 from accounts.lookups import district_by_kato
@@ -462,7 +462,7 @@ class ReportDetailView(ApiView):
         summary="One report in the caller's scope",
     )
     def get(self, request, reference):
-        report = get_object_or_404(_listed(scoped_reports(request)), reference=reference)
+        report = get_in_scope_or_404(request, _listed(scoped_reports(request)), reference=reference)
         data = dict(ReportOutput(report).data)
         data["contact"] = None
         if not isinstance(request.auth, ApiKey) and sees_reporter_identity(request.user):

@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import get_in_scope_or_404
 from accounts.audit import audit_record
 from accounts.models import PROSECUTOR_ROLES, AuditEvent, District, Organisation, Role
 from accounts.scoping import role_of
@@ -306,18 +307,18 @@ def report_list(request):
     return render(request, "signals/report_list.html", context)
 
 
-def _visible_report(user, reference: str) -> Report:
-    return get_object_or_404(
-        Report.objects.for_user(user).select_related("category", "district", "body", "region", "entered_by"),
-        reference=reference,
+def _visible_report(request, reference: str) -> Report:
+    visible = Report.objects.for_user(request.user).select_related(
+        "category", "district", "body", "region", "entered_by"
     )
+    return get_in_scope_or_404(request, visible, reference=reference)
 
 
 @login_required
 def report_detail(request, reference):
     user = request.user
     _require_staff(user)
-    report = _visible_report(user, reference)
+    report = _visible_report(request, reference)
     return render_detail(request, report)
 
 
@@ -422,7 +423,7 @@ def _allowed_statuses(user, report: Report) -> list[tuple[str, str]]:
 def _prosecutor_report(request, reference) -> Report:
     user = request.user
     _require_staff(user)
-    report = _visible_report(user, reference)
+    report = _visible_report(request, reference)
     if role_of(user) not in PROSECUTOR_ROLES:
         raise PermissionDenied
     return report
@@ -430,7 +431,7 @@ def _prosecutor_report(request, reference) -> Report:
 
 def _staff_report(request, reference) -> Report:
     _require_staff(request.user)
-    return _visible_report(request.user, reference)
+    return _visible_report(request, reference)
 
 
 def _apply(request, report: Report, action, success: str):
@@ -517,7 +518,7 @@ def report_photo(request, reference, photo_id):
     """A report's photo, served only to those who may see the report (never from a public URL)."""
     user = request.user
     _require_staff(user)
-    report = _visible_report(user, reference)
+    report = _visible_report(request, reference)
     photo = get_object_or_404(report.photos, pk=photo_id)
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     patch_cache_control(response, private=True, max_age=3600)

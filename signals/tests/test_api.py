@@ -218,6 +218,12 @@ def test_it_lets_a_bodys_key_see_only_the_reports_routed_to_it(alga_report, temi
     client = Client()
     assert client.get(f"/api/v1/reports/{alga_report.reference}/", HTTP_X_API_KEY=alga_police).status_code == 200
     assert client.get(f"/api/v1/reports/{temir_report.reference}/", HTTP_X_API_KEY=alga_police).status_code == 404
+    # The refused attempt on an existing report is audited with the key's prefix; a miss is not.
+    assert client.get("/api/v1/reports/AKT-1999-000001/", HTTP_X_API_KEY=alga_police).status_code == 404
+    denied = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED)
+    assert [(e.target, e.details["api_key"]) for e in denied] == [
+        (f"signals.Report: {{'reference': '{temir_report.reference}'}}", alga_police.split("_")[1])
+    ]
 
 
 def test_it_lets_a_district_offices_key_see_its_district(alga_report, temir_report):
@@ -228,6 +234,11 @@ def test_it_lets_a_district_offices_key_see_its_district(alga_report, temir_repo
 def test_it_scopes_sessions_by_the_users_districts(login, alga_report, temir_report):
     temir = login("temir_prosecutor")
     assert temir.get(f"/api/v1/reports/{alga_report.reference}/").status_code == 404
+    denied = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_DENIED)
+    assert (denied.actor_label, denied.target) == (
+        "temir_prosecutor",
+        f"signals.Report: {{'reference': '{alga_report.reference}'}}",
+    )
     assert temir.get(f"/api/v1/reports/{temir_report.reference}/").status_code == 200
     assert [r["reference"] for r in temir.get("/api/v1/reports/").json()["results"]] == [temir_report.reference]
     officer = login("alga_officer")

@@ -394,6 +394,10 @@ def test_it_scopes_the_detail_to_each_persona(two_reports, login):
     assert login("alga_prosecutor").get(url).status_code == 200
     assert login("analyst").get(url).status_code == 200
     assert login("temir_prosecutor").get(url).status_code == 404
+    # The refusal of an existing report out of scope is audited (not the miss of a wrong reference).
+    assert login("temir_prosecutor").get("/signals/AKT-1999-000001/").status_code == 404
+    denied = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED, actor_label="temir_prosecutor")
+    assert [event.target for event in denied] == [f"signals.Report: {{'reference': '{alga.reference}'}}"]
     assert login("alga_officer").get(f"/signals/{temir.reference}/").status_code == 404
     assert login("citizen").get(url).status_code == 403
     assert login("bank_partner").get(url).status_code == 403
