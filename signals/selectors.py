@@ -19,6 +19,9 @@ from .models import Report
 from .workflow import ANSWERED_STATUSES, AWAITING_ANSWER
 
 Status = Report.Status
+# A body's answer that stands (a returned one does not: the report awaits a new answer).
+ANSWER_STANDS = Q(status__in=ANSWERED_STATUSES, answered_at__isnull=False)
+AWAITING = Q(status__in=AWAITING_ANSWER)
 GROUPINGS = {"category": "category__code", "channel": "channel", "district": "district__kato"}
 
 
@@ -80,8 +83,9 @@ def routing_summary(*, region: Region, start, end, now: datetime | None = None, 
     """Of the reports received in the period, as of `now`:
 
     received; routed (sent to a body at least once); in_triage (waiting for a prosecutor to route
-    them); answered; answered_on_time / answered_late (the latest answer against the deadline);
-    overdue (with a body, not answered, past the deadline); rejected; duplicate; closed.
+    them); answered (a body's answer stands); answered_on_time / answered_late (the latest answer
+    against the deadline); overdue (awaiting the body's answer past the deadline: a returned
+    report too, as in overdue_summary); rejected; duplicate; closed.
     """
     now = now or timezone.now()
     reports = reports_in_period(region=region, start=start, end=end, district_ids=district_ids)
@@ -89,10 +93,10 @@ def routing_summary(*, region: Region, start, end, now: datetime | None = None, 
         received=Count("id"),
         routed=Count("id", filter=Q(routed_at__isnull=False)),
         in_triage=Count("id", filter=Q(status=Status.NEW)),
-        answered=Count("id", filter=Q(answered_at__isnull=False)),
-        answered_on_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=F("deadline_at"))),
-        answered_late=Count("id", filter=Q(answered_at__isnull=False, answered_at__gt=F("deadline_at"))),
-        overdue=Count("id", filter=Q(status__in=AWAITING_ANSWER, answered_at__isnull=True, deadline_at__lt=now)),
+        answered=Count("id", filter=ANSWER_STANDS),
+        answered_on_time=Count("id", filter=ANSWER_STANDS & Q(answered_at__lte=F("deadline_at"))),
+        answered_late=Count("id", filter=ANSWER_STANDS & Q(answered_at__gt=F("deadline_at"))),
+        overdue=Count("id", filter=AWAITING & Q(deadline_at__lt=now)),
         rejected=Count("id", filter=Q(status=Status.REJECTED)),
         duplicate=Count("id", filter=Q(status=Status.DUPLICATE)),
         closed=Count("id", filter=Q(status=Status.CLOSED)),
@@ -222,16 +226,14 @@ def overdue_summary(*, region: Region, start, end, now: datetime | None = None, 
     if district_ids is not None:
         reports = reports.filter(district_id__in=district_ids)
     due = reports.filter(deadline_at__gte=_moment(start, end=False), deadline_at__lt=_moment(end, end=True))
-    answered = Q(status__in=ANSWERED_STATUSES, answered_at__isnull=False)
-    awaiting = Q(status__in=AWAITING_ANSWER)
     figures = {
         "due": Count("id"),
-        "answered_on_time": Count("id", filter=answered & Q(answered_at__lte=F("deadline_at"))),
-        "answered_late": Count("id", filter=answered & Q(answered_at__gt=F("deadline_at"))),
-        "unanswered": Count("id", filter=awaiting & Q(deadline_at__lt=now)),
-        "not_yet_due": Count("id", filter=awaiting & Q(deadline_at__gte=now)),
+        "answered_on_time": Count("id", filter=ANSWER_STANDS & Q(answered_at__lte=F("deadline_at"))),
+        "answered_late": Count("id", filter=ANSWER_STANDS & Q(answered_at__gt=F("deadline_at"))),
+        "unanswered": Count("id", filter=AWAITING & Q(deadline_at__lt=now)),
+        "not_yet_due": Count("id", filter=AWAITING & Q(deadline_at__gte=now)),
     }
-    overdue_now = reports.filter(awaiting, deadline_at__lt=now)
+    overdue_now = reports.filter(AWAITING, deadline_at__lt=now)
     stock = {"overdue_now": Count("id")}
 
     def merged(field: str) -> dict:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import District, Region
 from signals.models import Report
-from signals.selectors import answer_times, reports_in_period, reports_received, routing_summary
+from signals.selectors import answer_times, overdue_summary, reports_in_period, reports_received, routing_summary
 from signals.services import report_submit
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,17 @@ def test_it_summarises_routing_and_deadlines(data_set):
     }
     before_the_last_deadline = routing_summary(region=data_set, now=at(25), **JANUARY)
     assert before_the_last_deadline["overdue"] == 1
+
+
+def test_a_returned_answer_counts_as_awaiting_not_as_answered(data_set):
+    """As in overdue_summary: the prosecutor returned the late answer, its fresh deadline passed."""
+    unanswered_before = overdue_summary(region=data_set, now=NOW, **JANUARY)["unanswered"]
+    late = Report.objects.get(submitted_at=at(8))
+    Report.objects.filter(pk=late.pk).update(status=Report.Status.RETURNED, deadline_at=at(28))
+    summary = routing_summary(region=data_set, now=NOW, **JANUARY)
+    assert (summary["answered"], summary["answered_on_time"], summary["answered_late"]) == (2, 2, 0)
+    assert summary["overdue"] == 3
+    assert overdue_summary(region=data_set, now=NOW, **JANUARY)["unanswered"] == unanswered_before + 1
 
 
 def test_it_measures_answer_times(data_set):
