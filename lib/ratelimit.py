@@ -100,6 +100,15 @@ def address_key(request) -> str:
     return f"address:{digest[:32]}"
 
 
+def public_hit(request, scope: str, limit: int, window_seconds: int) -> bool:
+    """A public form's limit per client address: True while within it. Staff are not counted
+    (an operator enters callers' reports all day from one office address)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "is_staff_role", False):
+        return True
+    return hit(f"{scope}:{address_key(request)}", limit, window_seconds)
+
+
 def forget_local_counts() -> None:
     """Drop this process's unshared counts (tests: each starts from a clean slate)."""
     with _lock:

@@ -32,6 +32,7 @@ from accounts.audit import audit_record
 from accounts.lookups import district_by_kato
 from accounts.models import ApiKey, AuditEvent, District, Organisation
 from accounts.permissions import IsVerifiedUser
+from accounts.scoping import office_district_ids
 from signals import services
 from signals.categories import get_category
 from signals.models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent
@@ -82,8 +83,7 @@ def reports_for_api_key(api_key: ApiKey):
     if organisation.kind == Organisation.Kind.PROSECUTOR_OFFICE:
         if organisation.type in REGION_WIDE_OFFICE_TYPES:
             return Report.objects.filter(Q(region_id=organisation.region_id) | submitted)
-        served = District.objects.filter(Q(organisations=organisation) | Q(parent__organisations=organisation))
-        return Report.objects.filter(Q(district__in=served.values("id")) | submitted)
+        return Report.objects.filter(Q(district_id__in=office_district_ids(organisation)) | submitted)
     return Report.objects.filter(submitted)
 
 

@@ -54,13 +54,8 @@ LON_STEP = Decimal("0.007")
 MAP_MAX_AGE = 60
 
 
-def _exempt(request) -> bool:
-    user = request.user
-    return user.is_authenticated and user.is_staff_role
-
-
 def _within_limit(request, scope: str, limit: int) -> bool:
-    return _exempt(request) or ratelimit.hit(f"{scope}:{ratelimit.address_key(request)}", limit, RATE_WINDOW_SECONDS)
+    return ratelimit.public_hit(request, scope, limit, RATE_WINDOW_SECONDS)
 
 
 def _too_many(request, *, kept_text: str = "", template="signals/public/rate_limited.html"):

@@ -56,9 +56,7 @@ def report_new(request):
     user = request.user
     citizen = user if user.is_authenticated and user.role == Role.CITIZEN else None
     if request.method == "POST":
-        if not (user.is_authenticated and user.is_staff_role) and not ratelimit.hit(
-            f"report-web:{ratelimit.address_key(request)}", settings.ANON_REPORTS_PER_HOUR, RATE_WINDOW_SECONDS
-        ):
+        if not ratelimit.public_hit(request, "report-web", settings.ANON_REPORTS_PER_HOUR, RATE_WINDOW_SECONDS):
             return _rate_limited(request)
         form = ReportForm(request.POST, request.FILES, districts=_public_districts())
         if form.is_valid():
