@@ -7,9 +7,9 @@ and database; each row's values are still prepared by the fields themselves, as 
 (`pre_save`, then `get_db_prep_save`), so defaults, JSON and time zones come out the same.
 
 `pre_save` and `post_save` are sent as `save()` sends them, when a receiver listens. It is meant
-for a hot path's plain rows and refuses what they do not have: `db_default` columns, fields with
-their own placeholder, and databases that return no rows from an INSERT (PostgreSQL and SQLite
-3.35+ do).
+for a hot path's plain rows and refuses what they do not have: inherited or proxy models, `db_default` columns,
+fields with their own placeholder, and databases that return no rows from an INSERT (PostgreSQL
+and SQLite 3.35+ do).
 """
 
 import functools
@@ -21,6 +21,8 @@ from django.db.models import NOT_PROVIDED, Model, signals
 def insert_new(instances: list[Model], *, using: str | None = None) -> None:
     """INSERT unsaved instances of one model in one statement; their primary keys are set, and
     they are marked as saved, as after `create()`."""
+    if not instances:
+        return
     model = type(instances[0])
     using = using or router.db_for_write(model)
     connection = connections[using]
@@ -51,6 +53,8 @@ def _statement(model: type[Model], rows: int, using: str) -> tuple[str, tuple]:
     meta, connection = model._meta, connections[using]
     if not connection.features.can_return_rows_from_bulk_insert:
         raise NotImplementedError(f"{connection.vendor} does not return rows from an INSERT")
+    if meta.proxy or meta.parents:
+        raise NotImplementedError(f"{meta.label} is stored in more than its own table")
     fields = tuple(
         field for field in meta.local_concrete_fields if not field.generated and field is not meta.auto_field
     )
