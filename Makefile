@@ -64,7 +64,7 @@ run: setup
 	@echo "  Tartip: http://127.0.0.1:$(PORT)/   (Ctrl-C stops the web server, the worker and the scheduler)"
 	@DEBUG=1 $(PY) manage.py demo --list
 	@echo
-	@trap 'kill 0' INT TERM EXIT; export DEBUG=$${DEBUG:-1}; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; export DEBUG=$${DEBUG:-1}; \
 	$(VENV)/bin/gunicorn tartip.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
 	$(PY) manage.py db_worker --no-reload & \
 	$(PY) manage.py scheduler & \
