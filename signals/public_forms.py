@@ -27,9 +27,9 @@ Status = Report.Status
 
 
 class MeTooForm(ServiceErrorsMixin, ContactMixin, forms.Form):
-    service_error_fields = {"contact": "contact_consent"}
-
     """Optional contact of the person joining a report (the same fields as the report form)."""
+
+    service_error_fields = {"contact": "contact_consent"}
 
     contact_consent = ReportForm.base_fields["contact_consent"]
     contact_name = ReportForm.base_fields["contact_name"]

@@ -1,7 +1,9 @@
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -45,6 +47,7 @@ def test_it_prepares_values_as_the_orm_does():
         run_after=now,
     )
     stored = DBTaskResult.objects.get(pk=row.pk)
+    assert isinstance(row.pk, uuid.UUID) and row.pk == stored.pk  # a key of its own stays as it was
     assert stored.enqueued_at is not None and row.enqueued_at == stored.enqueued_at
     for field in ("args_kwargs", "priority", "queue_name", "status", "worker_ids", "return_value", "run_after"):
         assert getattr(stored, field) == getattr(twin, field), field
@@ -76,3 +79,22 @@ def test_it_sends_pre_save_and_post_save_as_create_does():
         post_save.disconnect(saved, sender=DBTaskResult)
     assert seen == [(row.pk, True)]
     assert DBTaskResult.objects.get(pk=row.pk).run_after.year == 9999
+
+
+def test_a_failed_insert_marks_the_atomic_block_for_rollback_as_save_does():
+    from django.db.transaction import TransactionManagementError
+
+    user = make_persona("citizen")
+    with pytest.raises(TransactionManagementError), transaction.atomic():
+        with pytest.raises(IntegrityError):
+            insert_new([Notification(user=user, at=None, subject="")])
+        Notification.objects.create(user=user, at=timezone.now(), subject="after the failure")
+    assert not Notification.objects.exists()
+
+
+def test_it_refuses_a_model_with_its_own_save():
+    from accounts.models import User
+
+    assert User.save is not Model.save
+    with pytest.raises(NotImplementedError):
+        insert_new([User(username="x")])
