@@ -65,7 +65,7 @@ run: setup
 	@DEBUG=1 $(PY) manage.py demo --list
 	@echo
 	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; export DEBUG=$${DEBUG:-1}; \
-	$(VENV)/bin/gunicorn tartip.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	$(VENV)/bin/gunicorn tartip.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
 	$(PY) manage.py db_worker --no-reload & \
 	$(PY) manage.py scheduler & \
 	wait

@@ -141,8 +141,8 @@ def start_gunicorn(
         "--log-level",
         "warning",
     ]
-    if config:
-        command += ["--config", config]
+    # The production settings file (gunicorn.conf.py), or a benchmark's own (the profiler's hooks).
+    command += ["--config", config or str(ROOT / "gunicorn.conf.py")]
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True)
     server = Server(process=process, port=port, label=label or f"{worker_class} {workers}x{threads}")
