@@ -128,9 +128,13 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     # Parameters sent apart from the SQL (no quoting in Python), and a statement the connection
-    # has run a few times is prepared once: less CPU on both sides of every query.
+    # has run 5 times is prepared once, so PostgreSQL stops parsing and planning it again (Django
+    # turns preparing off unless asked: a pooler in transaction mode needs DB_PREPARED_STATEMENTS=0).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", env_bool("DB_SERVER_SIDE_BINDING", True))
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "prepare_threshold", 5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process (rate limits, locks, heartbeats): the database cache by default.
