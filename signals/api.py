@@ -36,7 +36,7 @@ from accounts.scoping import office_district_ids
 from signals import services
 from signals.categories import get_category
 from signals.models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent
-from signals.scoping import sees_reporter_identity
+from signals.policy import may_see_reporter
 
 # --- Authentication, permissions, scope -----------------------------------------------------
 
@@ -465,7 +465,7 @@ class ReportDetailView(ApiView):
         report = get_in_scope_or_404(request, _listed(scoped_reports(request)), reference=reference)
         data = dict(ReportOutput(report).data)
         data["contact"] = None
-        if not isinstance(request.auth, ApiKey) and sees_reporter_identity(request.user):
+        if not isinstance(request.auth, ApiKey) and may_see_reporter(request.user):
             contact = ReporterContact.objects.filter(report=report).first()
             if contact is not None:
                 data["contact"] = ContactOutput(contact).data

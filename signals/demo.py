@@ -43,7 +43,7 @@ from signals.models import (
 )
 from signals.references import format_reference
 from signals.routing import find_body
-from signals.workflow import transition_for
+from signals.policy import transition_for
 
 DEMO_SEED = 20240101
 # Reports per region; the demo's volumes are shaped like a real region (see DISTRICT_WEIGHT).

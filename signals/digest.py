@@ -33,7 +33,7 @@ from accounts.models import Role, User
 from accounts.scoping import office_district_ids
 
 from .models import ExtensionRequest, Forward, Report
-from .workflow import AWAITING_ANSWER
+from .policy import AWAITING_ANSWER
 
 Status = Report.Status
 

@@ -1,6 +1,6 @@
 """Offence reports ("FSM Social"): categories, routing rules, reports, their photos and events.
 
-A report's life is one state machine (signals/workflow.py); every change appends a ReportEvent.
+A report's life is one state machine (signals/policy.py); every change appends a ReportEvent.
 Reporters' contacts live apart from the report (ReporterContact): prosecutors see them, the
 body that must act never does.
 """
@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import District, Localized, Organisation, Region
+from accounts.models import District, Localized, Organisation, Region, Role
+from accounts.scoping import is_region_wide, work_district_ids
 
 
 class Category(Localized):
@@ -110,9 +111,22 @@ class RoutingRule(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def for_user(self, user):
-        from signals.scoping import visible_reports
-
-        return visible_reports(user, self)
+        """The reports `user` may see: prosecutors those of the districts their work covers
+        (regional roles: the region), a body those routed to it, a registered citizen their own,
+        partners none. Who may act on a visible report is signals.policy's to say."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role == Role.CITIZEN:
+            return self.filter(reporter=user)
+        if user.role == Role.BODY_OFFICER:
+            return self.filter(body_id=user.organisation_id) if user.organisation_id else self.none()
+        if user.role == Role.PARTNER or not user.organisation_id:
+            return self.none()
+        if is_region_wide(user):
+            return self.filter(region_id=user.organisation.region_id)
+        return self.filter(district_id__in=work_district_ids(user))
 
     def public(self):
         return self.filter(sensitive=False)

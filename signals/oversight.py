@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Region
 
 from .models import Answer, Category, ExtensionRequest, Forward, Report, ReportEvent
-from .workflow import AWAITING_ANSWER
+from .policy import AWAITING_ANSWER
 
 Status = Report.Status
 LIMIT = 20  # rows a section shows (the count says how many more there are)

@@ -40,7 +40,7 @@ from signals.public_forms import (
     RatingForm,
 )
 from signals.references import token_hash
-from signals.workflow import ANSWERED_STATUSES
+from signals.policy import ANSWERED_STATUSES
 
 Status = Report.Status
 

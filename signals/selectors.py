@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 
 from .models import Report
-from .workflow import ANSWERED_STATUSES, AWAITING_ANSWER
+from .policy import ANSWERED_STATUSES, AWAITING_ANSWER
 
 Status = Report.Status
 # A body's answer that stands (a returned one does not: the report awaits a new answer).

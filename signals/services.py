@@ -3,7 +3,7 @@
 Every function is keyword-only, runs in one transaction and appends ReportEvent rows; views,
 the REST API, Open311, tasks and commands call them and decide nothing themselves. Routing is
 `signals.routing.find_body`, deadlines `signals.deadlines.compute_deadline`, the state machine
-`signals.workflow`. No IP address is stored anywhere here.
+`signals.policy`. No IP address is stored anywhere here.
 """
 
 from collections.abc import Sequence
@@ -42,7 +42,7 @@ from .models import (
 )
 from .references import new_tracking_token, next_reference, token_hash
 from .routing import find_body
-from .workflow import (
+from .policy import (
     ANSWERED_STATUSES,
     AWAITING_ANSWER,
     OPEN_STATUSES,
@@ -622,7 +622,7 @@ def report_transition(
     duplicate_of: Report | None = None,
     answer: Answer | None = None,
 ) -> Report:
-    """Move the report along the workflow (signals/workflow.py); refuses what the table forbids.
+    """Move the report along the workflow (signals/policy.py); refuses what the table forbids.
 
     Returning or resolving an answered report decides its pending answer; a returned report gets
     a fresh deadline. Answering takes the Answer written by answer_give."""

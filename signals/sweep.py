@@ -3,7 +3,7 @@
 Run every few minutes by the scheduler (SCHEDULED_JOBS "sweep-deadlines") and by
 `python manage.py sweep_deadlines [--at ISO-TIME] [--dry-run]`. It is idempotent:
 
-1. One set-based UPDATE marks the reports awaiting an answer (signals.workflow.AWAITING_ANSWER)
+1. One set-based UPDATE marks the reports awaiting an answer (signals.policy.AWAITING_ANSWER)
    whose deadline has passed: `overdue=True, overdue_at=now` (served by the partial index
    `report_sweep_candidates`). The UPDATE returns the rows it changed (UPDATE ... RETURNING, on
    PostgreSQL and SQLite), and that is the claim: a second run, or a concurrent one, finds
@@ -46,7 +46,7 @@ from accounts.notifications import notify
 from .deadlines import working_days_ago
 from .models import Report, ReportEvent
 from .notices import regional_prosecutors
-from .workflow import AWAITING_ANSWER
+from .policy import AWAITING_ANSWER
 
 Kind = ReportEvent.Kind
 

@@ -24,10 +24,10 @@ from accounts.audit import audit_record
 from accounts.models import PROSECUTOR_ROLES, AuditEvent, District, Organisation, Role
 from accounts.scoping import role_of
 from lib import ratelimit
-from signals import services, workflow
+from signals import policy, services
 from signals.forms import ReportForm, StaffReportForm
 from signals.models import Category, Report, ReportEvent
-from signals.scoping import sees_reporter_identity
+from signals.policy import may_see_reporter
 
 DONE_SESSION_KEY = "signals:report_done"
 RATE_WINDOW_SECONDS = 3600
@@ -328,7 +328,7 @@ def render_detail(request, report: Report, *, forms: dict | None = None):
     user = request.user
     is_prosecutor = role_of(user) in PROSECUTOR_ROLES
     contact = None
-    if sees_reporter_identity(user):
+    if may_see_reporter(user):
         contact = getattr(report, "contact", None) if _has_contact(report) else None
         if contact is not None:
             audit_record(
@@ -346,10 +346,10 @@ def render_detail(request, report: Report, *, forms: dict | None = None):
         "photos": report.photos.all(),
         "events": events,
         "contact": contact,
-        "shows_identity": sees_reporter_identity(user),
+        "shows_identity": may_see_reporter(user),
         "can_reroute": is_prosecutor
-        and report.status in workflow.OPEN_STATUSES
-        and workflow.is_prosecutor_for(user, report),
+        and report.status in policy.OPEN_STATUSES
+        and policy.is_prosecutor_for(user, report),
     }
     # Accepting and returning an answer have their own panel (with the answer beside them).
     context["transitions"] = [
@@ -414,7 +414,7 @@ def _bodies_for(report: Report):
 
 def _allowed_statuses(user, report: Report) -> list[tuple[str, str]]:
     """The status buttons for this user; answering (with its text) belongs to the answer pages."""
-    allowed = set(workflow.actions_for(user, report)) - {Report.Status.ANSWERED}
+    allowed = set(policy.actions_for(user, report)) - {Report.Status.ANSWERED}
     return [(status, Report.Status(status).label) for status in Report.Status.values if status in allowed]
 
 

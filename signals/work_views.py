@@ -33,7 +33,7 @@ from accounts.scoping import role_of, work_district_ids
 from signals import oversight as oversight_selectors
 from signals import services
 from signals.models import Answer, AnswerTemplate, ExtensionRequest, Forward, Report, ReportEvent, ReportSupporter
-from signals.scoping import sees_reporter_identity
+from signals.policy import may_see_reporter
 from signals.work_forms import (
     AnswerForm,
     AssignForm,
@@ -44,7 +44,7 @@ from signals.work_forms import (
     ReasonForm,
     RegistrationForm,
 )
-from signals.workflow import AWAITING_ANSWER, is_body_staff_for, is_prosecutor_for
+from signals.policy import AWAITING_ANSWER, is_body_staff_for, is_prosecutor_for
 
 Status = Report.Status
 QUEUE_PAGE_SIZE = 50
@@ -200,7 +200,7 @@ def _supporters(request, report: Report) -> dict:
     """How many others follow the report; their contacts for prosecutors only (audited)."""
     supporters = list(ReportSupporter.objects.filter(report=report).select_related("merged_from"))
     context = {"supporters_count": len(supporters)}
-    if not sees_reporter_identity(request.user):
+    if not may_see_reporter(request.user):
         return context
     context["supporters"] = supporters
     if any(s.name or s.phone or s.email for s in supporters):

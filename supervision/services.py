@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from signals.services import report_note_act
-from signals.workflow import is_prosecutor_for
+from signals.policy import is_prosecutor_for
 
 from .models import OutgoingCounter, SupervisoryAct, SupervisoryActEvent
 from .scoping import ACT_AUTHORS, may_manage

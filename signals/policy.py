@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import work_district_ids
+from accounts.models import PROSECUTOR_ROLES, Role
+from accounts.scoping import role_of, work_district_ids
 
 from .models import Report
 
@@ -146,3 +146,8 @@ def actions_for(user, report: Report) -> list[str]:
 # Reached only through their own service and form (they need more than a reason): answering
 # writes an Answer, marking a duplicate names the original (report_merge).
 SERVICE_ONLY_TARGETS = frozenset({Status.ANSWERED})
+
+
+def may_see_reporter(user) -> bool:
+    """Reporters' contacts are for prosecutors only, never for the body that must act."""
+    return user.is_authenticated and role_of(user) in PROSECUTOR_ROLES

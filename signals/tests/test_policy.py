@@ -20,7 +20,7 @@ from signals.services import (
     report_transition,
 )
 from signals.tasks import notify_body
-from signals.workflow import REPORTER, TRANSITIONS, TransitionNotAllowed, actions_for
+from signals.policy import REPORTER, TRANSITIONS, TransitionNotAllowed, actions_for
 
 pytestmark = pytest.mark.django_db
 
