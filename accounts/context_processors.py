@@ -14,15 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PROSECUTOR_ROLES, Role
+from accounts.roles import ADMINISTRATORS, ANYONE, PROSECUTOR_ROLES, STAFF, Role
 from accounts.scoping import role_of
-
-# Everybody who has logged in, the staff (every role but citizen), and the administrators.
-ANYONE = frozenset({"anonymous", *Role.values})
-SIGNED_IN = frozenset(Role.values)
-STAFF = frozenset(Role.values) - {Role.CITIZEN}
-ADMINISTRATORS = frozenset({Role.ADMIN})
-PROSECUTORS = PROSECUTOR_ROLES
 
 
 @dataclass(frozen=True)
@@ -39,8 +32,8 @@ NAVIGATION = [
     NavEntry("public_map", _("Map of reports"), "signals:public_map", ANYONE - STAFF),
     NavEntry("queue", _("Our queue"), "signals:queue", frozenset({Role.BODY_OFFICER})),
     NavEntry("reports", _("Reports"), "signals:list", STAFF - {Role.PARTNER}),
-    NavEntry("oversight", _("Oversight"), "signals:oversight", PROSECUTORS),
-    NavEntry("acts", _("Acts of response"), "supervision:acts", PROSECUTORS | {Role.ANALYST}),
+    NavEntry("oversight", _("Oversight"), "signals:oversight", PROSECUTOR_ROLES),
+    NavEntry("acts", _("Acts of response"), "supervision:acts", PROSECUTOR_ROLES | {Role.ANALYST}),
     NavEntry("notifications", _("Notifications"), "accounts:notifications", STAFF),
     NavEntry("directory", _("Directory"), "accounts:directory", STAFF),
     NavEntry("map", _("Map"), "accounts:region_map", STAFF - {Role.PARTNER}),

@@ -5,6 +5,11 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+# The roles live in accounts.roles (no model there, so anything may import them); they are named
+# here too, where most code looks for them.
+from accounts.roles import PERSONAL_DATA_ROLES, PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role  # noqa: F401
+from accounts.scoping import visible_districts, visible_organisations, visible_users
+
 
 class Localized(models.Model):
     """Names kept in the three interface languages; `name` picks the active one."""
@@ -61,8 +66,6 @@ class Region(Localized, Sourced):
 
 class DistrictQuerySet(models.QuerySet):
     def for_user(self, user):
-        from accounts.scoping import visible_districts
-
         return visible_districts(user, self)
 
     def for_choices(self):
@@ -109,8 +112,6 @@ class District(Localized, Sourced):
 
 class OrganisationQuerySet(models.QuerySet):
     def for_user(self, user):
-        from accounts.scoping import visible_organisations
-
         return visible_organisations(user, self)
 
 
@@ -173,42 +174,8 @@ class Organisation(Localized, Sourced):
         verbose_name_plural = _("organisations")
 
 
-class Role(models.TextChoices):
-    CITIZEN = "citizen", _("citizen")
-    BODY_OFFICER = "body_officer", _("body officer")
-    DISTRICT_PROSECUTOR = "district_prosecutor", _("district prosecutor")
-    DEPARTMENT_PROSECUTOR = "department_prosecutor", _("regional department prosecutor")
-    ANALYST = "analyst", _("regional analyst")
-    REGIONAL_PROSECUTOR = "regional_prosecutor", _("regional prosecutor")
-    BOARD_SECRETARY = "board_secretary", _("board secretary")
-    PARTNER = "partner", _("external partner")
-    ADMIN = "admin", _("administrator")
-
-
-# Roles that see reporters' identities or other personal data log in with a second factor.
-PERSONAL_DATA_ROLES = frozenset(
-    {
-        Role.DISTRICT_PROSECUTOR,
-        Role.DEPARTMENT_PROSECUTOR,
-        Role.ANALYST,
-        Role.REGIONAL_PROSECUTOR,
-        Role.ADMIN,
-    }
-)
-# Prosecutors' roles: they decide on reports and record acts of response.
-PROSECUTOR_ROLES = frozenset(
-    {Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN}
-)
-# Roles whose view spans the whole region rather than their own district(s).
-REGION_WIDE_ROLES = frozenset(
-    {Role.DEPARTMENT_PROSECUTOR, Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN}
-)
-
-
 class UserQuerySet(models.QuerySet):
     def for_user(self, user):
-        from accounts.scoping import visible_users
-
         return visible_users(user, self)
 
 

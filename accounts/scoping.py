@@ -3,17 +3,20 @@
 A user works in a region (through their organisation) and, unless their role spans the
 region, in the districts their organisation serves. Facts of other districts are
 invisible to them: lists leave them out and detail pages answer 404.
+
+This module imports no model (accounts.models imports it): its queries start from the queryset
+they are given, or from an instance, and reach other tables through their relations.
 """
 
 from django.db.models import QuerySet
 
-from accounts.models import REGION_WIDE_ROLES, Role
+from accounts.roles import ANONYMOUS, REGION_WIDE_ROLES, Role
 
 
 def role_of(user) -> str:
     """The user's role for access decisions: a superuser counts as an administrator."""
     if not user.is_authenticated:
-        return "anonymous"
+        return ANONYMOUS
     return Role.ADMIN if user.is_superuser else user.role
 
 
@@ -41,10 +44,9 @@ def work_district_ids(user) -> set[int] | None:
 
 def office_district_ids(organisation) -> set[int]:
     """The districts an organisation serves; a city office also covers the city's own districts."""
-    from accounts.models import District
-
-    served = set(organisation.districts.values_list("id", flat=True))
-    served |= set(District.objects.filter(parent_id__in=served).values_list("id", flat=True))
+    districts = organisation.districts
+    served = set(districts.values_list("id", flat=True))
+    served |= set(districts.model.objects.filter(parent_id__in=served).values_list("id", flat=True))
     return served
 
 
@@ -69,7 +71,7 @@ def visible_organisations(user, queryset: QuerySet) -> QuerySet:
         # The whole region, and the national partners the region works with.
         region_id = _region_id(user)
         return queryset.filter(region_id=region_id) | queryset.filter(region__isnull=True)
-    return queryset.filter(id__in=_serving(district_ids) | {user.organisation_id})
+    return queryset.filter(id__in=_serving(queryset, district_ids) | {user.organisation_id})
 
 
 def visible_users(user, queryset: QuerySet) -> QuerySet:
@@ -81,16 +83,14 @@ def visible_users(user, queryset: QuerySet) -> QuerySet:
         return queryset.filter(id=user.id)
     if user.role in (Role.PARTNER, Role.BODY_OFFICER):
         return queryset.filter(organisation_id=user.organisation_id)
-    from accounts.models import Organisation
-
-    organisations = visible_organisations(user, Organisation.objects.all())
-    return queryset.filter(organisation__in=organisations)
+    organisations = queryset.model._meta.get_field("organisation").related_model.objects.all()
+    return queryset.filter(organisation__in=visible_organisations(user, organisations))
 
 
-def _serving(district_ids: set[int]) -> set[int]:
-    from accounts.models import Organisation
-
-    return set(Organisation.objects.filter(districts__in=district_ids).values_list("id", flat=True))
+def _serving(organisations: QuerySet, district_ids: set[int]) -> set[int]:
+    """Ids of the organisations serving any of the districts (every organisation, not only those
+    of `organisations`: the ids are looked up in the whole table)."""
+    return set(organisations.model.objects.filter(districts__in=district_ids).values_list("id", flat=True))
 
 
 def _region_id(user) -> int | None:

@@ -1,0 +1,49 @@
+"""The roles of Tartip's users, and the sets of roles the apps ask about.
+
+Nothing here touches a model, so any module may import it: `accounts.models` (which re-exports
+these names), `accounts.scoping`, and the apps' `apps.py` when they declare who sees their
+navigation entries (an `apps.py` may not import models).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("citizen")
+    BODY_OFFICER = "body_officer", _("body officer")
+    DISTRICT_PROSECUTOR = "district_prosecutor", _("district prosecutor")
+    DEPARTMENT_PROSECUTOR = "department_prosecutor", _("regional department prosecutor")
+    ANALYST = "analyst", _("regional analyst")
+    REGIONAL_PROSECUTOR = "regional_prosecutor", _("regional prosecutor")
+    BOARD_SECRETARY = "board_secretary", _("board secretary")
+    PARTNER = "partner", _("external partner")
+    ADMIN = "admin", _("administrator")
+
+
+# Roles that see reporters' identities or other personal data log in with a second factor.
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        Role.DISTRICT_PROSECUTOR,
+        Role.DEPARTMENT_PROSECUTOR,
+        Role.ANALYST,
+        Role.REGIONAL_PROSECUTOR,
+        Role.ADMIN,
+    }
+)
+# Prosecutors' roles: they decide on reports and record acts of response.
+PROSECUTOR_ROLES = frozenset(
+    {Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN}
+)
+# Roles whose view spans the whole region rather than their own district(s).
+REGION_WIDE_ROLES = frozenset(
+    {Role.DEPARTMENT_PROSECUTOR, Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN}
+)
+
+# The role of a visitor who has not logged in (accounts.scoping.role_of).
+ANONYMOUS = "anonymous"
+# Audiences of pages (navigation entries): everybody, the staff (every role but citizen), and the
+# administrators.
+ANYONE = frozenset({ANONYMOUS, *Role.values})
+STAFF = frozenset(Role.values) - {Role.CITIZEN}
+ADMINISTRATORS = frozenset({Role.ADMIN})
