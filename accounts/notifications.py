@@ -1,5 +1,6 @@
 """Notifications to staff: an entry in each user's in-app list, and a mail through Django's email
-backend (console in `make run`) sent by a task once the transaction commits.
+backend (console in `make run`) sent by a task once the transaction commits (accounts.tasks,
+accounts.mail).
 
 Callers decide the content; for reports of sensitive categories they pass no content at all,
 only the subject line with the reference and the link (`sensitive=True` drops any text).
@@ -8,12 +9,12 @@ only the subject line with the reference and the link (`sensitive=True` drops an
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone, translation
 
 from lib.tasks import enqueue_on_commit
 
 from .models import Notification, User
+from .tasks import mail_notifications
 
 
 def notify(*, users: Iterable[User], subject, text="", url: str = "", sensitive: bool = False) -> list[Notification]:
@@ -39,24 +40,8 @@ def notify(*, users: Iterable[User], subject, text="", url: str = "", sensitive:
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    from .tasks import mail_notifications
-
     enqueue_on_commit(mail_notifications, [row.pk for row in created])
     return created
-
-
-def mail_notifications(notification_ids: list[int]) -> int:
-    """Mail the notifications whose users have an address; returns the number of mails."""
-    messages = []
-    for row in Notification.objects.filter(pk__in=notification_ids).select_related("user"):
-        if not row.user.email:
-            continue
-        link = settings.SITE_URL + row.url if row.url.startswith("/") else row.url
-        body = "\n\n".join(part for part in (row.text, link) if part)
-        messages.append(EmailMessage(subject=row.subject, body=body, to=[row.user.email]))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
 
 
 def unread_count(user) -> int:

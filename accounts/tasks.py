@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
+from .mail import mail_notifications as send
+
 
 @task()
 def mail_notifications(notification_ids: list[int]) -> int:
-    from .notifications import mail_notifications as send
-
     return send(notification_ids)
