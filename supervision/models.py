@@ -9,14 +9,49 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Organisation, Region
+from accounts.models import District, Organisation, Region
+from accounts.scoping import is_region_wide, work_district_ids
+
+from .scoping import ACT_READERS
+
+
+def _local_offices(district_ids) -> models.QuerySet:
+    """Prosecutor's offices serving only districts among `district_ids` (not the regional office,
+    which serves every district)."""
+    others = District.objects.exclude(id__in=district_ids).values("id")
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.PROSECUTOR_OFFICE, districts__in=district_ids)
+        .exclude(districts__in=others)
+        .values("id")
+    )
 
 
 class SupervisoryActQuerySet(models.QuerySet):
     def for_user(self, user):
-        from supervision.scoping import visible_acts
+        """The acts `user` may read. A district prosecutor: the acts of their own office, of the
+        local offices whose districts all lie within the districts their work covers (a city office
+        sees its city districts' offices' acts), and every act linked to a report of those
+        districts. The region-wide roles (the analyst, the board secretary, the regional and
+        department prosecutors, the administrator): the whole region. Body officers, citizens and
+        partners: none (the pages answer 403). Who may write them is supervision.scoping's to say."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role not in ACT_READERS or not user.organisation_id:
+            return self.none()
+        if is_region_wide(user):
+            return self.filter(region_id=user.organisation.region_id)
+        of_districts = SupervisoryAct.objects.of_districts(work_district_ids(user) or set()).values("id")
+        return self.filter(Q(issuing_office_id=user.organisation_id) | Q(id__in=of_districts))
 
-        return visible_acts(user, self)
+    def of_districts(self, district_ids):
+        """The acts of some districts: issued by their local offices, or linked to their reports."""
+        district_ids = list(district_ids)
+        linked = SupervisoryAct.reports.through.objects.filter(report__district_id__in=district_ids).values(
+            "supervisoryact_id"
+        )
+        return self.filter(Q(issuing_office_id__in=_local_offices(district_ids)) | Q(id__in=linked))
 
 
 class SupervisoryAct(models.Model):

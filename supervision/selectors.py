@@ -2,7 +2,7 @@
 
 A period is `start`..`end`, both dates included, taken on the act's own date. `district_ids`
 narrows to some districts (a district prosecutor's view): the acts of their local offices and the
-acts linked to their reports, as supervision.scoping counts them. Every figure is one database
+acts linked to their reports (SupervisoryActQuerySet.of_districts). Every figure is one database
 aggregation and comes back as plain dicts and lists.
 """
 
@@ -13,7 +13,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from accounts.models import Organisation, Region
 
 from .models import SupervisoryAct
-from .scoping import district_act_ids
 
 Outcome = SupervisoryAct.Outcome
 
@@ -22,7 +21,7 @@ def acts_in_period(*, region: Region, start: date, end: date, district_ids=None)
     """Acts of the region dated within the period."""
     acts = SupervisoryAct.objects.filter(region=region, date__gte=start, date__lte=end)
     if district_ids is not None:
-        acts = acts.filter(id__in=district_act_ids(district_ids))
+        acts = acts.filter(id__in=SupervisoryAct.objects.of_districts(district_ids).values("id"))
     return acts
 
 
