@@ -1,10 +1,27 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import ADMINISTRATORS, ANYONE, STAFF, Role
+from lib.plugins import DemoBuilder, NavEntry, PluginApp
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(PluginApp, AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and reference data")
+
+    # The home page first, the staff's tools after the apps' pages (lib.plugins.NavEntry).
+    navigation = (
+        NavEntry("home", _("Home"), "home", ANYONE, order=0),
+        NavEntry("notifications", _("Notifications"), "accounts:notifications", STAFF, order=800),
+        NavEntry("directory", _("Directory"), "accounts:directory", STAFF, order=810),
+        NavEntry("map", _("Map"), "accounts:region_map", STAFF - {Role.PARTNER}, order=820),
+        NavEntry("api", _("API documentation"), "api-docs", STAFF, order=830),
+        NavEntry("admin", _("Administration"), "admin:index", ADMINISTRATORS, order=900),
+    )
+    # One account per role: the other apps' demo data is signed by them.
+    demo_builders = (DemoBuilder("accounts.demo.create_demo_users"),)
+    # The regions, districts, organisations and calendar overrides are the load_reference
+    # command's own (accounts/reference/): no loader to declare.
 
     def ready(self):
         from accounts import (

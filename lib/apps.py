@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lib.plugins import PeriodicJob, PluginApp
 
-class LibConfig(AppConfig):
+
+class LibConfig(PluginApp, AppConfig):
     name = "lib"
     verbose_name = _("Shared helpers")
+
+    periodic_jobs = (
+        # Proves a worker takes tasks (/healthz reads the heartbeat it leaves).
+        PeriodicJob("worker-heartbeat", "lib.tasks.worker_heartbeat", seconds=30),
+    )

@@ -1,4 +1,5 @@
-"""Periodic jobs: each configured job is enqueued as a task once per interval slot.
+"""Periodic jobs: each job the apps declare (lib.plugins.PeriodicJob, in their apps.py) is enqueued
+as a task once per interval slot.
 
 Several schedulers may run at once (a restart overlapping, a second machine): the slot is
 claimed atomically in the shared cache, so only one of them enqueues it, and the tasks
@@ -8,11 +9,10 @@ themselves claim their rows, so even a double enqueue does no harm.
 import logging
 import time
 
-from django.conf import settings
 from django.core.cache import cache
-from django.utils.module_loading import import_string
 
 from lib.health import beat
+from lib.plugins import periodic_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +24,10 @@ def claim_slot(job_name: str, seconds: int, now: float | None = None) -> bool:
 
 def run_job(job_name: str) -> bool:
     """Enqueue the job's task if this interval slot is still unclaimed; True when enqueued."""
-    job = settings.SCHEDULED_JOBS[job_name]
-    if not claim_slot(job_name, job["seconds"]):
+    job = periodic_jobs()[job_name]
+    if not claim_slot(job_name, job.seconds):
         return False
-    import_string(job["task"]).enqueue()
+    job.enqueue()
     logger.info("scheduled %s", job_name)
     return True
 

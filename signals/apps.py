@@ -1,7 +1,37 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import ANYONE, PROSECUTOR_ROLES, STAFF, Role
+from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp, ReferenceLoader
 
-class SignalsConfig(AppConfig):
+
+class SignalsConfig(PluginApp, AppConfig):
     name = "signals"
     verbose_name = _("Offence reports")
+
+    navigation = (
+        NavEntry("report", _("Report an offence"), "signals:report", ANYONE, order=100),
+        NavEntry("public_map", _("Map of reports"), "signals:public_map", ANYONE - STAFF, order=110),
+        NavEntry("queue", _("Our queue"), "signals:queue", frozenset({Role.BODY_OFFICER}), order=120),
+        NavEntry("reports", _("Reports"), "signals:list", STAFF - {Role.PARTNER}, order=130),
+        NavEntry("oversight", _("Oversight"), "signals:oversight", PROSECUTOR_ROLES, order=140),
+    )
+    # Two years of reports, signed by the demo accounts (accounts' builder runs first).
+    demo_builders = (DemoBuilder("signals.demo.create_demo_reports"),)
+    # The categories and answer templates before any region's folder (its routing rules name them),
+    # then each region's routing rules (signals/reference_data.py).
+    reference_loaders = (
+        ReferenceLoader(
+            "categories",
+            load="signals.reference_data.load_categories_and_templates",
+            load_region="signals.reference_data.load_routing_rules",
+        ),
+    )
+    periodic_jobs = (
+        # Idempotent: the sweep's UPDATE claims the reports it marks, a second run marks nothing.
+        PeriodicJob("sweep-deadlines", "signals.tasks.sweep_deadlines_task", seconds=300),
+        # Hourly; the task sends at DIGEST_HOUR or later, once a day per prosecutor (a cache claim).
+        PeriodicJob("oversight-digest", "signals.tasks.send_oversight_digests_task", seconds=3600),
+        # The oversight page's 90-day statistics, ahead of the prosecutors' visits (signals.oversight).
+        PeriodicJob("oversight-statistics", "signals.tasks.refresh_oversight_statistics_task", seconds=600),
+    )

@@ -301,17 +301,8 @@ ANON_REPORTS_PER_HOUR = env_int("ANON_REPORTS_PER_HOUR", 10, minimum=1)
 
 # A heartbeat older than this marks the worker or the scheduler as down in /healthz.
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
-# Periodic jobs: name -> task path and interval. The scheduler enqueues each job once
-# per interval slot, whatever the number of schedulers running.
-SCHEDULED_JOBS = {
-    "worker-heartbeat": {"task": "lib.tasks.worker_heartbeat", "seconds": 30},
-    # Idempotent: the sweep's UPDATE claims the reports it marks, a second run marks nothing.
-    "sweep-deadlines": {"task": "signals.tasks.sweep_deadlines_task", "seconds": 300},
-    # Hourly; the task sends at DIGEST_HOUR or later, once a day per prosecutor (a cache claim).
-    "oversight-digest": {"task": "signals.tasks.send_oversight_digests_task", "seconds": 3600},
-    # The oversight page's 90-day statistics, ahead of the prosecutors' visits (signals.oversight).
-    "oversight-statistics": {"task": "signals.tasks.refresh_oversight_statistics_task", "seconds": 600},
-}
+# The periodic jobs are declared by the apps (their apps.py, lib.plugins.PeriodicJob); the
+# scheduler enqueues each once per interval slot, whatever the number of schedulers running.
 
 # --- Offence reports: the deadline sweep and the daily digest ------------------------------
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.management.commands import demo
+from accounts import demo
 from accounts.models import Role, User
 
 

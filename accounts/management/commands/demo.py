@@ -1,62 +1,20 @@
-"""Demo data for trying Tartip: one account per role in several districts, one shared password.
+"""Demo data for trying Tartip: one account per role in several districts (accounts.demo), one
+shared password, and each app's demo data.
 
-Each app adds what it needs as a step: a function `step(command) -> None` listed in
-`DEMO_STEPS` (dotted paths, so an app's step is imported only when the command runs). Every
-step must be idempotent: `make setup` may run the command again.
+Each app adds what it needs as a step: a DemoBuilder declared in its apps.py (lib.plugins), naming
+a function `step(command) -> None` that is imported only when the command runs. The steps run in
+INSTALLED_APPS order, each in its own transaction. Every step must be idempotent: `make setup`
+may run the command again.
 """
-
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
-from django.utils.module_loading import import_string
 
-from accounts.models import PERSONAL_DATA_ROLES, Organisation, Role, User
-
-# Shared by every demo account; printed by `demo --list`. Never used outside demo data.
-DEMO_PASSWORD = "tartip-demo-2025"
-
-DEMO_STEPS = [
-    "accounts.management.commands.demo.create_demo_users",
-    "signals.demo.create_demo_reports",
-    "supervision.demo.create_demo_acts",
-]
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    role: str
-    organisation_code: str | None
-    first_name: str
-    last_name: str
-
-
-DEMO_USERS = [
-    DemoUser("citizen", Role.CITIZEN, None, "Аружан", "Сейітова"),
-    # Responsible bodies in three districts and the city.
-    DemoUser("police.alga", Role.BODY_OFFICER, "akt-police-alga", "Ержан", "Тлеубаев"),
-    DemoUser("akimat.alga", Role.BODY_OFFICER, "akt-akimat-alga", "Гүлнар", "Жұмабаева"),
-    DemoUser("police.temir", Role.BODY_OFFICER, "akt-police-temir", "Серік", "Қалиев"),
-    DemoUser("police.mugalzhar", Role.BODY_OFFICER, "akt-police-mugalzhar", "Дәурен", "Есенов"),
-    DemoUser("police.city", Role.BODY_OFFICER, "akt-police-city", "Марат", "Оспанов"),
-    # District and city prosecutors.
-    DemoUser("prosecutor.alga", Role.DISTRICT_PROSECUTOR, "akt-prok-alga", "Асель", "Нұрланова"),
-    DemoUser("prosecutor.temir", Role.DISTRICT_PROSECUTOR, "akt-prok-temir", "Бауыржан", "Әбілов"),
-    DemoUser("prosecutor.mugalzhar", Role.DISTRICT_PROSECUTOR, "akt-prok-mugalzhar", "Жанар", "Ахметова"),
-    DemoUser("prosecutor.city", Role.DISTRICT_PROSECUTOR, "akt-prok-city", "Нұрлан", "Байжанов"),
-    # The regional office.
-    DemoUser("department", Role.DEPARTMENT_PROSECUTOR, "akt-prok-region", "Айдос", "Сұлтанов"),
-    DemoUser("analyst", Role.ANALYST, "akt-prok-region", "Динара", "Керейова"),
-    DemoUser("regional", Role.REGIONAL_PROSECUTOR, "akt-prok-region", "Талғат", "Мұхамеджанов"),
-    DemoUser("secretary", Role.BOARD_SECRETARY, "akt-prok-region", "Сәуле", "Исмаилова"),
-    DemoUser("admin", Role.ADMIN, "akt-prok-region", "Ерлан", "Жақсылықов"),
-    # External partners.
-    DemoUser("bank.halyk", Role.PARTNER, "bank-halyk", "Мадина", "Омарова"),
-    DemoUser("antifraud", Role.PARTNER, "nbk-antifraud", "Қанат", "Дүйсенов"),
-]
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from accounts.models import PERSONAL_DATA_ROLES, Role, User
+from lib.plugins import demo_builders
 
 
 class Command(BaseCommand):
@@ -77,9 +35,9 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts share a published password: refused with DEBUG off (use --force).")
         if if_empty and User.objects.exists():
             return
-        for path in DEMO_STEPS:
+        for builder in demo_builders():
             with transaction.atomic():
-                import_string(path)(self)
+                builder.run(self)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Shared demo password: {DEMO_PASSWORD}"))
 
     @translation.override("en")
@@ -110,33 +68,3 @@ def format_table(header: tuple, rows: list[tuple]) -> str:
         return ("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))).rstrip()
 
     return "\n".join([line(header), line("-" * width for width in widths), *(line(row) for row in rows)])
-
-
-def create_demo_users(command) -> None:
-    """One account per demo person; an account that exists is brought back to its demo role."""
-    organisations = Organisation.objects.in_bulk(
-        [d.organisation_code for d in DEMO_USERS if d.organisation_code], field_name="code"
-    )
-    for demo in DEMO_USERS:
-        organisation = organisations.get(demo.organisation_code) if demo.organisation_code else None
-        if demo.organisation_code and organisation is None:
-            command.stderr.write(
-                command.style.WARNING(f"Skipped {demo.username}: organisation {demo.organisation_code} is missing.")
-            )
-            continue
-        is_admin = demo.role == Role.ADMIN
-        user, created = User.objects.update_or_create(
-            username=demo.username,
-            defaults={
-                "role": demo.role,
-                "organisation": organisation,
-                "first_name": demo.first_name,
-                "last_name": demo.last_name,
-                "is_staff": is_admin,
-                "is_superuser": is_admin,
-            },
-        )
-        if created:
-            # Hashing is slow by design (Argon2): only new accounts get the password.
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])

@@ -4,9 +4,12 @@ Each folder under the reference directory is one data set. A folder with `region
 its `districts.csv`, `organisations.csv`, `boundaries-approx.geojson` and `outline.geojson` belong
 to it. A folder without `region.csv` (e.g. `national/`) holds organisations that belong to no
 region (banks, ministries, platforms) and the calendar overrides, which are national.
-Folders without a region are loaded first, so regional rows may refer to them. The offence
-categories (signals/reference/) are loaded before any folder; a region's `routing_rules.csv`
-names them.
+Folders without a region are loaded first, so regional rows may refer to them.
+
+The apps add their own reference data (lib.plugins.ReferenceLoader, declared in their apps.py):
+what a loader loads before any folder comes first, on its own line (the offence categories:
+a region's routing rules name them); what it loads from a region's folder (the routing rules)
+joins that folder's transaction once the region's organisations are in.
 """
 
 import json
@@ -18,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CalendarOverride, District, Organisation, Region
+from lib.plugins import ReferenceLoader, reference_loaders
 from lib.reference_files import decimal_or_none, int_or_none, read_csv, upsert
 
 DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
@@ -61,9 +65,10 @@ def names(row: dict) -> dict:
 class ReferenceFolder:
     """One folder of reference files, loaded in a single transaction."""
 
-    def __init__(self, path: Path, counts: Counts):
+    def __init__(self, path: Path, counts: Counts, loaders: list[ReferenceLoader]):
         self.path = path
         self.counts = counts
+        self.loaders = loaders
         self.region = None
         self.created_codes: set[str] = set()
 
@@ -79,7 +84,8 @@ class ReferenceFolder:
                 self.load_approximate_boundaries()
             self.load_organisations()
             if self.is_region:
-                self.load_routing_rules()
+                for loader in self.loaders:
+                    loader.run_for_region(self.path, self.region, self.counts.record)
             self.load_calendar_overrides()
 
     def load_region(self) -> None:
@@ -201,26 +207,6 @@ class ReferenceFolder:
             )
         return [found[kato] for kato in katos]
 
-    def load_routing_rules(self) -> None:
-        """routing_rules.csv: `category,district_kato,body,note,source`; a blank category or district
-        is a fallback (any). Needs the categories (loaded first by the command)."""
-        from signals.models import Category, RoutingRule
-
-        for row in read_csv(self.path / "routing_rules.csv"):
-            category = Category.objects.filter(code=row["category"]).first() if row["category"] else None
-            district = District.objects.filter(kato=row["district_kato"]).first() if row["district_kato"] else None
-            body = Organisation.objects.filter(code=row["body"]).first()
-            if (row["category"] and category is None) or (row["district_kato"] and district is None) or body is None:
-                raise CommandError(
-                    _("%(path)s: unknown category, district or body in %(row)s")
-                    % {"path": self.path / "routing_rules.csv", "row": row}
-                )
-            note = " ".join(part for part in (row["note"], f"({row['source']})" if row["source"] else "") if part)
-            values = {"body": body, "note": note[:300]}
-            lookup = {"region": self.region, "category": category, "district": district}
-            _rule, created, changed = upsert(RoutingRule, lookup, values)
-            self.counts.record("routing rule", created, changed)
-
     def load_calendar_overrides(self) -> None:
         for row in read_csv(self.path / "calendar_overrides.csv"):
             values = {"kind": row["kind"], "reason": row["reason"], "source": row["source"]}
@@ -259,17 +245,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, regions=None, reference_dir=None, verbosity=1, **options):
-        from signals.categories import load_answer_templates, load_categories
-
-        # Categories first: the regions' routing rules name them.
-        counts = Counts()
-        load_categories(counts.record)
-        load_answer_templates(counts.record)
-        if verbosity > 0:
-            self.stdout.write(f"categories: {counts.summary()}")
+        # The apps' data first: the regions' rows may name it (routing rules name categories).
+        loaders = reference_loaders()
+        for loader in loaders:
+            if loader.load:
+                counts = Counts()
+                loader.run(counts.record)
+                if verbosity > 0:
+                    self.stdout.write(f"{loader.name}: {counts.summary()}")
         for path in self.folders(Path(reference_dir), regions):
             counts = Counts()
-            ReferenceFolder(path, counts).load()
+            ReferenceFolder(path, counts, loaders).load()
             if verbosity > 0:
                 self.stdout.write(f"{path.name}: {counts.summary()}")
 

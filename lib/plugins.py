@@ -1,0 +1,148 @@
+"""What the apps add to the platform: each app declares it in its `apps.py`, the platform gathers it.
+
+An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class attributes:
+
+- `navigation`: entries of the menu on every page (`NavEntry`), rendered by
+  accounts.context_processors in the order of their `order` key;
+- `demo_builders`: steps of `manage.py demo` (`DemoBuilder`), run in INSTALLED_APPS order (an app
+  comes after the apps whose demo data it builds on);
+- `reference_loaders`: parts of `manage.py load_reference` (`ReferenceLoader`);
+- `periodic_jobs`: tasks `manage.py scheduler` enqueues at an interval (`PeriodicJob`, read by
+  lib.scheduling).
+
+The results summary's metrics will be declared the same way, as a fifth attribute (a later issue;
+nothing reads one yet).
+
+`accounts`, `lib` and the project package read these lists through the functions below, which walk
+`django.apps.apps.get_app_configs()` in INSTALLED_APPS order, so they never name an app above them:
+adding an app to INSTALLED_APPS plugs in its pages, demo data, reference data and jobs.
+
+The work itself is named by dotted paths, imported only when it runs: an `apps.py` is imported
+before any model, so it may not import the modules that do the work. It may import modules without
+models, such as accounts.roles for the roles that see an entry.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+# `record(label, created, changed)`: a reference loader counts each row it wrote (or left as it was).
+Recorder = Callable[[str, bool, bool], None]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A page in the menu: shown to the roles in `roles` (accounts.roles; "anonymous" for visitors
+    who have not logged in), at its place by `order`, and left out while its url does not resolve.
+
+    `order` bands: 0-99 the home page, 100-799 the apps' pages (signals 100s, supervision 200s, the
+    apps to come after them), 800-899 the staff's tools of accounts, 900 and up the administration."""
+
+    key: str
+    label: str  # a lazy translation (gettext_lazy)
+    url_name: str
+    roles: frozenset[str]
+    order: int
+
+
+@dataclass(frozen=True)
+class DemoBuilder:
+    """A step of `manage.py demo`: `path` names a function `step(command) -> None` that writes the
+    app's own demo rows only, reports on `command.stdout`, and does nothing the second time (the
+    command may run again). Each step runs in its own transaction."""
+
+    path: str
+
+    def run(self, command) -> None:
+        import_string(self.path)(command)
+
+
+@dataclass(frozen=True)
+class ReferenceLoader:
+    """An app's part of `manage.py load_reference`.
+
+    - `load`: a function `load(record: Recorder) -> None`, run before any folder of
+      accounts/reference/ (a region's rows may name what it loads); the command prints its counts
+      on a line of their own, headed by `name`.
+    - `load_region`: a function `load_region(folder: Path, region, record: Recorder) -> None`, run for
+      each region's folder inside that folder's transaction, once the region, its districts and
+      its organisations are loaded; its counts join the folder's line. Files it reads are in the
+      folder; one that is missing holds no rows (lib.reference_files.read_csv).
+    """
+
+    name: str
+    load: str = ""
+    load_region: str = ""
+
+    def run(self, record: Recorder) -> None:
+        if self.load:
+            import_string(self.load)(record)
+
+    def run_for_region(self, folder: Path, region: Any, record: Recorder) -> None:
+        if self.load_region:
+            import_string(self.load_region)(folder, region, record)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A task the scheduler enqueues once per interval of `seconds`, whatever the number of
+    schedulers running (lib.scheduling). `task` names a django_tasks task taking no argument; it
+    must do no harm when run twice (it claims its rows)."""
+
+    name: str
+    task: str
+    seconds: int
+
+    def enqueue(self) -> None:
+        import_string(self.task).enqueue()
+
+
+class PluginApp:
+    """Mixed into the AppConfig of a Tartip app: what the app adds to the platform (see the module's
+    text). A mixin rather than an AppConfig of its own: Django takes the one AppConfig subclass an
+    apps.py holds as the app's, and would find two there."""
+
+    navigation: tuple[NavEntry, ...] = ()
+    demo_builders: tuple[DemoBuilder, ...] = ()
+    reference_loaders: tuple[ReferenceLoader, ...] = ()
+    periodic_jobs: tuple[PeriodicJob, ...] = ()
+
+
+def _declared(attribute: str) -> list:
+    """The items every installed app declares under `attribute`, in INSTALLED_APPS order (apps whose
+    AppConfig is not a PluginApp, such as Django's own, declare none)."""
+    return [
+        item
+        for config in apps.get_app_configs()
+        if isinstance(config, PluginApp)
+        for item in getattr(config, attribute)
+    ]
+
+
+def navigation() -> list[NavEntry]:
+    """Every app's menu entries, by `order` (entries of equal order in INSTALLED_APPS order)."""
+    return sorted(_declared("navigation"), key=lambda entry: entry.order)
+
+
+def demo_builders() -> list[DemoBuilder]:
+    return _declared("demo_builders")
+
+
+def reference_loaders() -> list[ReferenceLoader]:
+    return _declared("reference_loaders")
+
+
+def periodic_jobs() -> dict[str, PeriodicJob]:
+    """name -> job, in INSTALLED_APPS order; a name is the job's key in the shared cache, so two
+    apps may not declare the same."""
+    jobs: dict[str, PeriodicJob] = {}
+    for job in _declared("periodic_jobs"):
+        if job.name in jobs:
+            raise ImproperlyConfigured(f"Two periodic jobs are named {job.name!r}.")
+        jobs[job.name] = job
+    return jobs

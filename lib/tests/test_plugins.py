@@ -1,0 +1,102 @@
+"""What the apps add to the platform, gathered from their AppConfigs (lib.plugins)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
+
+from lib import plugins
+
+ROOT = Path(settings.BASE_DIR)
+TARTIP_APPS = ["lib", "accounts", "signals", "supervision"]
+
+
+def test_every_tartip_app_is_a_plugin_app():
+    # Django takes an apps.py's one AppConfig subclass as the app's: a second one there (such as a
+    # base class imported into it) would leave the app with a bare AppConfig declaring nothing.
+    for name in TARTIP_APPS:
+        assert isinstance(apps.get_app_config(name), plugins.PluginApp), name
+
+
+def test_it_gathers_the_periodic_jobs_in_installed_apps_order():
+    jobs = plugins.periodic_jobs()
+    assert [(job.name, job.seconds) for job in jobs.values()] == [
+        ("worker-heartbeat", 30),
+        ("sweep-deadlines", 300),
+        ("oversight-digest", 3600),
+        ("oversight-statistics", 600),
+    ]
+    for job in jobs.values():
+        assert isinstance(import_string(job.task), Task), job.task
+
+
+def test_it_runs_the_demo_builders_users_first_then_reports_then_acts():
+    assert [builder.path for builder in plugins.demo_builders()] == [
+        "accounts.demo.create_demo_users",
+        "signals.demo.create_demo_reports",
+        "supervision.demo.create_demo_acts",
+    ]
+    for builder in plugins.demo_builders():
+        assert callable(import_string(builder.path))
+
+
+def test_every_reference_loader_names_functions_that_exist():
+    loaders = plugins.reference_loaders()
+    assert [loader.name for loader in loaders] == ["categories"]
+    for loader in loaders:
+        for path in filter(None, (loader.load, loader.load_region)):
+            assert callable(import_string(path)), path
+
+
+def test_the_menu_is_in_order_with_one_entry_per_key():
+    entries = plugins.navigation()
+    assert [entry.order for entry in entries] == sorted(entry.order for entry in entries)
+    assert len({entry.key for entry in entries}) == len(entries)
+
+
+def test_two_apps_may_not_declare_the_same_job(monkeypatch):
+    class First(plugins.PluginApp):
+        periodic_jobs = (plugins.PeriodicJob("job", "lib.tasks.worker_heartbeat", seconds=30),)
+
+    class Second(plugins.PluginApp):
+        periodic_jobs = (plugins.PeriodicJob("job", "lib.tasks.worker_heartbeat", seconds=60),)
+
+    monkeypatch.setattr(apps, "get_app_configs", lambda: [First(), Second()])
+    with pytest.raises(ImproperlyConfigured):
+        plugins.periodic_jobs()
+
+
+def _python_files(app: str):
+    for path in (ROOT / app).rglob("*.py"):
+        if "tests" not in path.parts and "migrations" not in path.parts:
+            yield path
+
+
+def _names_an_app(text: str, above: set[str]) -> bool:
+    return text.partition(".")[0].partition(":")[0] in above and text not in above
+
+
+@pytest.mark.parametrize("app", ["accounts", "lib", "tartip"])
+def test_the_lower_layers_import_no_app_above_them(app):
+    above = set(TARTIP_APPS) - {"lib", "accounts"}
+    found = []
+    for path in _python_files(app):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [f"{path}: {a.name}" for a in node.names if a.name.partition(".")[0] in above]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module.partition(".")[0] in above:
+                found.append(f"{path}: {node.module}")
+            elif (
+                app != "tartip"  # the project's settings and urls list the apps: that is how they are installed
+                and isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _names_an_app(node.value, above)
+            ):
+                found.append(f"{path}: {node.value!r}")
+    assert found == []
