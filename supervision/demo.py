@@ -4,7 +4,9 @@ Built from the demo reports (signals.demo): a district prosecutor's office answe
 overdue or returned answers with a submission (представление) to the body's head, now and then a
 warning, an instruction or a protest, and tracks the outcome. The acts are written in bulk with
 their events and outgoing numbers (the office's counter moves on as act_letter would move it).
-Nothing here is real: addressees are "Head of <body>", the texts come from a few templates.
+The reports they name get their "act" event from signals (signals.demo.note_demo_acts): this
+builder writes supervision's rows only. Nothing here is real: addressees are "Head of <body>",
+the texts come from a few templates.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, User
-from signals.models import Report, ReportEvent
+from signals.demo import ActNote, note_demo_acts
+from signals.models import Report
 
 from .models import OutgoingCounter, SupervisoryAct, SupervisoryActEvent
 
@@ -162,7 +165,7 @@ def build_demo_acts(*, region: Region, seed: int = DEMO_SEED) -> int:
         ],
         batch_size=2000,
     )
-    events, report_events = [], []
+    events, notes = [], []
     for act, ids in zip(acts, links, strict=True):
         events.append(
             SupervisoryActEvent(
@@ -188,18 +191,9 @@ def build_demo_acts(*, region: Region, seed: int = DEMO_SEED) -> int:
                     data={"outcome": act.outcome},
                 )
             )
-        report_events.extend(
-            ReportEvent(
-                report_id=report_id,
-                at=act.created_at,
-                kind=ReportEvent.Kind.ACT,
-                actor_id=act.created_by_id,
-                data={"act": act.pk, "type": act.type},
-            )
-            for report_id in ids
-        )
+        notes.extend(ActNote(report_id, act.pk, act.type, act.created_at, act.created_by_id) for report_id in ids)
     SupervisoryActEvent.objects.bulk_create(events, batch_size=2000)
-    ReportEvent.objects.bulk_create(report_events, batch_size=2000)
+    note_demo_acts(notes)
     for (office_id, year), last in counters.items():
         counter, _ = OutgoingCounter.objects.get_or_create(office_id=office_id, year=year)
         if counter.last < last:

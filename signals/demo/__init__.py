@@ -15,7 +15,8 @@ random hashes are stored, so no demo report can be tracked).
 - texts.py: what reports, answers and decisions say (themes, templates, reasons);
 - places.py: where reports are put (districts, points, streets);
 - timeline.py: one report's life up to its final status, as the services would have written it;
-- builder.py: the bulk builder (what each report is, the writing in batches).
+- builder.py: the bulk builder (what each report is, the writing in batches);
+- acts.py: the events of reports named by another app's demo rows (supervision's acts).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Region
 from signals.models import Category, ReportEvent
 
+from .acts import ActNote, note_demo_acts
 from .builder import (
     BATCH_SIZE,
     DEMO_END,
@@ -38,6 +40,7 @@ from .texts import THEME_BY_NAME, THEMES, Theme, _fill, theme_of
 from .timeline import DEMO_MARK
 
 __all__ = [
+    "ActNote",
     "BATCH_SIZE",
     "DEMO_END",
     "DEMO_MARK",
@@ -52,6 +55,7 @@ __all__ = [
     "bulk_build_reports",
     "create_demo_reports",
     "demo_reports_exist",
+    "note_demo_acts",
     "theme_of",
 ]
 
