@@ -11,7 +11,7 @@ import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.encoding import smart_str
 from django.utils.translation import get_language
@@ -30,13 +30,12 @@ from accounts.access import get_in_scope_or_404
 from accounts.api_keys import ApiKeyAuthentication, ApiRateThrottle
 from accounts.audit import audit_record
 from accounts.lookups import district_by_kato
-from accounts.models import ApiKey, AuditEvent, District, Organisation
+from accounts.models import ApiKey, AuditEvent, District
 from accounts.permissions import IsVerifiedUser
-from accounts.scoping import office_district_ids
 from signals import services
 from signals.categories import get_category
 from signals.models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent
-from signals.policy import may_see_reporter
+from signals.policy import api_key_reports, may_see_reporter
 
 # --- Authentication, permissions, scope -----------------------------------------------------
 
@@ -70,26 +69,9 @@ class ApiKeyOrVerifiedStaff(ApiKeyOrVerifiedUser):
         return super().has_permission(request, view) and request.user.is_staff_role
 
 
-REGION_WIDE_OFFICE_TYPES = {Organisation.Type.REGIONAL_OFFICE, Organisation.Type.REGIONAL_DEPARTMENT}
-
-
-def reports_for_api_key(api_key: ApiKey):
-    """A body's key sees the reports routed to the body; a prosecutor's office's key those of the
-    districts it serves (a regional office: the region); every key the reports it submitted."""
-    organisation = api_key.organisation
-    submitted = Q(api_key_id=api_key.pk)
-    if organisation.kind == Organisation.Kind.BODY:
-        return Report.objects.filter(Q(body_id=organisation.pk) | submitted)
-    if organisation.kind == Organisation.Kind.PROSECUTOR_OFFICE:
-        if organisation.type in REGION_WIDE_OFFICE_TYPES:
-            return Report.objects.filter(Q(region_id=organisation.region_id) | submitted)
-        return Report.objects.filter(Q(district_id__in=office_district_ids(organisation)) | submitted)
-    return Report.objects.filter(submitted)
-
-
 def scoped_reports(request):
     if isinstance(request.auth, ApiKey):
-        return reports_for_api_key(request.auth)
+        return api_key_reports(request.auth)
     return Report.objects.for_user(request.user)
 
 

@@ -29,11 +29,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.scoping import office_district_ids
 
 from .models import ExtensionRequest, Forward, Report
-from .policy import AWAITING_ANSWER
+from .policy import district_overseers, overdue_at
 
 Status = Report.Status
 
@@ -56,10 +56,7 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
     if local.hour < settings.DIGEST_HOUR:
         return 0
     prosecutors = (
-        User.objects.filter(role=Role.DISTRICT_PROSECUTOR, is_active=True, organisation__isnull=False)
-        .select_related("organisation")
-        .exclude(email="")
-        .order_by("organisation_id", "id")
+        district_overseers().select_related("organisation").exclude(email="").order_by("organisation_id", "id")
     )
     by_office: dict[int, list[User]] = defaultdict(list)
     for user in prosecutors:
@@ -99,7 +96,7 @@ def digest_sections(*, district_ids: set[int], now: datetime) -> list[Section]:
     count and the first references)."""
     reports = Report.objects.filter(district_id__in=district_ids)
     return [
-        _reports("overdue", reports.filter(status__in=AWAITING_ANSWER, deadline_at__lt=now), "deadline_at"),
+        _reports("overdue", reports.filter(overdue_at(now)), "deadline_at"),
         _reports("returned", reports.filter(status=Status.RETURNED), "deadline_at"),
         _reports("reopened", reports.filter(status=Status.REOPENED), "submitted_at"),
         _decisions("forwards", Forward.objects.filter(decision=Forward.Decision.PENDING, report__in=reports)),

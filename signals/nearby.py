@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from .categories import get_category
 from .models import Category, Report
+from .policy import CLOSED_STATUSES
 
 Status = Report.Status
 
@@ -21,7 +22,6 @@ LIMIT = 5
 EARTH_RADIUS_METRES = 6_371_008.8  # the mean radius (IUGG)
 METRES_PER_DEGREE = math.pi * EARTH_RADIUS_METRES / 180
 # Reports a citizen may join ("me too"): not rejected, merged or closed (services.report_me_too).
-CLOSED_STATUSES = (Status.REJECTED, Status.DUPLICATE, Status.CLOSED)
 # A street corner with more open reports of one category than this is not a realistic case; the
 # cap keeps one request's work bounded whatever the data.
 MAX_CANDIDATES = 2000

@@ -9,51 +9,27 @@ import operator
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
 from accounts.notifications import notify
-from lib.tasks import enqueue_on_commit
 
-from .models import Report, ReporterContact, ReportSupporter
+from .models import Report, ReporterContact, ReportEvent, ReportSupporter
+from .policy import AWAITING_ANSWER, body_staff, overseers
+from .selectors import report_family_ids
 
 Status = Report.Status
+Kind = ReportEvent.Kind
 
-# Reporters hear of these changes (in the languages of the public form: Kazakh, then Russian).
-REPORTER_STATUSES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.RETURNED})
+# Reporters' mails are written in the languages of the public form: Kazakh, then Russian.
 REPORTER_LANGUAGES = ("kk", "ru")
 
 
 def staff_link(report: Report) -> str:
     return reverse("signals:detail", args=[report.reference])
-
-
-def overseeing_prosecutors(report: Report):
-    """The district prosecutors whose office serves the report's district (or the city it is in)."""
-    if report.district_id is None:
-        return regional_prosecutors(report.region_id)
-    district = report.district
-    served = Q(organisation__districts=district.pk)
-    if district.parent_id:
-        served |= Q(organisation__districts=district.parent_id)
-    return User.objects.filter(served, role=Role.DISTRICT_PROSECUTOR, is_active=True).distinct()
-
-
-def regional_prosecutors(region_id: int):
-    return User.objects.filter(
-        role__in=[Role.REGIONAL_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR],
-        organisation__region_id=region_id,
-        is_active=True,
-    )
-
-
-def body_staff(body_id: int):
-    return User.objects.filter(organisation_id=body_id, role=Role.BODY_OFFICER, is_active=True)
 
 
 def _subject(message, report: Report):
@@ -69,24 +45,63 @@ def _notify_about(report: Report, users, subject, text="") -> None:
 
 
 def status_changed(report: Report, from_status: str, to_status: str) -> None:
+    """The staff's notices of a status change (the reporters' mail is a task: signals.tasks)."""
     if to_status == Status.ANSWERED:
-        _notify_about(report, overseeing_prosecutors(report), _("Report %(reference)s was answered by the body"))
+        _notify_about(report, overseers(report), _("Report %(reference)s was answered by the body"))
     elif to_status == Status.RETURNED and report.body_id:
         _notify_about(report, body_staff(report.body_id), _("Report %(reference)s was returned for re-work"))
     elif to_status == Status.REOPENED:
-        _notify_about(report, overseeing_prosecutors(report), _("The reporter says %(reference)s is not resolved"))
-    if to_status in REPORTER_STATUSES:
-        enqueue_on_commit(_mail_reporters_task(), report.pk, to_status)
+        _notify_about(report, overseers(report), _("The reporter says %(reference)s is not resolved"))
 
 
-def forwarded(report: Report, forward) -> None:
-    _notify_about(
-        report, overseeing_prosecutors(report), _("Report %(reference)s was forwarded to another body: review it")
+def body_routed(*, report_id: int, body_id: int, kind: str) -> int:
+    """Tell the body's officers that a report is now theirs (in the app and by mail, through
+    accounts.notifications); returns the number of notifications. Run by a task after the routing
+    committed, so intake writes one task row rather than the notifications themselves.
+
+    It never names the reporter; for sensitive categories it carries only the reference (and the
+    link): the body reads the report in Tartip.
+    """
+    report = Report.objects.select_related("category", "district", "body").filter(pk=report_id).first()
+    if report is None or report.body_id != body_id:
+        return 0  # re-routed again since: the current body got its own notice
+    subject = _("Tartip: report %(reference)s needs your answer")
+    text = lazy(_routed_text, str)(report, kind)
+    return len(
+        notify(
+            users=body_staff(body_id),
+            subject=_subject(subject, report),
+            text=text,
+            url=staff_link(report),
+            sensitive=report.sensitive,
+        )
     )
 
 
+def _routed_text(report: Report, kind: str) -> str:
+    """Rendered in each officer's language (notify() renders lazy text per recipient)."""
+    deadline = timezone.localtime(report.deadline_at).strftime("%Y-%m-%d %H:%M") if report.deadline_at else "—"
+    lines = [
+        gettext("Report %(reference)s was sent to %(body)s.") % {"reference": report.reference, "body": report.body},
+        gettext("Answer by: %(deadline)s.") % {"deadline": deadline},
+    ]
+    if kind in (Kind.REROUTED, Kind.RECATEGORISED):
+        lines.append(gettext("It was re-routed to you by a prosecutor."))
+    lines.append(gettext("Category: %(category)s.") % {"category": report.category})
+    if report.district_id:
+        lines.append(gettext("District: %(district)s.") % {"district": report.district})
+    if report.address:
+        lines.append(gettext("Address: %(address)s.") % {"address": report.address})
+    lines.append(gettext("Open it in Tartip to read it and answer."))
+    return "\n".join(lines)
+
+
+def forwarded(report: Report, forward) -> None:
+    _notify_about(report, overseers(report), _("Report %(reference)s was forwarded to another body: review it"))
+
+
 def extension_requested(report: Report, extension) -> None:
-    _notify_about(report, overseeing_prosecutors(report), _("More time is asked for report %(reference)s: decide"))
+    _notify_about(report, overseers(report), _("More time is asked for report %(reference)s: decide"))
 
 
 def extension_decided(report: Report, extension) -> None:
@@ -98,24 +113,16 @@ def extension_decided(report: Report, extension) -> None:
 
 
 def reporter_followed_up(report: Report) -> None:
-    _notify_about(report, overseeing_prosecutors(report), _("The reporter added information to %(reference)s"))
-    if report.body_id and report.status in (Status.ROUTED, Status.ACCEPTED, Status.RETURNED):
+    _notify_about(report, overseers(report), _("The reporter added information to %(reference)s"))
+    if report.body_id and report.status in AWAITING_ANSWER:
         _notify_about(report, body_staff(report.body_id), _("The reporter added information to %(reference)s"))
 
 
 # --- reporters ---------------------------------------------------------------------------------
 
 
-def _mail_reporters_task():
-    from .tasks import mail_reporters
-
-    return mail_reporters
-
-
 def reporter_addresses(report: Report) -> list[str]:
     """The addresses of everyone following the report who agreed to be contacted."""
-    from .services import report_family_ids
-
     family = report_family_ids(report)
     addresses = list(
         ReporterContact.objects.filter(report_id__in=family).exclude(email="").values_list("email", flat=True)

@@ -39,6 +39,7 @@ from accounts.api_keys import ApiRateThrottle, Open311ApiKeyAuthentication
 from accounts.models import ApiKey, Region
 from signals import services
 from signals.models import Category, CategoryAttribute, Report
+from signals.policy import CLOSED_STATUSES, OPEN_STATUSES
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_REQUESTS = 1000
@@ -46,18 +47,6 @@ DEFAULT_SPAN = timedelta(days=90)
 # About 100 m: enough to place a report on a map, too coarse to point at a door.
 PUBLIC_COORDINATE_PLACES = 3
 
-OPEN_STATUSES = frozenset(
-    {
-        Report.Status.NEW,
-        Report.Status.ROUTED,
-        Report.Status.ACCEPTED,
-        Report.Status.ANSWERED,
-        Report.Status.RETURNED,
-    }
-)
-CLOSED_STATUSES = frozenset(
-    {Report.Status.RESOLVED, Report.Status.CLOSED, Report.Status.REJECTED, Report.Status.DUPLICATE}
-)
 
 # XML: the element of each item of a list, by the list's element name.
 XML_ITEMS = {

@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Region
 
 from .models import Answer, Category, ExtensionRequest, Forward, Report, ReportEvent
-from .policy import AWAITING_ANSWER
+from .policy import overdue_at
 
 Status = Report.Status
 LIMIT = 20  # rows a section shows (the count says how many more there are)
@@ -85,7 +85,7 @@ def overdue_answers(*, region: Region, district_ids=None, now: datetime, limit: 
     (the (status, deadline_at) index). Whether the sweep has marked them yet does not matter."""
     reports = (
         _reports(region, district_ids)
-        .filter(status__in=AWAITING_ANSWER, deadline_at__lt=now)
+        .filter(overdue_at(now))
         .select_related("category", "district", "body")
         .order_by("deadline_at", "id")
     )

@@ -29,7 +29,8 @@ from lib import ratelimit
 from signals import services
 from signals.categories import cached_categories
 from signals.models import Report, ReportEvent, ReportSupporter
-from signals.nearby import CLOSED_STATUSES, nearby_reports
+from signals.nearby import nearby_reports
+from signals.policy import ANSWERED_STATUSES, FINAL_STATUSES, may_join
 from signals.public_forms import (
     MAP_DEFAULT_EXCLUDED,
     FollowUpForm,
@@ -40,7 +41,6 @@ from signals.public_forms import (
     RatingForm,
 )
 from signals.references import token_hash
-from signals.policy import ANSWERED_STATUSES
 
 Status = Report.Status
 
@@ -98,10 +98,6 @@ def nearby(request):
     return response
 
 
-def _joinable(report: Report) -> bool:
-    return not report.sensitive and report.status not in CLOSED_STATUSES
-
-
 @require_http_methods(["GET", "POST"])
 def me_too(request, reference):
     """Join an open public report instead of sending the same one again: an optional contact
@@ -109,7 +105,7 @@ def me_too(request, reference):
     report = get_object_or_404(
         Report.objects.select_related("category", "district"), reference=(reference or "").strip().upper()
     )
-    refused = "" if _joinable(report) else _("This report cannot be joined.")
+    refused = "" if may_join(report) else _("This report cannot be joined.")
     status = 200
     if request.method == "POST":
         if not _within_limit(request, "report-me-too", settings.ANON_REPORTS_PER_HOUR):
@@ -219,7 +215,7 @@ def _render_track(request, token: str, tracking: Tracking, forms: dict | None = 
     report, timeline = _timeline(tracking.report)
     forms = forms or {}
     may = {
-        "followup": report.status not in (Status.REJECTED, Status.DUPLICATE),
+        "followup": report.status not in FINAL_STATUSES,
         "not_resolved": report.status in ANSWERED_STATUSES and report.status != Status.REOPENED,
         "rating": report.status in ANSWERED_STATUSES,
     }

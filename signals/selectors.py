@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 
 from .models import Report
-from .policy import ANSWERED_STATUSES, AWAITING_ANSWER
+from .policy import ANSWERED_ON_TIME, ANSWERED_STATUSES, AWAITING_ANSWER, late_at, overdue_at
 
 Status = Report.Status
 # A body's answer that stands (a returned one does not: the report awaits a new answer).
@@ -94,9 +94,9 @@ def routing_summary(*, region: Region, start, end, now: datetime | None = None, 
         routed=Count("id", filter=Q(routed_at__isnull=False)),
         in_triage=Count("id", filter=Q(status=Status.NEW)),
         answered=Count("id", filter=ANSWER_STANDS),
-        answered_on_time=Count("id", filter=ANSWER_STANDS & Q(answered_at__lte=F("deadline_at"))),
+        answered_on_time=Count("id", filter=ANSWER_STANDS & ANSWERED_ON_TIME),
         answered_late=Count("id", filter=ANSWER_STANDS & Q(answered_at__gt=F("deadline_at"))),
-        overdue=Count("id", filter=AWAITING & Q(deadline_at__lt=now)),
+        overdue=Count("id", filter=overdue_at(now)),
         rejected=Count("id", filter=Q(status=Status.REJECTED)),
         duplicate=Count("id", filter=Q(status=Status.DUPLICATE)),
         closed=Count("id", filter=Q(status=Status.CLOSED)),
@@ -228,12 +228,12 @@ def overdue_summary(*, region: Region, start, end, now: datetime | None = None, 
     due = reports.filter(deadline_at__gte=_moment(start, end=False), deadline_at__lt=_moment(end, end=True))
     figures = {
         "due": Count("id"),
-        "answered_on_time": Count("id", filter=ANSWER_STANDS & Q(answered_at__lte=F("deadline_at"))),
+        "answered_on_time": Count("id", filter=ANSWER_STANDS & ANSWERED_ON_TIME),
         "answered_late": Count("id", filter=ANSWER_STANDS & Q(answered_at__gt=F("deadline_at"))),
-        "unanswered": Count("id", filter=AWAITING & Q(deadline_at__lt=now)),
-        "not_yet_due": Count("id", filter=AWAITING & Q(deadline_at__gte=now)),
+        "unanswered": Count("id", filter=overdue_at(now)),
+        "not_yet_due": Count("id", filter=AWAITING & ~late_at(now)),
     }
-    overdue_now = reports.filter(AWAITING, deadline_at__lt=now)
+    overdue_now = reports.filter(overdue_at(now))
     stock = {"overdue_now": Count("id")}
 
     def merged(field: str) -> dict:
@@ -255,3 +255,9 @@ def overdue_summary(*, region: Region, start, end, now: datetime | None = None, 
         "by_district": _rows(by_district, _district_labels(by_district)),
         "by_body": _rows(by_body, _body_labels(by_body)),
     }
+
+
+def report_family_ids(report: Report) -> list[int]:
+    """The report and the reports merged into it: its timeline, photos and reporters are theirs."""
+    merged = Report.objects.filter(duplicate_of_id=report.pk, status=Status.DUPLICATE).values_list("id", flat=True)
+    return [report.pk, *merged]

@@ -1,6 +1,6 @@
 """The deadline sweep: marks the reports whose answer is overdue, escalates the long overdue ones.
 
-Run every few minutes by the scheduler (SCHEDULED_JOBS "sweep-deadlines") and by
+Run every few minutes by the scheduler ("sweep-deadlines" in signals/apps.py) and by
 `python manage.py sweep_deadlines [--at ISO-TIME] [--dry-run]`. It is idempotent:
 
 1. One set-based UPDATE marks the reports awaiting an answer (signals.policy.AWAITING_ANSWER)
@@ -40,13 +40,12 @@ from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext, ngettext
 
-from accounts.models import District, Organisation, Role, User
+from accounts.models import Organisation, User
 from accounts.notifications import notify
 
 from .deadlines import working_days_ago
 from .models import Report, ReportEvent
-from .notices import regional_prosecutors
-from .policy import AWAITING_ANSWER
+from .policy import AWAITING_ANSWER, body_staff, overdue_at, overseer_ids_by_district, regional_overseers
 
 Kind = ReportEvent.Kind
 
@@ -138,7 +137,7 @@ def _commit_without_waiting_for_the_disk() -> None:
 
 def overdue_candidates(now: datetime) -> QuerySet:
     """Reports awaiting an answer, past their deadline, not yet marked (the partial index's rows)."""
-    return Report.objects.filter(status__in=AWAITING_ANSWER, overdue=False, deadline_at__lt=now)
+    return Report.objects.filter(overdue_at(now), overdue=False)
 
 
 def escalation_candidates(threshold: datetime, *, including_unmarked: bool = False) -> QuerySet:
@@ -255,7 +254,7 @@ def _notify_overdue(reports: list[Swept]) -> int:
         if report.body_id is not None:
             by_body[report.body_id].append(report)
     officers: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(organisation_id__in=by_body, role=Role.BODY_OFFICER, is_active=True):
+    for user in body_staff(by_body):
         officers[user.organisation_id].append(user)
     for body_id, listed in by_body.items():
         if officers[body_id]:
@@ -275,31 +274,22 @@ def _notify_escalated(reports: list[Swept]) -> int:
     for report in reports:
         by_region[report.region_id].append(report)
     for region_id, listed in by_region.items():
-        written += _send(list(regional_prosecutors(region_id)), listed, audience="region", bodies=bodies)
+        written += _send(list(regional_overseers(region_id)), listed, audience="region", bodies=bodies)
     return written
 
 
 def _prosecutors_of(reports: list[Swept]) -> list[tuple[list[User], list[Swept]]]:
-    """(users, their reports) for the district prosecutors overseeing the reports, the same people
-    as signals.notices.overseeing_prosecutors resolved once per district (an office serving a
-    city also oversees its city districts). Prosecutors with the same reports form one group.
-    Reports with no district go to the region's prosecutors, as overseeing_prosecutors does."""
-    district_ids = {report.district_id for report in reports if report.district_id is not None}
-    parents = dict(District.objects.filter(pk__in=district_ids).values_list("id", "parent_id"))
-    served = district_ids | {parent for parent in parents.values() if parent}
-    serving: dict[int, set[int]] = defaultdict(set)
-    rows = User.objects.filter(
-        role=Role.DISTRICT_PROSECUTOR, is_active=True, organisation__districts__in=served
-    ).values_list("id", "organisation__districts")
-    for user_id, district_id in rows:
-        serving[district_id].add(user_id)
+    """(users, their reports) for the prosecutors overseeing the reports (signals.policy.overseers,
+    resolved once per district). Prosecutors with the same reports form one group. Reports with no
+    district go to the region's prosecutors, as overseers() says."""
+    serving = overseer_ids_by_district({report.district_id for report in reports if report.district_id is not None})
     per_user: dict[int, list[Swept]] = defaultdict(list)
     regional: dict[int, list[Swept]] = defaultdict(list)
     for report in reports:
         if report.district_id is None:
             regional[report.region_id].append(report)
             continue
-        for user_id in serving[report.district_id] | serving.get(parents.get(report.district_id), set()):
+        for user_id in serving[report.district_id]:
             per_user[user_id].append(report)
     users = User.objects.in_bulk(per_user)
     groups: dict[tuple[int, ...], list[User]] = defaultdict(list)
@@ -308,7 +298,7 @@ def _prosecutors_of(reports: list[Swept]) -> list[tuple[list[User], list[Swept]]
     by_ids = {report.id: report for report in reports}
     result = [(members, [by_ids[pk] for pk in ids]) for ids, members in groups.items()]
     for region_id, listed in regional.items():
-        result.append((list(regional_prosecutors(region_id)), listed))
+        result.append((list(regional_overseers(region_id)), listed))
     return result
 
 

@@ -21,8 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_in_scope_or_404
 from accounts.audit import audit_record
-from accounts.models import PROSECUTOR_ROLES, AuditEvent, District, Organisation, Role
-from accounts.scoping import role_of
+from accounts.models import AuditEvent, District, Organisation, Role
 from lib import ratelimit
 from signals import policy, services
 from signals.forms import ReportForm, StaffReportForm
@@ -33,17 +32,6 @@ DONE_SESSION_KEY = "signals:report_done"
 RATE_WINDOW_SECONDS = 3600
 PAGE_SIZE = 25
 
-# Staff who take reports from callers and visitors.
-INTAKE_ROLES = frozenset(
-    {
-        Role.DISTRICT_PROSECUTOR,
-        Role.DEPARTMENT_PROSECUTOR,
-        Role.REGIONAL_PROSECUTOR,
-        Role.ANALYST,
-        Role.BOARD_SECRETARY,
-        Role.ADMIN,
-    }
-)
 # Staff who re-categorise, re-route and move reports through the workflow.
 # --- The public form ---------------------------------------------------------------------------
 
@@ -206,14 +194,14 @@ def _public_event(event: ReportEvent) -> dict:
 
 
 def _require_staff(user) -> None:
-    if role_of(user) in (Role.CITIZEN, Role.PARTNER):
+    if not policy.may_work_on_reports(user):
         raise PermissionDenied
 
 
 @login_required
 def staff_new(request):
     user = request.user
-    if role_of(user) not in INTAKE_ROLES:
+    if not policy.may_take_reports(user):
         raise PermissionDenied
     districts = District.objects.for_user(user).for_choices().order_by("kato")
     if request.method == "POST":
@@ -294,10 +282,10 @@ def report_list(request):
         **filters,
         "page": page,
         "query": query.urlencode(),
-        "is_prosecutor": role_of(user) in PROSECUTOR_ROLES,
-        "can_enter": role_of(user) in INTAKE_ROLES,
+        "is_prosecutor": policy.is_prosecutor(user),
+        "can_enter": policy.may_take_reports(user),
         "triage_count": Report.objects.for_user(user).filter(status=Report.Status.NEW, body__isnull=True).count()
-        if role_of(user) in PROSECUTOR_ROLES
+        if policy.is_prosecutor(user)
         else None,
     }
     if request.headers.get("HX-Request"):
@@ -326,7 +314,6 @@ def render_detail(request, report: Report, *, forms: dict | None = None):
     from signals import work_views
 
     user = request.user
-    is_prosecutor = role_of(user) in PROSECUTOR_ROLES
     contact = None
     if may_see_reporter(user):
         contact = getattr(report, "contact", None) if _has_contact(report) else None
@@ -347,9 +334,7 @@ def render_detail(request, report: Report, *, forms: dict | None = None):
         "events": events,
         "contact": contact,
         "shows_identity": may_see_reporter(user),
-        "can_reroute": is_prosecutor
-        and report.status in policy.OPEN_STATUSES
-        and policy.is_prosecutor_for(user, report),
+        "can_reroute": policy.may_reroute(user, report),
     }
     # Accepting and returning an answer have their own panel (with the answer beside them).
     context["transitions"] = [
@@ -419,10 +404,10 @@ def _allowed_statuses(user, report: Report) -> list[tuple[str, str]]:
 
 
 def _prosecutor_report(request, reference) -> Report:
-    user = request.user
-    _require_staff(user)
+    """A report the user may see and decide on (PermissionDenied when they only see it)."""
+    _require_staff(request.user)
     report = _visible_report(request, reference)
-    if role_of(user) not in PROSECUTOR_ROLES:
+    if not policy.may_decide(request.user, report):
         raise PermissionDenied
     return report
 

@@ -28,12 +28,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_in_scope_or_404
 from accounts.audit import audit_record
-from accounts.models import PROSECUTOR_ROLES, AuditEvent, District, Organisation, Region, Role, User
-from accounts.scoping import role_of, work_district_ids
+from accounts.models import AuditEvent, District, Organisation, Region, User
+from accounts.scoping import work_district_ids
 from signals import oversight as oversight_selectors
-from signals import services
+from signals import policy, selectors, services
 from signals.models import Answer, AnswerTemplate, ExtensionRequest, Forward, Report, ReportEvent, ReportSupporter
-from signals.policy import may_see_reporter
+from signals.policy import AWAITING_ANSWER, may_answer, may_decide, may_see_reporter
 from signals.work_forms import (
     AnswerForm,
     AssignForm,
@@ -44,30 +44,16 @@ from signals.work_forms import (
     ReasonForm,
     RegistrationForm,
 )
-from signals.policy import AWAITING_ANSWER, is_body_staff_for, is_prosecutor_for
 
 Status = Report.Status
 QUEUE_PAGE_SIZE = 50
 QUEUE_FILTERS = ("all", "me", "none")
-# The oversight page: prosecutors decide; the regional analyst reads.
-OVERSIGHT_READERS = PROSECUTOR_ROLES | {Role.ANALYST}
-# Statuses a report may be merged from (the workflow's "duplicate" transitions).
-MERGEABLE = frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
-UNREGISTRABLE = frozenset({Status.REJECTED, Status.DUPLICATE})
 BODY_FORMS = frozenset({"assign", "forward", "extension", "answer"})
 
 
 def _require_staff(user) -> None:
-    if role_of(user) in (Role.CITIZEN, Role.PARTNER):
+    if not policy.may_work_on_reports(user):
         raise PermissionDenied
-
-
-def acts_as_body(user, report: Report) -> bool:
-    """The body's panels: its own staff (an administrator may act for a body, but is not shown
-    the body's forms on every report)."""
-    if not is_body_staff_for(user, report):
-        return False
-    return not user.is_superuser or user.organisation_id == report.body_id
 
 
 # --- the body's queue ----------------------------------------------------------------------------
@@ -79,7 +65,7 @@ def queue(request):
     (so the overdue ones) first. Three queries whatever the page size: the tab counts, the
     paginator's count, the page."""
     user = request.user
-    if role_of(user) != Role.BODY_OFFICER or not user.organisation_id:
+    if not policy.has_queue(user):
         raise PermissionDenied
     now = timezone.now()
     selected = request.GET.get("assigned", "all")
@@ -90,7 +76,7 @@ def queue(request):
         all=Count("id"),
         me=Count("id", filter=Q(assignee=user)),
         none=Count("id", filter=Q(assignee__isnull=True)),
-        overdue=Count("id", filter=Q(deadline_at__lt=now)),
+        overdue=Count("id", filter=policy.late_at(now)),
     )
     reports = waiting
     if selected == "me":
@@ -102,7 +88,7 @@ def queue(request):
     )
     page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for report in page.object_list:
-        report.late = bool(report.overdue or (report.deadline_at and report.deadline_at < now))
+        report.late = policy.is_overdue(report, now)
     tabs = [
         ("all", _("All"), counts["all"]),
         ("me", _("Assigned to me"), counts["me"]),
@@ -141,9 +127,7 @@ def _chosen_template(request, report: Report) -> AnswerTemplate | None:
 
 
 def _officers(report: Report):
-    return User.objects.filter(organisation_id=report.body_id, role=Role.BODY_OFFICER, is_active=True).order_by(
-        "last_name", "first_name", "username"
-    )
+    return policy.body_staff(report.body_id).order_by("last_name", "first_name", "username")
 
 
 def _forward_bodies(report: Report):
@@ -218,8 +202,8 @@ def work_context(request, report: Report, forms: dict) -> dict:
     """The work panels of the report page for this user; `forms` holds a refused form, bound."""
     user = request.user
     now = timezone.now()
-    body_staff = acts_as_body(user, report)
-    prosecutor = is_prosecutor_for(user, report)
+    body_staff = policy.acts_as_body(user, report)
+    prosecutor = may_decide(user, report)
     context = {
         "answers": _answers(report),
         "acts_as_body": body_staff,
@@ -239,13 +223,13 @@ def work_context(request, report: Report, forms: dict) -> dict:
                 "forward_groups": _forward_groups(report),
                 "extension_form": forms.get("extension") or ExtensionForm(),
                 "pending_extension": pending,
-                "deadline_passed": bool(report.deadline_at and report.deadline_at <= now),
+                "deadline_passed": policy.is_late(report.deadline_at, now),
                 "answer_templates": templates,
                 "chosen_template": chosen,
                 "answer_form": forms.get("answer") or AnswerForm(initial=AnswerForm.initial_from(chosen)),
             }
         )
-    if (body_staff or prosecutor) and (report.status not in UNREGISTRABLE or "register" in forms):
+    if (body_staff or prosecutor) and (report.status not in policy.FINAL_STATUSES or "register" in forms):
         context["register_form"] = forms.get("register") or RegistrationForm(
             initial={"registration": report.registration or Report.Registration.KUI}
         )
@@ -263,7 +247,7 @@ def work_context(request, report: Report, forms: dict) -> dict:
                 "forward_choices": forward_choices(),
                 "pending_extensions": extensions,
                 "extension_choices": extension_choices(),
-                "merge_form": forms.get("merge") or (MergeForm() if report.status in MERGEABLE else None),
+                "merge_form": forms.get("merge") or (MergeForm() if report.status in policy.MERGEABLE else None),
                 "act_url": act_url(report),
             }
         )
@@ -316,7 +300,7 @@ def timeline(report: Report) -> list[ReportEvent]:
     """The events of the report and of the reports merged into it, in time order; each with
     `from_label`, `to_label`, `detail`, `note` and `merged_reference` (the merged report's, if not
     this one's)."""
-    family = services.report_family_ids(report)
+    family = selectors.report_family_ids(report)
     events = list(
         ReportEvent.objects.filter(report_id__in=family).select_related("actor", "body", "report").order_by("at", "id")
     )
@@ -377,14 +361,14 @@ def _perform(request, report: Report, *, key: str, form, action, success: str, t
 
 def _body_report(request, reference: str) -> Report:
     report = _scoped_report(request, reference)
-    if not is_body_staff_for(request.user, report):
+    if not may_answer(request.user, report):
         raise PermissionDenied
     return report
 
 
 def _prosecutor_report(request, reference: str) -> Report:
     report = _scoped_report(request, reference)
-    if not is_prosecutor_for(request.user, report):
+    if not may_decide(request.user, report):
         raise PermissionDenied
     return report
 
@@ -419,7 +403,7 @@ def forward(request, reference):
             report=report, to_body=data["to_body"], reason=data["reason"], actor=request.user
         ),
         success=_("The report is forwarded; the other body and the prosecutor are notified."),
-        then=reverse("signals:queue") if role_of(request.user) == Role.BODY_OFFICER else None,
+        then=reverse("signals:queue") if policy.has_queue(request.user) else None,
     )
 
 
@@ -444,7 +428,7 @@ def extension(request, reference):
 @require_POST
 def register(request, reference):
     report = _scoped_report(request, reference)
-    if not (is_body_staff_for(request.user, report) or is_prosecutor_for(request.user, report)):
+    if not (may_answer(request.user, report) or may_decide(request.user, report)):
         raise PermissionDenied
     form = RegistrationForm(request.POST)
     return _perform(
@@ -554,7 +538,7 @@ def _next_url(request, report: Report) -> str:
 
 def _decide(request, row, choices, call, success: str):
     report = row.report
-    if not is_prosecutor_for(request.user, report):
+    if not may_decide(request.user, report):
         raise PermissionDenied
     form = DecisionForm(request.POST, choices=choices)
     if not form.is_valid():
@@ -620,9 +604,8 @@ def oversight(request):
     """The district prosecutor's oversight of the bodies: their districts (region-wide roles: the
     region, narrowed to a district if they choose). The analyst reads it without deciding."""
     user = request.user
-    role = role_of(user)
     region = _region_of(user)
-    if role not in OVERSIGHT_READERS or region is None:
+    if not policy.may_oversee(user) or region is None:
         raise PermissionDenied
     now = timezone.now()
     district_ids = work_district_ids(user)
@@ -634,7 +617,7 @@ def oversight(request):
         "region": region,
         "districts": districts if len(districts) > 1 else [],
         "selected_district": selected,
-        "can_decide": role in PROSECUTOR_ROLES,
+        "can_decide": policy.is_prosecutor(user),
         "forward_choices": forward_choices(),
         "extension_choices": extension_choices(),
         "ranking_days": oversight_selectors.RANKING_DAYS,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from signals.policy import may_decide
 from signals.services import report_note_act
-from signals.policy import is_prosecutor_for
 
 from .models import OutgoingCounter, SupervisoryAct, SupervisoryActEvent
 from .scoping import ACT_AUTHORS, may_manage
@@ -151,7 +151,7 @@ def act_record(
     if len(linked) > REPORTS_MAX:
         errors.setdefault("reports", []).append(_("At most %(limit)d reports.") % {"limit": REPORTS_MAX})
     for report in linked:
-        if not is_prosecutor_for(actor, report):
+        if not may_decide(actor, report):
             raise PermissionDenied(_("Report %(reference)s is not overseen by you.") % {"reference": report.reference})
         if report.region_id != issuing_office.region_id:
             errors.setdefault("reports", []).append(

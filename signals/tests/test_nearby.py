@@ -276,7 +276,7 @@ def test_it_asks_for_consent_to_keep_a_contact(db):
     assert not ReportSupporter.objects.exists()
 
 
-@pytest.mark.parametrize("status", [Status.CLOSED, Status.REJECTED, Status.DUPLICATE])
+@pytest.mark.parametrize("status", [Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE])
 def test_it_refuses_to_join_a_closed_report(db, status):
     report = set_status(submit(point=(30, 0))[0], status)
     response = Client().post(f"/report/{report.reference}/me-too/", {})

@@ -259,6 +259,10 @@ def test_it_filters_requests_as_the_spec_says():
     assert listed("start_date=2010-01-01T00:00:00Z&end_date=2010-02-01T00:00:00Z") == []
     Report.objects.filter(pk=report.pk).update(status=Report.Status.REJECTED)
     assert listed("status=closed") == [reference]
+    # Reopened by the reporter: open again (signals.policy's groups cover every status).
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.REOPENED)
+    assert listed("status=open") == [reference]
+    assert listed("status=closed") == []
     too_long = Client().get(f"{BASE}/requests.json?start_date=2010-01-01T00:00:00Z&end_date=2011-01-01T00:00:00Z")
     assert too_long.status_code == 400
     assert Client().get(f"{BASE}/requests.json?start_date=yesterday").status_code == 400

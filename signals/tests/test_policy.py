@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import District, Organisation, User
+from accounts.models import District, Notification, Organisation, User
+from accounts.tasks import mail_notifications
 from signals.models import Answer, Report, ReportEvent
+from signals.policy import REPORTER, TRANSITIONS, TransitionNotAllowed, actions_for
 from signals.services import (
     answer_give,
     report_recategorise,
@@ -20,7 +22,6 @@ from signals.services import (
     report_transition,
 )
 from signals.tasks import notify_body
-from signals.policy import REPORTER, TRANSITIONS, TransitionNotAllowed, actions_for
 
 pytestmark = pytest.mark.django_db
 
@@ -323,11 +324,23 @@ def body_member(email: str, language: str = "en") -> User:
     return officer
 
 
+def deliver_mail() -> None:
+    """Run the notification mails the body's notice enqueued, as the worker would."""
+    for row in DBTaskResult.objects.filter(task_path="accounts.tasks.mail_notifications"):
+        mail_notifications.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        row.delete()
+
+
 def test_it_mails_the_body_without_the_reporters_identity(persona):
-    body_member("duty@example.org")
+    officer = body_member("duty@example.org")
     report = new_report()
     sent = notify_body.call(report.pk, report.body_id, "routed")
     assert sent == 1
+    # The same road as every notice: in the officer's list, and by mail.
+    assert list(Notification.objects.filter(user=officer).values_list("url", flat=True)) == [
+        f"/signals/{report.reference}/"
+    ]
+    deliver_mail()
     message = mail.outbox[-1]
     assert message.to == ["duty@example.org"]
     assert report.reference in message.subject
@@ -341,6 +354,7 @@ def test_it_mails_nothing_but_the_reference_for_a_sensitive_report(persona):
     report = new_report("domestic-violence", description="Neighbour beats his wife", address="Flat 12, Oak street")
     assert report.body.code == "akt-police-alga"
     notify_body.call(report.pk, report.body_id, "routed")
+    deliver_mail()
     text = mail.outbox[-1].subject + mail.outbox[-1].body
     assert report.reference in text
     for secret in ("Neighbour", "Oak street", "Domestic", "violence", "Aigerim"):
@@ -354,3 +368,28 @@ def test_it_skips_the_mail_when_the_report_moved_on(persona):
     report_reroute(report=report, body=akimat, actor=persona("alga_prosecutor"))
     assert notify_body.call(report.pk, Organisation.objects.get(code="akt-police-alga").pk, "routed") == 0
     assert mail.outbox == []
+
+
+def test_it_puts_every_status_in_exactly_one_of_open_and_closed():
+    from signals import policy
+
+    assert set(Status.values) == policy.OPEN_STATUSES | policy.CLOSED_STATUSES
+    assert not policy.OPEN_STATUSES & policy.CLOSED_STATUSES
+    assert {Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED} == policy.MERGEABLE
+
+
+def test_it_has_one_definition_of_late_at_the_deadline_boundary(persona):
+    from signals import policy
+
+    report = new_report()
+    deadline = report.deadline_at
+    assert not policy.is_late(deadline, deadline)  # at the deadline: still on time
+    assert policy.answered_on_time(deadline, deadline)
+    assert policy.is_late(deadline, deadline + timedelta(microseconds=1))
+    assert not policy.is_late(None, deadline)  # no deadline: never late
+    assert not policy.is_overdue(report, deadline)
+    assert policy.is_overdue(report, deadline + timedelta(seconds=1))
+    # The filters count exactly the reports the functions call overdue.
+    overdue = Report.objects.filter(policy.overdue_at(deadline + timedelta(seconds=1)))
+    assert list(overdue.values_list("pk", flat=True)) == [report.pk]
+    assert not Report.objects.filter(policy.overdue_at(deadline)).exists()

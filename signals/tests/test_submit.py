@@ -17,10 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import ApiKey, District, Organisation, Region
-from signals import services
 from signals.models import Category, ReferenceCounter, Report, ReporterContact, ReportEvent
 from signals.references import token_hash
-from signals.services import find_report_by_token, report_submit
+from signals.services import find_report_by_token, intake, report_submit
 
 ALGA = "153200000"
 ALGA_CENTRE = ("49.90278", "57.33500")
@@ -292,13 +291,13 @@ def test_it_returns_the_winner_when_the_unique_constraint_refuses_the_copy(monke
     first = submit(api_key=key, idempotency_key="race", channel=Report.Channel.API).report
     counter_before = ReferenceCounter.objects.get(region=first.region).last
     checks = []
-    real_check = services._existing_submission
+    real_check = intake._existing_submission
 
     def recorded_check(api_key, idempotency_key):
         checks.append(idempotency_key)
         return real_check(api_key, idempotency_key)
 
-    monkeypatch.setattr(services, "_existing_submission", recorded_check)
+    monkeypatch.setattr(intake, "_existing_submission", recorded_check)
     again = submit(api_key=key, idempotency_key="race", channel=Report.Channel.API)
     assert checks == ["race"]  # once, after the unique constraint refused the insert
     assert (again.created, again.report) == (False, first)

@@ -1,0 +1,101 @@
+"""What every write of a report shares: the locked row, the checks of who acts, the one way an
+event is written, and what follows a status change (the staff's notices, the reporters' mail).
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from lib.tasks import enqueue_on_commit
+
+from .. import notices, tasks
+from ..models import Report, ReportEvent
+from ..policy import AWAITING_ANSWER, REROUTABLE, may_answer, may_decide, reporter_hears_of
+
+Status = Report.Status
+Kind = ReportEvent.Kind
+
+
+def user_or_none(user) -> User | None:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def require_prosecutor(actor, report: Report) -> None:
+    if not may_decide(actor, report):
+        raise PermissionDenied(_("Only a prosecutor overseeing this report's district may do this."))
+
+
+def locked_report(report: Report) -> Report:
+    # of=("self",): lock the report row only. PostgreSQL refuses FOR UPDATE on the nullable side
+    # of the outer join that select_related makes for the district.
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("region", "district", "category")
+        .get(pk=report.pk)
+    )
+
+
+def copy_back(source: Report, target: Report, fields: list[str]) -> None:
+    """Keep the caller's instance in step with the saved row."""
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+
+
+def require_reroutable(report: Report) -> None:
+    if report.status not in REROUTABLE:
+        raise ValidationError(
+            _("A report with status “%(status)s” can no longer be re-categorised or re-routed.")
+            % {"status": Status(report.status).label}
+        )
+
+
+def notify_body_on_commit(report: Report, body: Organisation, kind: str) -> None:
+    enqueue_on_commit(tasks.notify_body, report.pk, body.pk, str(kind))
+
+
+def after_status_change(report: Report, from_status: str, to_status: str, actor) -> None:
+    notices.status_changed(report, from_status, to_status)
+    if reporter_hears_of(to_status):
+        enqueue_on_commit(tasks.mail_reporters, report.pk, to_status)
+
+
+# --- the body's work on a report --------------------------------------------------------------
+
+
+def require_body_staff(actor, report: Report) -> None:
+    if not may_answer(actor, report):
+        raise PermissionDenied(_("Only the staff of the body the report is with may do this."))
+
+
+def require_awaiting_answer(report: Report) -> None:
+    if report.status not in AWAITING_ANSWER:
+        raise ValidationError(
+            _("A report with status “%(status)s” is not waiting for the body's answer.")
+            % {"status": Status(report.status).label}
+        )
+
+
+def record_event(report: Report, kind: str, actor, now: datetime, *, from_status: str = "", **data) -> ReportEvent:
+    """The one way a change of a report is written down: after the change, so the event carries
+    the report's new status and body; `from_status` is the status it left (none: unchanged)."""
+    return ReportEvent.objects.create(
+        report=report,
+        at=now,
+        kind=kind,
+        actor=user_or_none(actor),
+        from_status=from_status or report.status,
+        to_status=report.status,
+        body=report.body,
+        data=data,
+    )
+
+
+def clean_text(value: str, field: str, limit: int, message) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: [message]})
+    if len(text) > limit:
+        raise ValidationError({field: [_("At most %(limit)d characters.") % {"limit": limit}]})
+    return text
