@@ -1,4 +1,4 @@
-"""Forms of the body's work on a report and of the prosecutor's decisions (signals.work_views).
+"""Forms of the body's work on a report and of the prosecutor's decisions (signals.views.work).
 
 They only read the request: every rule (who, which status, which body, how many days) is the
 services' to decide, and a refusal comes back onto the form (`add_service_errors`). Field names

@@ -42,7 +42,51 @@ from signals.public_forms import (
 )
 from signals.references import token_hash
 
+# --- Tracking ----------------------------------------------------------------------------------
+
+PUBLIC_EVENT_KINDS = {
+    ReportEvent.Kind.SUBMITTED,
+    ReportEvent.Kind.ROUTED,
+    ReportEvent.Kind.TRIAGE,
+    ReportEvent.Kind.REROUTED,
+    ReportEvent.Kind.RECATEGORISED,
+    ReportEvent.Kind.STATUS,
+    ReportEvent.Kind.FORWARDED,
+    ReportEvent.Kind.OVERDUE,
+    ReportEvent.Kind.MERGED,
+    ReportEvent.Kind.ME_TOO,
+    ReportEvent.Kind.FOLLOW_UP,
+}
 Status = Report.Status
+
+
+def _public_event(event: ReportEvent) -> dict:
+    """What the reporter may read of an event: its time and a plain sentence (no staff, no notes,
+    nothing another reporter wrote)."""
+    kind = ReportEvent.Kind
+    body = event.body.name if event.body_id else ""
+    if event.kind == kind.SUBMITTED:
+        text = _("The report was received.")
+    elif event.kind in (kind.ROUTED, kind.REROUTED, kind.FORWARDED) and body:
+        text = _("Passed to %(body)s.") % {"body": body}
+    elif event.kind == kind.TRIAGE:
+        text = _("The prosecutor's office is choosing the body that must act.")
+    elif event.kind == kind.RECATEGORISED:
+        text = _("The category of the report was corrected.")
+    elif event.kind == kind.STATUS and event.to_status in Report.Status.values:
+        text = _("Status: %(status)s.") % {"status": Report.Status(event.to_status).label}
+    elif event.kind == kind.OVERDUE:
+        text = _("The deadline for the answer has passed.")
+    elif event.kind == kind.MERGED:
+        text = _("A report about the same thing was joined to this one.")
+    elif event.kind == kind.ME_TOO:
+        text = _("Another person reported the same thing.")
+    elif event.kind == kind.FOLLOW_UP:
+        text = _("A reporter added information.")
+    else:
+        text = event.get_kind_display().capitalize()
+    return {"at": event.at, "text": text}
+
 
 RATE_WINDOW_SECONDS = 3600
 # Suggestions are asked as the person moves the point: many more than reports are sent.
@@ -195,7 +239,6 @@ def _tracking_or_404(token: str) -> Tracking:
 
 
 def _timeline(report: Report) -> tuple[Report, list[dict]]:
-    from signals.views import PUBLIC_EVENT_KINDS, _public_event
 
     report = (
         Report.objects.select_related("category", "district", "body", "duplicate_of")
@@ -247,8 +290,8 @@ def _render_track(request, token: str, tracking: Tracking, forms: dict | None = 
     return _private(render(request, "signals/track.html", context, status=status))
 
 
-def track_page(request, token):
-    """GET /track/<token>/ (signals.views.track): the status, the public timeline and answer,
+def track(request, token):
+    """GET /track/<token>/ : the status, the public timeline and answer,
     and the reporter's follow-up forms."""
     return _render_track(request, token, _tracking_or_404(token))
 

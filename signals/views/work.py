@@ -2,7 +2,7 @@
 
 /signals/queue/ is the body's queue (its reports waiting for an answer, by deadline);
 /signals/oversight/ the prosecutor's oversight page (signals.oversight). On a report's page
-(signals.views.report_detail, which takes its work panels from `work_context`) the body assigns,
+(signals.views.detail.report_detail, which takes its work panels from `work_context`) the body assigns,
 forwards, asks for more time, records the registration number and answers; the prosecutor accepts
 or returns the answer, decides forwards and extensions, and merges duplicates. Every action is a
 small POST view calling one service: a refusal re-renders the page with the form as it was typed
@@ -13,27 +13,34 @@ The body never sees who reported (reporters' and supporters' contacts are for pr
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_in_scope_or_404
-from accounts.audit import audit_record
-from accounts.models import AuditEvent, District, Organisation, Region, User
+from accounts.models import District, Region
 from accounts.scoping import work_district_ids
 from signals import oversight as oversight_selectors
-from signals import policy, selectors, services
-from signals.models import Answer, AnswerTemplate, ExtensionRequest, Forward, Report, ReportEvent, ReportSupporter
-from signals.policy import AWAITING_ANSWER, may_answer, may_decide, may_see_reporter
+from signals import policy, services
+from signals.models import ExtensionRequest, Forward, Report
+from signals.policy import AWAITING_ANSWER, may_answer, may_decide
+from signals.views.detail import (
+    decidable_report,
+    extension_choices,
+    forward_choices,
+    officers,
+    render_detail,
+    require_staff,
+    visible_report,
+)
 from signals.work_forms import (
     AnswerForm,
     AssignForm,
@@ -48,13 +55,6 @@ from signals.work_forms import (
 Status = Report.Status
 QUEUE_PAGE_SIZE = 50
 QUEUE_FILTERS = ("all", "me", "none")
-BODY_FORMS = frozenset({"assign", "forward", "extension", "answer"})
-
-
-def _require_staff(user) -> None:
-    if not policy.may_work_on_reports(user):
-        raise PermissionDenied
-
 
 # --- the body's queue ----------------------------------------------------------------------------
 
@@ -105,235 +105,11 @@ def queue(request):
     return render(request, "signals/work/queue.html", context)
 
 
-# --- the report page's work panels -------------------------------------------------------------
-
-
-def answer_templates(report: Report):
-    """The active templates for the report's body (its own, or its type's), for its category or any."""
-    if report.body_id is None:
-        return AnswerTemplate.objects.none()
-    return (
-        AnswerTemplate.objects.filter(is_active=True)
-        .filter(Q(organisation_id=report.body_id) | Q(organisation__isnull=True, body_type=report.body.type))
-        .filter(Q(category_id=report.category_id) | Q(category__isnull=True))
-    )
-
-
-def _chosen_template(request, report: Report) -> AnswerTemplate | None:
-    value = request.GET.get("template", "")
-    if not value.isdigit():
-        return None
-    return answer_templates(report).filter(pk=int(value)).first()
-
-
-def _officers(report: Report):
-    return policy.body_staff(report.body_id).order_by("last_name", "first_name", "username")
-
-
-def _forward_bodies(report: Report):
-    return (
-        Organisation.objects.filter(kind=Organisation.Kind.BODY, is_active=True)
-        .filter(Q(region_id=report.region_id) | Q(region__isnull=True))
-        .exclude(pk=report.body_id)
-        .order_by("type", "code")
-    )
-
-
-def _forward_groups(report: Report) -> list[tuple[str, list]]:
-    """The bodies a report may be forwarded to: those serving its district first, then the rest."""
-    bodies = list(_forward_bodies(report))
-    serving = set()
-    if report.district_id:
-        district_ids = {report.district_id} | ({report.district.parent_id} if report.district.parent_id else set())
-        serving = set(
-            Organisation.objects.filter(districts__in=district_ids, kind=Organisation.Kind.BODY).values_list(
-                "id", flat=True
-            )
-        )
-    groups = [
-        (_("Serving the report's district"), [b for b in bodies if b.pk in serving]),
-        (_("Other bodies of the region"), [b for b in bodies if b.pk not in serving]),
-    ]
-    return [(label, members) for label, members in groups if members]
-
-
-def forward_choices():
-    return [("uphold", _("Uphold the forward")), ("reverse", _("Send it back to the first body"))]
-
-
-def extension_choices():
-    return [("grant", _("Grant")), ("refuse", _("Refuse"))]
-
-
-def act_url(report: Report) -> str:
-    """The supervision app's "new act of response" page for this report; empty until it exists."""
-    try:
-        return reverse("supervision:act_new") + "?" + urlencode({"report": report.reference})
-    except NoReverseMatch:
-        return ""
-
-
-def _answers(report: Report) -> list[Answer]:
-    answers = list(report.answers.select_related("body", "author", "decided_by").prefetch_related("photos"))
-    for answer in answers:
-        answer.measure_labels = [Answer.Measure(m).label for m in answer.measures if m in Answer.Measure.values]
-    return answers
-
-
-def _supporters(request, report: Report) -> dict:
-    """How many others follow the report; their contacts for prosecutors only (audited)."""
-    supporters = list(ReportSupporter.objects.filter(report=report).select_related("merged_from"))
-    context = {"supporters_count": len(supporters)}
-    if not may_see_reporter(request.user):
-        return context
-    context["supporters"] = supporters
-    if any(s.name or s.phone or s.email for s in supporters):
-        audit_record(
-            action=AuditEvent.Action.PERSONAL_DATA_VIEW,
-            actor=request.user,
-            target=f"report:{report.reference}",
-            details={"what": "supporter contacts"},
-            request=request,
-        )
-    return context
-
-
-def work_context(request, report: Report, forms: dict) -> dict:
-    """The work panels of the report page for this user; `forms` holds a refused form, bound."""
-    user = request.user
-    now = timezone.now()
-    body_staff = policy.acts_as_body(user, report)
-    prosecutor = may_decide(user, report)
-    context = {
-        "answers": _answers(report),
-        "acts_as_body": body_staff,
-        "acts_as_prosecutor": prosecutor,
-        "max_photos": settings.REPORT_PHOTO_MAX_COUNT,
-        **_supporters(request, report),
-    }
-    # A refused form is shown again even if its panel would not be (the status has moved on).
-    if body_staff and (report.status in AWAITING_ANSWER or forms.keys() & BODY_FORMS):
-        pending = report.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first()
-        templates = list(answer_templates(report))
-        chosen = _chosen_template(request, report)
-        context.update(
-            {
-                "assign_form": forms.get("assign") or AssignForm(officers=_officers(report)),
-                "forward_form": forms.get("forward") or ForwardForm(),
-                "forward_groups": _forward_groups(report),
-                "extension_form": forms.get("extension") or ExtensionForm(),
-                "pending_extension": pending,
-                "deadline_passed": policy.is_late(report.deadline_at, now),
-                "answer_templates": templates,
-                "chosen_template": chosen,
-                "answer_form": forms.get("answer") or AnswerForm(initial=AnswerForm.initial_from(chosen)),
-            }
-        )
-    if (body_staff or prosecutor) and (report.status not in policy.FINAL_STATUSES or "register" in forms):
-        context["register_form"] = forms.get("register") or RegistrationForm(
-            initial={"registration": report.registration or Report.Registration.KUI}
-        )
-    if prosecutor:
-        forwards = list(
-            report.forwards.filter(decision=Forward.Decision.PENDING).select_related("from_body", "to_body", "by")
-        )
-        extensions = list(report.extensions.filter(decision=ExtensionRequest.Decision.PENDING).select_related("body"))
-        context.update(
-            {
-                "can_accept": report.status == Status.ANSWERED,
-                "return_form": forms.get("return")
-                or (ReasonForm() if report.status in (Status.ANSWERED, Status.REOPENED) else None),
-                "pending_forwards": forwards,
-                "forward_choices": forward_choices(),
-                "pending_extensions": extensions,
-                "extension_choices": extension_choices(),
-                "merge_form": forms.get("merge") or (MergeForm() if report.status in policy.MERGEABLE else None),
-                "act_url": act_url(report),
-            }
-        )
-    return context
-
-
-# --- the timeline of the report and of the reports merged into it --------------------------------
-
-
-def _status_label(status: str) -> str:
-    return Report.Status(status).label if status in Report.Status.values else status
-
-
-def _event_detail(event: ReportEvent, bodies: dict, users: dict) -> str:
-    """One line saying what the event's data holds (never a reporter's contact)."""
-    kind, data = ReportEvent.Kind, event.data or {}
-    if event.kind == kind.ASSIGNED:
-        assignee = users.get(data.get("assignee"))
-        if assignee is None:
-            return _("Not assigned to anyone in particular.")
-        return _("Assigned to %(name)s.") % {"name": assignee.get_full_name() or assignee.username}
-    if event.kind == kind.FORWARDED:
-        source = bodies.get(data.get("from_body"))
-        return _("From %(body)s.") % {"body": source.name} if source else ""
-    if event.kind == kind.FORWARD_DECIDED:
-        decision = data.get("decision")
-        return str(Forward.Decision(decision).label).capitalize() if decision in Forward.Decision.values else ""
-    if event.kind == kind.EXTENSION_REQUESTED:
-        return _("%(days)s more working days asked.") % {"days": data.get("days", "?")}
-    if event.kind == kind.EXTENSION_DECIDED:
-        decision = data.get("decision")
-        label = ExtensionRequest.Decision(decision).label if decision in ExtensionRequest.Decision.values else ""
-        return str(label).capitalize()
-    if event.kind == kind.REGISTERED:
-        registration = data.get("registration")
-        register = Report.Registration(registration).label if registration in Report.Registration.values else ""
-        return f"{register}: {data.get('number', '')}"
-    if event.kind == kind.MERGED and data.get("merged"):
-        return _("Report %(reference)s was merged into this one.") % {"reference": data["merged"]}
-    if event.kind == kind.STATUS and data.get("duplicate_of"):
-        return _("Merged into %(reference)s.") % {"reference": data["duplicate_of"]}
-    if event.kind == kind.RATED and data.get("rating"):
-        return _("Rating: %(rating)s of 5.") % {"rating": data["rating"]}
-    if event.kind == kind.ME_TOO:
-        return _("Someone else reported the same.")
-    return ""
-
-
-def timeline(report: Report) -> list[ReportEvent]:
-    """The events of the report and of the reports merged into it, in time order; each with
-    `from_label`, `to_label`, `detail`, `note` and `merged_reference` (the merged report's, if not
-    this one's)."""
-    family = selectors.report_family_ids(report)
-    events = list(
-        ReportEvent.objects.filter(report_id__in=family).select_related("actor", "body", "report").order_by("at", "id")
-    )
-
-    def referenced(kind, key) -> list[int]:
-        values = {e.data.get(key) for e in events if e.kind == kind and isinstance(e.data, dict)}
-        return [value for value in values if isinstance(value, int)]
-
-    bodies = Organisation.objects.in_bulk(referenced(ReportEvent.Kind.FORWARDED, "from_body"))
-    users = User.objects.in_bulk(referenced(ReportEvent.Kind.ASSIGNED, "assignee"))
-    for event in events:
-        event.from_label = _status_label(event.from_status)
-        event.to_label = _status_label(event.to_status)
-        event.detail = _event_detail(event, bodies, users)
-        data = event.data if isinstance(event.data, dict) else {}
-        event.note = data.get("reason") or data.get("note") or data.get("text") or ""
-        event.merged_reference = event.report.reference if event.report_id != report.pk else ""
-    return events
-
-
 # --- the actions on a report -----------------------------------------------------------------------
-
-
-def _scoped_report(request, reference: str) -> Report:
-    """The report if the user may see it (404 otherwise, the attempt audited)."""
-    _require_staff(request.user)
-    visible = Report.objects.for_user(request.user).select_related("category", "district", "body", "region")
-    return get_in_scope_or_404(request, visible, reference=reference)
 
 
 def _refused(request, reference: str, key: str, form):
     """The report's page again, with the refused form as it was typed and its errors."""
-    from signals.views import render_detail
 
     # What concerns the whole action (a status that does not allow it...) goes at the top of the
     # page; what concerns a field stays on the form, shown again as it was typed.
@@ -342,7 +118,7 @@ def _refused(request, reference: str, key: str, form):
         messages.error(request, message)
     if not general:
         messages.error(request, _("Nothing was changed: see the message in the form."))
-    report = _scoped_report(request, reference)
+    report = visible_report(request, reference)
     return render_detail(request, report, forms={key: form})
 
 
@@ -360,15 +136,8 @@ def _perform(request, report: Report, *, key: str, form, action, success: str, t
 
 
 def _body_report(request, reference: str) -> Report:
-    report = _scoped_report(request, reference)
+    report = visible_report(request, reference)
     if not may_answer(request.user, report):
-        raise PermissionDenied
-    return report
-
-
-def _prosecutor_report(request, reference: str) -> Report:
-    report = _scoped_report(request, reference)
-    if not may_decide(request.user, report):
         raise PermissionDenied
     return report
 
@@ -377,7 +146,7 @@ def _prosecutor_report(request, reference: str) -> Report:
 @require_POST
 def assign(request, reference):
     report = _body_report(request, reference)
-    form = AssignForm(request.POST, officers=_officers(report))
+    form = AssignForm(request.POST, officers=officers(report))
     return _perform(
         request,
         report,
@@ -427,7 +196,7 @@ def extension(request, reference):
 @login_required
 @require_POST
 def register(request, reference):
-    report = _scoped_report(request, reference)
+    report = visible_report(request, reference)
     if not (may_answer(request.user, report) or may_decide(request.user, report)):
         raise PermissionDenied
     form = RegistrationForm(request.POST)
@@ -472,7 +241,7 @@ def answer(request, reference):
 @login_required
 @require_POST
 def accept(request, reference):
-    report = _prosecutor_report(request, reference)
+    report = decidable_report(request, reference)
     try:
         services.answer_accept(report=report, actor=request.user)
     except ValidationError as error:
@@ -486,7 +255,7 @@ def accept(request, reference):
 @login_required
 @require_POST
 def return_answer(request, reference):
-    report = _prosecutor_report(request, reference)
+    report = decidable_report(request, reference)
     form = ReasonForm(request.POST)
     return _perform(
         request,
@@ -501,7 +270,7 @@ def return_answer(request, reference):
 @login_required
 @require_POST
 def merge(request, reference):
-    report = _prosecutor_report(request, reference)
+    report = decidable_report(request, reference)
     form = MergeForm(request.POST)
     targets = Report.objects.for_user(request.user)
 
@@ -557,7 +326,7 @@ def _decide(request, row, choices, call, success: str):
 @login_required
 @require_POST
 def forward_decide(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     visible = Forward.objects.filter(report__in=Report.objects.for_user(request.user)).select_related("report")
     row = get_in_scope_or_404(request, visible, pk=pk)
     return _decide(
@@ -574,7 +343,7 @@ def forward_decide(request, pk):
 @login_required
 @require_POST
 def extension_decide(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     visible = ExtensionRequest.objects.filter(report__in=Report.objects.for_user(request.user)).select_related("report")
     row = get_in_scope_or_404(request, visible, pk=pk)
     return _decide(
