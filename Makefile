@@ -73,6 +73,8 @@ run: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The import contract in pyproject.toml: the layers of each app, lib and accounts below every app.
+	$(VENV)/bin/lint-imports --no-cache
 
 test: setup browser lint
 	$(MAKE) --no-print-directory test-sqlite
