@@ -2,13 +2,13 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # The roles live in accounts.roles (no model there, so anything may import them); they are named
 # here too, where most code looks for them.
 from accounts.roles import PERSONAL_DATA_ROLES, PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role  # noqa: F401
 from accounts.scoping import visible_districts, visible_organisations, visible_users
+from lib.i18n import localized as localized_text
 
 
 class Localized(models.Model):
@@ -25,13 +25,7 @@ class Localized(models.Model):
         return self.name
 
     def localized(self, field: str, language: str | None = None) -> str:
-        language = (language or get_language() or "kk")[:2]
-        order = [language, "ru", "kk", "en"]
-        for code in order:
-            value = getattr(self, f"{field}_{code}", "")
-            if value:
-                return value
-        return ""
+        return localized_text(self, field, language)
 
     @property
     def name(self) -> str:

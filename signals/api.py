@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.encoding import smart_str
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +31,7 @@ from accounts.audit import audit_record
 from accounts.lookups import district_by_kato
 from accounts.models import ApiKey, AuditEvent, District
 from accounts.permissions import IsVerifiedUser
+from lib.i18n import localized
 from signals import services
 from signals.categories import get_category
 from signals.models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent
@@ -85,11 +85,7 @@ class ApiView(APIView):
 
 
 def _localized(value: dict, field: str) -> str:
-    language = (get_language() or "kk")[:2]
-    for code in (language, "ru", "kk", "en"):
-        if value.get(f"{field}_{code}"):
-            return value[f"{field}_{code}"]
-    return str(value.get(field) or value.get("key", ""))
+    return localized(value, field) or str(value.get(field) or value.get("key", ""))
 
 
 class ChoiceOutput(serializers.Serializer):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.scoping import office_district_ids
+from lib.i18n import localized
 
 from .models import ExtensionRequest, Forward, Report
 from .policy import district_overseers, overdue_at
@@ -134,7 +135,7 @@ def _item(row: dict) -> dict:
     return {
         "reference": row["reference"],
         "sensitive": False,
-        "body": {code: row[f"body__name_{code}"] or "" for code in ("kk", "ru", "en")},
+        "body": {f"name_{code}": row[f"body__name_{code}"] or "" for code in ("kk", "ru", "en")},
         "deadline": row["deadline_at"],
     }
 
@@ -176,9 +177,7 @@ def render_digest(sections: list[Section], *, day) -> tuple[str, str]:
 def _line(item: dict) -> str:
     if item["sensitive"]:
         return item["reference"]
-    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    names = item["body"]
-    body = next((names[code] for code in (language, "ru", "kk", "en") if names.get(code)), "")
+    body = localized(item["body"], "name")
     parts = [item["reference"]]
     if body:
         parts.append(body)

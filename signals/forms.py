@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Organisation
 from lib.forms import ServiceErrorsMixin
+from lib.i18n import localized
 from signals.models import Category, CategoryAttribute, Report
 from signals.photos import clean_photo
 from signals.services import attribute_label
@@ -107,13 +108,7 @@ def attribute_field(attribute: CategoryAttribute) -> forms.Field:
 
 
 def _value_name(value: dict) -> str:
-    from django.utils.translation import get_language
-
-    language = (get_language() or "kk")[:2]
-    for code in (language, "ru", "kk", "en"):
-        if value.get(f"name_{code}"):
-            return value[f"name_{code}"]
-    return value["key"]
+    return localized(value, "name") or value["key"]
 
 
 class ContactMixin:

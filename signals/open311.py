@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -37,6 +36,7 @@ from rest_framework.views import APIView
 
 from accounts.api_keys import ApiRateThrottle, Open311ApiKeyAuthentication
 from accounts.models import ApiKey, Region
+from lib.i18n import localized
 from signals import services
 from signals.models import Category, CategoryAttribute, Report
 from signals.policy import CLOSED_STATUSES, OPEN_STATUSES
@@ -74,11 +74,7 @@ def w3_datetime(value: datetime | None) -> str | None:
 
 
 def localized_value_name(value: dict) -> str:
-    language = (get_language() or "kk")[:2]
-    for code in (language, "ru", "kk", "en"):
-        if value.get(f"name_{code}"):
-            return value[f"name_{code}"]
-    return str(value.get("name") or value.get("key", ""))
+    return localized(value, "name") or str(value.get("name") or value.get("key", ""))
 
 
 # --- Rendering ------------------------------------------------------------------------------
@@ -365,12 +361,7 @@ LIST_DATATYPES = (CategoryAttribute.Datatype.SINGLE, CategoryAttribute.Datatype.
 
 
 def _attribute_description(attribute: CategoryAttribute) -> str:
-    language = (get_language() or "kk")[:2]
-    for code in (language, "ru", "kk", "en"):
-        value = getattr(attribute, f"description_{code}", "")
-        if value:
-            return value
-    return ""
+    return localized(attribute, "description")
 
 
 def service_definition(category: Category) -> dict:

@@ -14,11 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lookups import district_by_kato, district_by_pk
 from accounts.models import District, Region, Role
+from lib.i18n import localized
 from lib.inserts import insert_new
 
 from .. import geo
@@ -158,11 +159,7 @@ def attribute_label(attribute: CategoryAttribute) -> str:
 
 
 def attribute_question(attribute: CategoryAttribute) -> str:
-    language = (translation.get_language() or "kk")[:2]
-    for code in (language, "ru", "kk", "en"):
-        value = getattr(attribute, f"description_{code}", "")
-        if value:
-            return value
+    return localized(attribute, "description")
     return ""
 
 
