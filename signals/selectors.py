@@ -7,16 +7,20 @@ A period is `start`..`end`, both dates included (local days, settings.TIME_ZONE)
 taken as they are. `district_ids` narrows to some districts (a district prosecutor's view).
 """
 
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region
+from accounts.models import District, Region
 
+from .categories import cached_categories
 from .models import Report
-from .policy import ANSWERED_ON_TIME, ANSWERED_STATUSES, AWAITING_ANSWER, late_at, overdue_at
+from .policy import ANSWERED_ON_TIME, ANSWERED_STATUSES, AWAITING_ANSWER, FINAL_STATUSES, late_at, overdue_at
 
 Status = Report.Status
 # A body's answer that stands (a returned one does not: the report awaits a new answer).
@@ -261,3 +265,84 @@ def report_family_ids(report: Report) -> list[int]:
     """The report and the reports merged into it: its timeline, photos and reporters are theirs."""
     merged = Report.objects.filter(duplicate_of_id=report.pk, status=Status.DUPLICATE).values_list("id", flat=True)
     return [report.pk, *merged]
+
+
+# --- the public map: reports counted per grid cell and per district, never a report's own point ---
+
+# About 500 m: a cell of the public map.
+LAT_STEP = Decimal("0.005")
+LON_STEP = Decimal("0.007")
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    """The start of the day `months` calendar months before `moment` (local time)."""
+    local = timezone.localtime(moment)
+    year, month_index = divmod(local.year * 12 + local.month - 1 - months, 12)
+    day = min(local.day, monthrange(year, month_index + 1)[1])
+    return local.replace(year=year, month=month_index + 1, day=day, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _map_reports(filters: dict):
+    """The public reports the filters select: public categories and reports only, of the period."""
+    since = _months_before(timezone.now(), filters["months"])
+    reports = Report.objects.filter(sensitive=False, category__sensitive=False, submitted_at__gte=since)
+    if filters.get("category"):
+        reports = reports.filter(category=filters["category"])
+    if filters.get("district"):
+        district = filters["district"]
+        reports = reports.filter(Q(district=district) | Q(district__parent=district))
+    if filters.get("status"):
+        reports = reports.filter(status=filters["status"])
+    else:
+        reports = reports.exclude(status__in=FINAL_STATUSES)
+    return reports.order_by(), since
+
+
+def map_cells(filters: dict) -> tuple[list[dict], datetime]:
+    """One aggregated query: reports counted per grid cell (and category). A cell is named by the
+    indices of its centre on the grid; no report's own point leaves the database."""
+    reports, since = _map_reports(filters)
+    rows = (
+        reports.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(
+            cell_y=Cast(Round(F("latitude") / Value(LAT_STEP)), IntegerField()),
+            cell_x=Cast(Round(F("longitude") / Value(LON_STEP)), IntegerField()),
+        )
+        .values("cell_y", "cell_x", "category_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    codes = {pk: category.code for pk, category in cached_categories()["pk"].items()}
+    cells: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        cell = cells.setdefault((row["cell_y"], row["cell_x"]), {"count": 0, "categories": {}})
+        cell["count"] += row["count"]
+        code = codes.get(row["category_id"], "")
+        cell["categories"][code] = cell["categories"].get(code, 0) + row["count"]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(cell_x * LON_STEP), float(cell_y * LAT_STEP)],
+            },
+            "properties": {"count": cell["count"], "categories": cell["categories"]},
+        }
+        for (cell_y, cell_x), cell in sorted(cells.items())
+    ]
+    return features, since
+
+
+def map_district_counts(filters: dict) -> list[dict]:
+    """The same reports counted by district (with or without a point), for the table under the map."""
+    reports, _since = _map_reports(filters)
+    rows = reports.values("district_id").annotate(count=Count("id")).order_by()
+    counts = {row["district_id"]: row["count"] for row in rows}
+    if not counts:
+        return []
+    names = {d.pk: d.name for d in District.objects.filter(pk__in=[pk for pk in counts if pk])}
+    table = [{"name": names.get(pk, ""), "count": count} for pk, count in counts.items() if pk]
+    table.sort(key=lambda row: (-row["count"], row["name"]))
+    if counts.get(None):
+        table.append({"name": str(_("District not known")), "count": counts[None]})
+    return table

@@ -6,33 +6,25 @@ stored). Nothing here shows a description, a contact or anything about who repor
 categories and reports never appear (the tracking page of a sensitive report is its reporter's).
 """
 
-from calendar import monthrange
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Value
-from django.db.models.functions import Cast, Round
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import District
 from lib import ratelimit
-from signals import services
-from signals.categories import cached_categories
+from signals import selectors, services
 from signals.models import Report, ReportEvent, ReportSupporter
 from signals.nearby import nearby_reports
 from signals.policy import ANSWERED_STATUSES, FINAL_STATUSES, may_join
 from signals.public_forms import (
-    MAP_DEFAULT_EXCLUDED,
     FollowUpForm,
     MapFilterForm,
     MeTooForm,
@@ -93,8 +85,6 @@ RATE_WINDOW_SECONDS = 3600
 NEARBY_PER_REPORT = 30
 ME_TOO_SESSION_KEY = "signals:me_too_done"
 # The public map: a grid of about 500 m (0.005° of latitude; 0.007° of longitude at 50° N).
-LAT_STEP = Decimal("0.005")
-LON_STEP = Decimal("0.007")
 MAP_MAX_AGE = 60
 
 
@@ -354,80 +344,6 @@ def followup_rate(request, token):
 # --- the public map -----------------------------------------------------------------------------
 
 
-def _months_before(moment: datetime, months: int) -> datetime:
-    """The start of the day `months` calendar months before `moment` (local time)."""
-    local = timezone.localtime(moment)
-    year, month_index = divmod(local.year * 12 + local.month - 1 - months, 12)
-    day = min(local.day, monthrange(year, month_index + 1)[1])
-    return local.replace(year=year, month=month_index + 1, day=day, hour=0, minute=0, second=0, microsecond=0)
-
-
-def _map_reports(filters: dict):
-    """The public reports the filters select: public categories and reports only, of the period."""
-    since = _months_before(timezone.now(), filters["months"])
-    reports = Report.objects.filter(sensitive=False, category__sensitive=False, submitted_at__gte=since)
-    if filters.get("category"):
-        reports = reports.filter(category=filters["category"])
-    if filters.get("district"):
-        district = filters["district"]
-        reports = reports.filter(Q(district=district) | Q(district__parent=district))
-    if filters.get("status"):
-        reports = reports.filter(status=filters["status"])
-    else:
-        reports = reports.exclude(status__in=MAP_DEFAULT_EXCLUDED)
-    return reports.order_by(), since
-
-
-def map_cells(filters: dict) -> tuple[list[dict], datetime]:
-    """One aggregated query: reports counted per grid cell (and category). A cell is named by the
-    indices of its centre on the grid; no report's own point leaves the database."""
-    reports, since = _map_reports(filters)
-    rows = (
-        reports.filter(latitude__isnull=False, longitude__isnull=False)
-        .annotate(
-            cell_y=Cast(Round(F("latitude") / Value(LAT_STEP)), IntegerField()),
-            cell_x=Cast(Round(F("longitude") / Value(LON_STEP)), IntegerField()),
-        )
-        .values("cell_y", "cell_x", "category_id")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    codes = {pk: category.code for pk, category in cached_categories()["pk"].items()}
-    cells: dict[tuple[int, int], dict] = {}
-    for row in rows:
-        cell = cells.setdefault((row["cell_y"], row["cell_x"]), {"count": 0, "categories": {}})
-        cell["count"] += row["count"]
-        code = codes.get(row["category_id"], "")
-        cell["categories"][code] = cell["categories"].get(code, 0) + row["count"]
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [float(cell_x * LON_STEP), float(cell_y * LAT_STEP)],
-            },
-            "properties": {"count": cell["count"], "categories": cell["categories"]},
-        }
-        for (cell_y, cell_x), cell in sorted(cells.items())
-    ]
-    return features, since
-
-
-def map_district_counts(filters: dict) -> list[dict]:
-    """The same reports counted by district (with or without a point), for the table under the map."""
-    reports, _since = _map_reports(filters)
-    rows = reports.values("district_id").annotate(count=Count("id")).order_by()
-    counts = {row["district_id"]: row["count"] for row in rows}
-    if not counts:
-        return []
-    names = {d.pk: d.name for d in District.objects.filter(pk__in=[pk for pk in counts if pk])}
-    table = [{"name": names.get(pk, ""), "count": count} for pk, count in counts.items() if pk]
-    table.sort(key=lambda row: (-row["count"], row["name"]))
-    if counts.get(None):
-        table.append({"name": _("District not known"), "count": counts[None]})
-    return table
-
-
 @require_GET
 def public_map(request):
     """/map/: reports of public categories on the district shapes, coarsened to about 500 m."""
@@ -442,7 +358,7 @@ def public_map(request):
             "status": filters.get("status") or "",
             "months": str(filters["months"]),
         }
-    districts = map_district_counts(filters) if valid else []
+    districts = selectors.map_district_counts(filters) if valid else []
     context = {
         "form": form,
         "error": "" if valid else form.first_error(),
@@ -461,7 +377,7 @@ def map_reports(request):
     form = MapFilterForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
-    features, since = map_cells(form.cleaned_data)
+    features, since = selectors.map_cells(form.cleaned_data)
     response = JsonResponse(
         {
             "type": "FeatureCollection",
