@@ -99,3 +99,17 @@ def clean_text(value: str, field: str, limit: int, message) -> str:
     if len(text) > limit:
         raise ValidationError({field: [_("At most %(limit)d characters.") % {"limit": limit}]})
     return text
+
+
+def submission_events(report: Report, *, now: datetime, actor) -> list[ReportEvent]:
+    """A new report's first events, unsaved (intake writes them with its prepared INSERT): it was
+    received, then routed to its body or put in the prosecutor's triage."""
+    received = ReportEvent(
+        report=report, at=now, kind=Kind.SUBMITTED, actor=actor, to_status=Status.NEW, data={"channel": report.channel}
+    )
+    if report.body_id is None:
+        return [received, ReportEvent(report=report, at=now, kind=Kind.TRIAGE, to_status=Status.NEW)]
+    routed = ReportEvent(
+        report=report, at=now, kind=Kind.ROUTED, from_status=Status.NEW, to_status=Status.ROUTED, body=report.body
+    )
+    return [received, routed]

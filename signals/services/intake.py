@@ -28,7 +28,7 @@ from ..deadlines import compute_deadline
 from ..models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent, ReportPhoto
 from ..references import new_tracking_token, next_reference, token_hash
 from ..routing import find_body
-from .events import notify_body_on_commit, user_or_none
+from .events import notify_body_on_commit, submission_events, user_or_none
 
 Status = Report.Status
 Kind = ReportEvent.Kind
@@ -347,19 +347,7 @@ def _insert_report(*, values: dict, fields: dict, now: datetime, body, actor) ->
     )
     # The hot path of every channel: one prepared INSERT per table (lib.inserts), not the ORM's.
     insert_new([report])
-    events = [
-        ReportEvent(
-            report=report,
-            at=now,
-            kind=Kind.SUBMITTED,
-            actor=actor,
-            to_status=Status.NEW,
-            data={"channel": report.channel},
-        ),
-        ReportEvent(report=report, at=now, kind=Kind.ROUTED, from_status=Status.NEW, to_status=Status.ROUTED, body=body)
-        if body
-        else ReportEvent(report=report, at=now, kind=Kind.TRIAGE, to_status=Status.NEW),
-    ]
+    events = submission_events(report, now=now, actor=actor)
     insert_new(events)
     if values["contact"]:
         ReporterContact.objects.create(report=report, consent_at=now, **values["contact"])
