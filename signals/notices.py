@@ -55,7 +55,7 @@ def status_changed(report: Report, from_status: str, to_status: str) -> None:
 
 
 def body_routed(*, report_id: int, body_id: int, kind: str) -> int:
-    """Tell the body's officers that a report is now theirs (in the app and by mail, through
+    """Tell the body's staff that a report is now theirs (in the app and by mail, through
     accounts.notifications); returns the number of notifications. Run by a task after the routing
     committed, so intake writes one task row rather than the notifications themselves.
 
@@ -73,13 +73,14 @@ def body_routed(*, report_id: int, body_id: int, kind: str) -> int:
             subject=_subject(subject, report),
             text=text,
             url=staff_link(report),
-            sensitive=report.sensitive,
+            sensitive=False,  # _routed_text leaves the content out itself: the deadline must reach them
         )
     )
 
 
 def _routed_text(report: Report, kind: str) -> str:
-    """Rendered in each officer's language (notify() renders lazy text per recipient)."""
+    """Rendered in each officer's language (notify() renders lazy text per recipient). For a
+    sensitive report only the reference, the body and the deadline."""
     deadline = timezone.localtime(report.deadline_at).strftime("%Y-%m-%d %H:%M") if report.deadline_at else "—"
     lines = [
         gettext("Report %(reference)s was sent to %(body)s.") % {"reference": report.reference, "body": report.body},
@@ -87,11 +88,12 @@ def _routed_text(report: Report, kind: str) -> str:
     ]
     if kind in (Kind.REROUTED, Kind.RECATEGORISED):
         lines.append(gettext("It was re-routed to you by a prosecutor."))
-    lines.append(gettext("Category: %(category)s.") % {"category": report.category})
-    if report.district_id:
-        lines.append(gettext("District: %(district)s.") % {"district": report.district})
-    if report.address:
-        lines.append(gettext("Address: %(address)s.") % {"address": report.address})
+    if not report.sensitive:
+        lines.append(gettext("Category: %(category)s.") % {"category": report.category})
+        if report.district_id:
+            lines.append(gettext("District: %(district)s.") % {"district": report.district})
+        if report.address:
+            lines.append(gettext("Address: %(address)s.") % {"address": report.address})
     lines.append(gettext("Open it in Tartip to read it and answer."))
     return "\n".join(lines)
 

@@ -41,6 +41,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PROSECUTOR_ROLES, District, Organisation, Role, User
+from accounts.roles import ANONYMOUS
 from accounts.scoping import office_district_ids, role_of, work_district_ids
 
 from .models import Report
@@ -97,6 +98,8 @@ FINAL_STATUSES = frozenset({Status.REJECTED, Status.DUPLICATE})
 REROUTABLE = frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
 # The statuses with a "duplicate" transition: a report may be merged into another from these.
 MERGEABLE = frozenset(start for (start, to) in TRANSITIONS if to == Status.DUPLICATE)
+# The prosecutor may send the body's answer back from these (the "return" transitions).
+RETURNABLE = frozenset(start for (start, to) in TRANSITIONS if to == Status.RETURNED)
 # The reporter hears of these changes (by mail, when they left an address).
 REPORTER_HEARS_OF = frozenset({Status.ANSWERED, Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.RETURNED})
 # Prosecutors' roles that decide on reports of their whole region.
@@ -132,8 +135,10 @@ def overdue_at(now: datetime) -> Q:
     return Q(status__in=AWAITING_ANSWER) & late_at(now)
 
 
-# Answered at or before the deadline (answered_on_time, as a filter on the report's latest answer).
+# Answered at or before the deadline (answered_on_time, as a filter on the report's latest answer),
+# and after it.
 ANSWERED_ON_TIME = Q(answered_at__lte=F("deadline_at"))
+ANSWERED_LATE = Q(answered_at__gt=F("deadline_at"))
 
 
 class TransitionNotAllowed(ValidationError):
@@ -184,11 +189,7 @@ def may_answer(user, report: Report) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        report.body_id is not None
-        and user.organisation_id == report.body_id
-        and user.role not in (Role.CITIZEN, Role.PARTNER)
-    )
+    return report.body_id is not None and user.organisation_id == report.body_id and user.role not in NOT_STAFF
 
 
 def may_trigger(user, report: Report, transition: Transition) -> bool:
@@ -222,7 +223,7 @@ INTAKE_ROLES = PROSECUTOR_ROLES | {Role.ANALYST, Role.BOARD_SECRETARY}
 # The oversight page: prosecutors decide; the regional analyst reads.
 OVERSIGHT_ROLES = PROSECUTOR_ROLES | {Role.ANALYST}
 # Roles that never work on reports: a citizen follows their own, a partner has none.
-NOT_STAFF = frozenset({"anonymous", Role.CITIZEN, Role.PARTNER})
+NOT_STAFF = frozenset({ANONYMOUS, Role.CITIZEN, Role.PARTNER})
 
 
 def may_work_on_reports(user) -> bool:
@@ -251,8 +252,10 @@ def has_queue(user) -> bool:
 
 
 def may_see_reporter(user) -> bool:
-    """Reporters' contacts are for prosecutors only, never for the body that must act."""
-    return is_prosecutor(user)
+    """Reporters' contacts are for prosecutors only, never for the body that must act. The role
+    itself decides, not role_of: a superuser whose role is not a prosecutor's (the default
+    `createsuperuser` gives) has no second factor and must not see them."""
+    return user.is_authenticated and user.role in PROSECUTOR_ROLES
 
 
 def acts_as_body(user, report: Report) -> bool:
@@ -343,9 +346,10 @@ def district_overseers() -> QuerySet:
 
 
 def body_staff(body_ids: int | Iterable[int]) -> QuerySet:
-    """The officers of a body (or of several): they hear of what the body must do."""
+    """The active staff of a body (or of several), those may_answer lets act: they hear of what
+    the body must do."""
     ids = [body_ids] if isinstance(body_ids, int) else list(body_ids)
-    return User.objects.filter(organisation_id__in=ids, role=Role.BODY_OFFICER, is_active=True)
+    return User.objects.filter(organisation_id__in=ids, is_active=True).exclude(role__in=NOT_STAFF)
 
 
 def reporter_hears_of(to_status: str) -> bool:

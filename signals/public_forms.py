@@ -18,7 +18,6 @@ from lib.forms import ServiceErrorsMixin
 from signals.categories import get_category
 from signals.forms import ContactMixin, PhotosField, ReportForm
 from signals.models import Category, Report
-from signals.policy import FINAL_STATUSES
 from signals.services import FOLLOW_UP_MAX
 
 Status = Report.Status
@@ -139,8 +138,6 @@ MONTHS_DEFAULT = 12
 MONTHS_CHOICES = (1, 3, 6, 12, 24)
 # Merged reports are counted in the report they were merged into.
 MAP_STATUSES = [status for status in Status.values if status != Status.DUPLICATE]
-# Shown when no status is chosen: rejected reports were found not to be offences.
-MAP_DEFAULT_EXCLUDED = FINAL_STATUSES
 
 
 def public_categories():

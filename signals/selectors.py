@@ -1,4 +1,5 @@
-"""Reads for the results summary: reports received, routing and deadlines, answer times.
+"""Reads of offence reports that aggregate: for the results summary (reports received, routing and
+deadlines, answer times), a report's family (it and the reports merged into it), the public map.
 
 Every figure is one database aggregation over a period (no loop over reports in Python) and comes
 back as plain dicts and lists, so reporting can keep what each number was computed from.
@@ -20,7 +21,15 @@ from accounts.models import District, Region
 
 from .categories import cached_categories
 from .models import Report
-from .policy import ANSWERED_ON_TIME, ANSWERED_STATUSES, AWAITING_ANSWER, FINAL_STATUSES, late_at, overdue_at
+from .policy import (
+    ANSWERED_LATE,
+    ANSWERED_ON_TIME,
+    ANSWERED_STATUSES,
+    AWAITING_ANSWER,
+    FINAL_STATUSES,
+    late_at,
+    overdue_at,
+)
 
 Status = Report.Status
 # A body's answer that stands (a returned one does not: the report awaits a new answer).
@@ -99,7 +108,7 @@ def routing_summary(*, region: Region, start, end, now: datetime | None = None, 
         in_triage=Count("id", filter=Q(status=Status.NEW)),
         answered=Count("id", filter=ANSWER_STANDS),
         answered_on_time=Count("id", filter=ANSWER_STANDS & ANSWERED_ON_TIME),
-        answered_late=Count("id", filter=ANSWER_STANDS & Q(answered_at__gt=F("deadline_at"))),
+        answered_late=Count("id", filter=ANSWER_STANDS & ANSWERED_LATE),
         overdue=Count("id", filter=overdue_at(now)),
         rejected=Count("id", filter=Q(status=Status.REJECTED)),
         duplicate=Count("id", filter=Q(status=Status.DUPLICATE)),
@@ -233,7 +242,7 @@ def overdue_summary(*, region: Region, start, end, now: datetime | None = None, 
     figures = {
         "due": Count("id"),
         "answered_on_time": Count("id", filter=ANSWER_STANDS & ANSWERED_ON_TIME),
-        "answered_late": Count("id", filter=ANSWER_STANDS & Q(answered_at__gt=F("deadline_at"))),
+        "answered_late": Count("id", filter=ANSWER_STANDS & ANSWERED_LATE),
         "unanswered": Count("id", filter=overdue_at(now)),
         "not_yet_due": Count("id", filter=AWAITING & ~late_at(now)),
     }
@@ -269,7 +278,7 @@ def report_family_ids(report: Report) -> list[int]:
 
 # --- the public map: reports counted per grid cell and per district, never a report's own point ---
 
-# About 500 m: a cell of the public map.
+# A cell of the public map: about 500 m (0.005° of latitude; 0.007° of longitude at 50° N).
 LAT_STEP = Decimal("0.005")
 LON_STEP = Decimal("0.007")
 

@@ -15,7 +15,7 @@ from accounts.models import Organisation, Role, User
 from .. import notices
 from ..deadlines import compute_deadline
 from ..models import Answer, ExtensionRequest, Forward, Report, ReportEvent, ReportPhoto
-from ..policy import answered_on_time, may_register, may_trigger, transition_for
+from ..policy import answered_on_time, is_late, may_register, may_trigger, transition_for
 from .events import (
     clean_text,
     copy_back,
@@ -111,7 +111,7 @@ def extension_request(*, report: Report, days: int, reason: str, actor) -> Exten
     require_body_staff(actor, locked)
     require_awaiting_answer(locked)
     now = timezone.now()
-    if locked.deadline_at is None or now >= locked.deadline_at:
+    if locked.deadline_at is None or is_late(locked.deadline_at, now):
         raise ValidationError(_("The deadline has passed: an extension must be asked before it."))
     if not isinstance(days, int) or not 1 <= days <= EXTENSION_MAX_DAYS:
         raise ValidationError({"days": [_("Ask for 1 to %(max)d working days.") % {"max": EXTENSION_MAX_DAYS}]})

@@ -359,6 +359,7 @@ def test_it_mails_nothing_but_the_reference_for_a_sensitive_report(persona):
     assert report.reference in text
     for secret in ("Neighbour", "Oak street", "Domestic", "violence", "Aigerim"):
         assert secret not in text
+    assert timezone.localtime(report.deadline_at).strftime("%Y-%m-%d %H:%M") in text  # the deadline, still
 
 
 def test_it_skips_the_mail_when_the_report_moved_on(persona):
@@ -393,3 +394,14 @@ def test_it_has_one_definition_of_late_at_the_deadline_boundary(persona):
     overdue = Report.objects.filter(policy.overdue_at(deadline + timedelta(seconds=1)))
     assert list(overdue.values_list("pk", flat=True)) == [report.pk]
     assert not Report.objects.filter(policy.overdue_at(deadline)).exists()
+
+
+def test_it_shows_reporters_contacts_to_prosecutors_only_by_their_role(persona):
+    from signals import policy
+
+    assert policy.may_see_reporter(persona("alga_prosecutor"))
+    assert not policy.may_see_reporter(persona("alga_officer"))
+    # A superuser keeps the role they were given: `createsuperuser` makes a citizen, with no
+    # second factor, who must not read reporters' contacts.
+    superuser = User.objects.create_superuser("root", "root@example.org", "pw-0123456789")
+    assert not policy.may_see_reporter(superuser)

@@ -18,8 +18,6 @@ from accounts.access import get_in_scope_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Organisation, User
 from signals import policy, selectors, services
-
-# --- Staff pages -------------------------------------------------------------------------------
 from signals.models import (
     Answer,
     AnswerTemplate,
@@ -62,8 +60,6 @@ def visible_report(request, reference: str) -> Report:
 
 @login_required
 def report_detail(request, reference):
-    user = request.user
-    require_staff(user)
     report = visible_report(request, reference)
     return render_detail(request, report)
 
@@ -306,8 +302,7 @@ def work_context(request, report: Report, forms: dict) -> dict:
         context.update(
             {
                 "can_accept": report.status == Status.ANSWERED,
-                "return_form": forms.get("return")
-                or (ReasonForm() if report.status in (Status.ANSWERED, Status.REOPENED) else None),
+                "return_form": forms.get("return") or (ReasonForm() if report.status in policy.RETURNABLE else None),
                 "pending_forwards": forwards,
                 "forward_choices": forward_choices(),
                 "pending_extensions": extensions,
@@ -320,10 +315,6 @@ def work_context(request, report: Report, forms: dict) -> dict:
 
 
 # --- the timeline of the report and of the reports merged into it --------------------------------
-
-
-def _status_label(status: str) -> str:
-    return Report.Status(status).label if status in Report.Status.values else status
 
 
 def _event_detail(event: ReportEvent, bodies: dict, users: dict) -> str:

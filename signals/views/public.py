@@ -84,7 +84,6 @@ RATE_WINDOW_SECONDS = 3600
 # Suggestions are asked as the person moves the point: many more than reports are sent.
 NEARBY_PER_REPORT = 30
 ME_TOO_SESSION_KEY = "signals:me_too_done"
-# The public map: a grid of about 500 m (0.005° of latitude; 0.007° of longitude at 50° N).
 MAP_MAX_AGE = 60
 
 
@@ -281,8 +280,8 @@ def _render_track(request, token: str, tracking: Tracking, forms: dict | None = 
 
 
 def track(request, token):
-    """GET /track/<token>/ : the status, the public timeline and answer,
-    and the reporter's follow-up forms."""
+    """GET /track/<token>/: the status, the public timeline and answer, the reporter's follow-up
+    forms; it also follows "me too" links and merged reports."""
     return _render_track(request, token, _tracking_or_404(token))
 
 

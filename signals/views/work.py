@@ -197,7 +197,7 @@ def extension(request, reference):
 @require_POST
 def register(request, reference):
     report = visible_report(request, reference)
-    if not (may_answer(request.user, report) or may_decide(request.user, report)):
+    if not policy.may_register(request.user, report):
         raise PermissionDenied
     form = RegistrationForm(request.POST)
     return _perform(
