@@ -94,6 +94,10 @@ CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, St
 OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
 # No way on: nothing more is recorded on such a report (a registration number, say).
 FINAL_STATUSES = frozenset({Status.REJECTED, Status.DUPLICATE})
+# The report leaves the staff's work (its closed_at is set): final, or closed by the prosecutor.
+CLOSING_STATUSES = FINAL_STATUSES | {Status.CLOSED}
+# The prosecutor's decisions on the body's answer: accept it (resolved) or send it back.
+ANSWER_DECISIONS = frozenset({Status.RESOLVED, Status.RETURNED})
 # Before the body's answer: the report may still be re-categorised or re-routed.
 REROUTABLE = frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
 # The statuses with a "duplicate" transition: a report may be merged into another from these.

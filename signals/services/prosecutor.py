@@ -16,7 +16,7 @@ from .. import notices
 from ..categories import get_category
 from ..deadlines import compute_deadline, extend_deadline
 from ..models import Answer, ExtensionRequest, Forward, Report, ReportEvent
-from ..policy import AWAITING_ANSWER, is_late, may_trigger, transition_for
+from ..policy import ANSWER_DECISIONS, AWAITING_ANSWER, CLOSING_STATUSES, is_late, may_trigger, transition_for
 from ..routing import find_body
 from .events import (
     after_status_change,
@@ -173,9 +173,9 @@ def report_transition(
         locked.answer_result = ""  # the returned answer no longer stands
         fields += ["deadline_at", "overdue", "answer_result"]
         data["deadline"] = locked.deadline_at.isoformat()
-    if from_status == Status.ANSWERED and to_status in (Status.RETURNED, Status.RESOLVED):
+    if from_status == Status.ANSWERED and to_status in ANSWER_DECISIONS:
         _decide_answer(locked, to_status, reason, actor, now)
-    if to_status in (Status.REJECTED, Status.DUPLICATE, Status.CLOSED):
+    if to_status in CLOSING_STATUSES:
         locked.closed_at = now
         fields.append("closed_at")
     locked.status = to_status

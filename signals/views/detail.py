@@ -93,9 +93,7 @@ def render_detail(request, report: Report, *, forms: dict | None = None):
     }
     # Accepting and returning an answer have their own panel (with the answer beside them).
     context["transitions"] = [
-        (value, label)
-        for value, label in _allowed_statuses(user, report)
-        if value not in (Report.Status.RESOLVED, Report.Status.RETURNED)
+        (value, label) for value, label in _allowed_statuses(user, report) if value not in policy.ANSWER_DECISIONS
     ]
     context["transition_values"] = [value for value, _label in context["transitions"]]
     if context["can_reroute"]:
