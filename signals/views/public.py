@@ -33,6 +33,7 @@ from signals.public_forms import (
     RatingForm,
 )
 from signals.references import token_hash
+from signals.views.report_form import tracking_link_once
 
 # --- Tracking ----------------------------------------------------------------------------------
 
@@ -165,17 +166,7 @@ def me_too(request, reference):
 
 def me_too_done(request):
     """The person's own tracking link, shown once (like /report/done/)."""
-    done = request.session.pop(ME_TOO_SESSION_KEY, None)
-    context = {}
-    if done:
-        context = {
-            "reference": done["reference"],
-            "tracking_url": request.build_absolute_uri(reverse("signals:track", args=[done["token"]])),
-        }
-    response = render(request, "signals/public/me_too_done.html", context)
-    add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return tracking_link_once(request, ME_TOO_SESSION_KEY, "signals/public/me_too_done.html")
 
 
 # --- the tracking page and the reporter's follow-up ---------------------------------------------

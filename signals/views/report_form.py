@@ -90,14 +90,20 @@ def category_fields(request):
 
 
 def report_done(request):
-    done = request.session.pop(DONE_SESSION_KEY, None)
+    return tracking_link_once(request, DONE_SESSION_KEY, "signals/report_done.html")
+
+
+def tracking_link_once(request, session_key: str, template: str):
+    """The reference and the private tracking link the session holds, shown once: never cached,
+    and the link kept out of every referrer."""
+    done = request.session.pop(session_key, None)
     context = {}
     if done:
         context = {
             "reference": done["reference"],
             "tracking_url": request.build_absolute_uri(reverse("signals:track", args=[done["token"]])),
         }
-    response = render(request, "signals/report_done.html", context)
+    response = render(request, template, context)
     add_never_cache_headers(response)
     response["Referrer-Policy"] = "no-referrer"
     return response

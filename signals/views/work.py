@@ -52,7 +52,6 @@ from signals.work_forms import (
     RegistrationForm,
 )
 
-Status = Report.Status
 QUEUE_PAGE_SIZE = 50
 QUEUE_FILTERS = ("all", "me", "none")
 
