@@ -13,7 +13,9 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # The test environment: production settings (DEBUG off) with throwaway keys.
 TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
 	SECRET_KEY=test-secret-key-not-for-production-0123456789 \
-	FIELD_ENCRYPTION_KEY=dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW9uIQ= \
+	FIELD_ENCRYPTION_KEY=dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0ISE= \
+	FIELD_HASH_KEY=test-hash-key-not-for-production-0123456789 \
+	AUDIT_KEY=test-audit-key-not-for-production-0123456789 \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
 .PHONY: setup run test test-sqlite test-postgres lint bench system-packages browser messages clean

@@ -3,6 +3,20 @@
 override what is set here."""
 
 import gc
+import os
+
+
+def on_starting(server):
+    """The settings are read once in the master, before any worker is started: a missing or
+    malformed variable stops gunicorn with one line naming it (workers failing to boot one after
+    another would print a traceback each)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tartip.settings")
+    from django.conf import settings
+
+    from tartip.env import refusing_bad_settings
+
+    with refusing_bad_settings():
+        settings.SECRET_KEY  # noqa: B018 - reading one setting loads them all
 
 
 def post_worker_init(worker):

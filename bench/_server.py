@@ -30,7 +30,9 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BENCH_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
-    "FIELD_ENCRYPTION_KEY": "YmVuY2gtZmllbGQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
+    "FIELD_ENCRYPTION_KEY": "YmVuY2gtZmllbGQta2V5LW5vdC1mb3ItcHJvZHVjdCE=",
+    "FIELD_HASH_KEY": "bench-hash-key-not-for-production-0123456789",
+    "AUDIT_KEY": "bench-audit-key-not-for-production-0123456789",
     "SECURE_SSL_REDIRECT": "0",
     "ALLOWED_HOSTS": "127.0.0.1",
     "LOG_LEVEL": "WARNING",

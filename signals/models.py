@@ -2,16 +2,19 @@
 
 A report's life is one state machine (signals/policy.py); every change appends a ReportEvent.
 Reporters' contacts live apart from the report (ReporterContact): prosecutors see them, the
-body that must act never does.
+body that must act never does. They are encrypted at rest and found by keyed hash (lib.crypto).
 """
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Localized, Organisation, Region, Role
 from accounts.scoping import is_region_wide, work_district_ids
+from lib.crypto import EncryptedTextField, KeyedHashField
+from lib.identifiers import normalize_email, normalize_phone
 
 
 class Category(Localized):
@@ -282,9 +285,12 @@ class ReporterContact(models.Model):
     """Who reported, when they chose to say: seen by prosecutors only, every view audited."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="contact")
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    name = EncryptedTextField(_("name"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    email = EncryptedTextField(_("email"), blank=True, validators=[validate_email])
+    # Keyed hashes, so a prosecutor finds the same person's other reports (signals.selectors).
+    phone_hash = KeyedHashField(source="phone", normalize=normalize_phone, db_index=True)
+    email_hash = KeyedHashField(source="email", normalize=normalize_email, db_index=True)
     consent_at = models.DateTimeField(_("consent given"))
 
     class Meta:
@@ -397,9 +403,11 @@ class ReportSupporter(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     tracking_token_hash = models.CharField(max_length=64, blank=True)
     merged_from = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    name = EncryptedTextField(_("name"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    email = EncryptedTextField(_("email"), blank=True, validators=[validate_email])
+    phone_hash = KeyedHashField(source="phone", normalize=normalize_phone, db_index=True)
+    email_hash = KeyedHashField(source="email", normalize=normalize_email, db_index=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     created_at = models.DateTimeField(_("joined"))
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, Region
 
 from .categories import cached_categories
-from .models import Report
+from .models import Report, ReporterContact
 from .policy import (
     ANSWERED_LATE,
     ANSWERED_ON_TIME,
@@ -275,6 +275,21 @@ def report_family_ids(report: Report) -> list[int]:
     merged = Report.objects.filter(duplicate_of_id=report.pk, status=Status.DUPLICATE).values_list("id", flat=True)
     return [report.pk, *merged]
 
+
+
+def same_reporter_reports(report: Report, contact, user, *, limit: int = 20) -> list[Report]:
+    """Other reports in the user's scope whose reporter, or someone following them, left the same
+    phone or e-mail as `contact` (found by keyed hash: the contacts themselves are encrypted)."""
+    match = Q()
+    for field in ("phone", "email"):
+        candidates = ReporterContact._meta.get_field(f"{field}_hash").candidates(getattr(contact, field))
+        if candidates:
+            match |= Q(**{f"contact__{field}_hash__in": candidates})
+            match |= Q(**{f"supporters__{field}_hash__in": candidates, "supporters__consent_at__isnull": False})
+    if not match:
+        return []
+    found = Report.objects.for_user(user).filter(match).exclude(pk=report.pk).distinct()
+    return list(found.select_related("category").order_by("-submitted_at")[:limit])
 
 # --- the public map: reports counted per grid cell and per district, never a report's own point ---
 

@@ -4,7 +4,11 @@ Every reader fails loudly with the variable's name, so a malformed value stops t
 process at start instead of surfacing later as an obscure error.
 """
 
+import base64
+import binascii
 import os
+import sys
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import environ
@@ -122,3 +126,44 @@ def env_email(name: str, default: dict) -> dict:
         return environ.Env.email_url_config(value)
     except (ValueError, KeyError, ImproperlyConfigured) as error:
         raise BadSetting(name, str(error)) from None
+
+
+def _key_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def fernet_keys(name: str, text: str) -> list[str]:
+    """Fernet keys, comma-separated, newest first (the newest encrypts, every one decrypts)."""
+    keys = _key_list(text)
+    for position, key in enumerate(keys, start=1):
+        try:
+            decoded = base64.urlsafe_b64decode(key.encode())
+        except (ValueError, binascii.Error):
+            decoded = b""
+        if len(decoded) != 32:
+            raise BadSetting(
+                name,
+                f"key {position} is not a Fernet key (32 url-safe base64 bytes, as "
+                '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"` prints)',
+            )
+    return keys
+
+
+def secret_keys(name: str, text: str, *, minimum_length: int = 32) -> list[str]:
+    """Secret keys for a keyed MAC, comma-separated, newest first."""
+    keys = _key_list(text)
+    for position, key in enumerate(keys, start=1):
+        if len(key) < minimum_length:
+            raise BadSetting(name, f"key {position} is shorter than {minimum_length} characters")
+    return keys
+
+
+@contextmanager
+def refusing_bad_settings():
+    """A missing or malformed variable stops the process with one line naming it, no traceback:
+    what an operator starting the service needs to read, and all of it."""
+    try:
+        yield
+    except BadSetting as error:
+        sys.stderr.write(f"Tartip cannot start. {error}\n")
+        raise SystemExit(2) from None

@@ -5,6 +5,7 @@ read through `tartip.env`, which stops the process with the variable's name when
 value is malformed.
 """
 
+import base64
 import secrets
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from tartip.env import (
     env_int,
     env_list,
     env_str,
+    fernet_keys,
+    secret_keys,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -184,9 +187,35 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
-if not FIELD_ENCRYPTION_KEY and not DEBUG:
-    raise BadSetting("FIELD_ENCRYPTION_KEY", "required when DEBUG is off (a Fernet key: 32 url-safe base64 bytes)")
+# --- Keys for personal data and the audit log (lib/crypto.py, accounts/audit.py) ---------------
+# Three secrets, each kept apart from the others and from the database: reading the table and one
+# key must not give away what another protects. Each variable holds keys newest first, comma-
+# separated: the newest writes, all read (`rotate_field_key` moves rows to the newest).
+
+
+def _keys(name: str, parse, generate) -> list[str]:
+    text = env_str(name)
+    if not text and DEBUG:
+        # Development only: a random key kept under var/, so data written stays readable after a restart.
+        key_file = VAR_DIR / f"dev-{name.lower().replace('_', '-')}"
+        if not key_file.exists():
+            key_file.write_text(generate())
+        text = key_file.read_text()
+    keys = parse(name, text)
+    if not keys:
+        raise BadSetting(name, "required when DEBUG is off")
+    return keys
+
+
+FIELD_ENCRYPTION_KEYS = _keys(
+    "FIELD_ENCRYPTION_KEY", fernet_keys, lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+)
+FIELD_HASH_KEYS = _keys("FIELD_HASH_KEY", secret_keys, lambda: secrets.token_urlsafe(48))
+AUDIT_KEYS = _keys("AUDIT_KEY", secret_keys, lambda: secrets.token_urlsafe(48))
+if set(FIELD_HASH_KEYS) & set(FIELD_ENCRYPTION_KEYS):
+    raise BadSetting("FIELD_HASH_KEY", "must differ from FIELD_ENCRYPTION_KEY")
+if set(AUDIT_KEYS) & (set(FIELD_ENCRYPTION_KEYS) | set(FIELD_HASH_KEYS)):
+    raise BadSetting("AUDIT_KEY", "must differ from FIELD_ENCRYPTION_KEY and FIELD_HASH_KEY")
 
 # --- Security when DEBUG is off -----------------------------------------------------------
 
@@ -286,6 +315,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Inputs apart from outputs, so a required text says it may not be empty (minLength 1).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The REST API only: Open311 has its own schema (/open311/v2/schema/).
+    "PREPROCESSING_HOOKS": ["signals.open311_schema.without_open311"],
 }
 
 # --- Offence reports: uploads and the public form -------------------------------------------

@@ -14,7 +14,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 GOOD_ENVIRONMENT = {
     "DEBUG": "0",
     "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
-    "FIELD_ENCRYPTION_KEY": "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW9uIQ=",
+    "FIELD_ENCRYPTION_KEY": "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0ISE=",
+    "FIELD_HASH_KEY": "test-hash-key-not-for-production-0123456789",
+    "AUDIT_KEY": "test-audit-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "tartip.example.kz",
     "DJANGO_SETTINGS_MODULE": "tartip.settings",
 }
@@ -91,6 +93,39 @@ def test_it_stops_manage_py_check_on_a_malformed_database_url():
     result = run_python("manage.py", "check", DATABASE_URL="mysql:/bad")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FIELD_ENCRYPTION_KEY", None),
+        ("FIELD_ENCRYPTION_KEY", "not-a-fernet-key"),
+        ("FIELD_ENCRYPTION_KEY", "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0ISE=,short"),
+        ("FIELD_HASH_KEY", None),
+        ("FIELD_HASH_KEY", "too-short"),
+        ("FIELD_HASH_KEY", "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0ISE="),  # the encryption key again
+        ("AUDIT_KEY", None),
+        ("AUDIT_KEY", "test-hash-key-not-for-production-0123456789"),  # the hash key again
+    ],
+)
+def test_a_missing_or_malformed_key_stops_the_process_in_one_line(name, value):
+    result = run_python("manage.py", "check", **{name: value})
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert f"Environment variable {name} is malformed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_gunicorn_refuses_to_start_on_a_bad_key_in_one_line():
+    result = run_python(
+        "-m", "gunicorn", "tartip.wsgi", "--config", "gunicorn.conf.py", "--bind", "127.0.0.1:0", AUDIT_KEY="short"
+    )
+    assert result.returncode != 0
+    ours = [line for line in result.stderr.splitlines() if "Tartip cannot start" in line]
+    assert ours == [
+        "Tartip cannot start. Environment variable AUDIT_KEY is malformed: key 1 is shorter than 32 characters"
+    ]
+    assert "Traceback" not in result.stderr
 
 
 def test_it_is_strict_when_debug_is_off():

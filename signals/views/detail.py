@@ -88,6 +88,7 @@ def render_detail(request, report: Report, *, forms: dict | None = None):
         "photos": report.photos.all(),
         "events": events,
         "contact": contact,
+        "same_reporter_reports": selectors.same_reporter_reports(report, contact, user) if contact else [],
         "shows_identity": may_see_reporter(user),
         "can_reroute": policy.may_reroute(user, report),
     }
