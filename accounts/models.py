@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # The roles live in accounts.roles (no model there, so anything may import them); they are named
@@ -348,7 +349,11 @@ class ApiKey(models.Model):
 
 class Notification(models.Model):
     """An entry in a user's in-app list of notifications (accounts.notifications sends them, by
-    mail too). Sensitive reports' notifications carry no content, only the link."""
+    mail too). Sensitive reports' notifications carry no content, only the link.
+
+    Written and mailed once though the task doing it runs twice: `key` names what the notification
+    is about (one per user and key), and the mail is claimed (`mail_claimed_at`, a lease of
+    settings.TASK_LEASE_SECONDS) before it is sent and marked (`mailed_at`) after (accounts.mail)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     at = models.DateTimeField(_("time"))
@@ -356,12 +361,18 @@ class Notification(models.Model):
     text = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    key = models.CharField(_("what it is about"), max_length=100, blank=True)
+    mail_claimed_at = models.DateTimeField(_("mail claimed"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["user", "read_at", "at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"),
+        ]
 
     def __str__(self):
         return self.subject
