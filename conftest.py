@@ -52,6 +52,19 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path):
+    """Each test's audit checkpoints in its own folder: a checkpoint of another test's chain (or of
+    the development database under var/) would make this test's log look cut."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "audit_checkpoints": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "audit-checkpoints")},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _english_in_the_test_thread():
     """Messages built in the test itself read in English (the default language is Kazakh);
     requests still choose their language as users' do, through the middleware."""

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ADMINISTRATORS, ANYONE, STAFF, Role
-from lib.plugins import DemoBuilder, NavEntry, PluginApp
+from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
 
 
 class AccountsConfig(PluginApp, AppConfig):
@@ -20,6 +21,11 @@ class AccountsConfig(PluginApp, AppConfig):
     )
     # One account per role: the other apps' demo data is signed by them.
     demo_builders = (DemoBuilder("accounts.demo.create_demo_users"),)
+    periodic_jobs = (
+        PeriodicJob(
+            "audit-checkpoint", "accounts.tasks.write_audit_checkpoint", seconds=settings.AUDIT_CHECKPOINT_MINUTES * 60
+        ),
+    )
     # The regions, districts, organisations and calendar overrides are the load_reference
     # command's own (accounts/reference/): no loader to declare.
 

@@ -1,57 +1,79 @@
-"""The audit log: append-only, each row carrying the SHA-256 of its content and of the row before.
+"""The audit log: append-only, chained by a keyed MAC, with signed checkpoints kept elsewhere.
 
-Editing or removing a row (by raw SQL, bypassing the model's guards) breaks the chain, and
-`verify_audit_chain()` / `manage.py verify_audit` names the first row that no longer matches.
+Each row carries its place in the chain (`seq`, 1, 2, 3… with no gap), the MAC of the row before
+and its own MAC: HMAC-SHA256 under `settings.AUDIT_KEYS` (newest first; each row names its key)
+of its content, its place and the MAC before. The key is not in the database, so somebody who can
+write to the table can neither edit a row, nor insert one, nor recompute the chain after a cut.
+
+What the chain alone cannot show is rows cut from its end: what is left is still a valid chain.
+So the head of the chain (its length and last MAC) is written, signed, as a checkpoint to a place
+apart from the table (`settings.STORAGES["audit_checkpoints"]`: files under var/ by default, an
+object store in production; and the log), on a schedule (`AUDIT_CHECKPOINT_MINUTES`). Rows
+written after the last checkpoint could still be cut unseen: the interval bounds that window,
+and `verify_audit` says how many rows are in it.
+
 Only staff addresses are recorded: nothing here may tie a citizen or a reporter to an address.
 """
 
 import hashlib
+import hmac
 import json
-from datetime import UTC
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from lib.crypto import key_id
 
-GENESIS_HASH = "0" * 64
+logger = logging.getLogger("tartip.audit")
+
+GENESIS_MAC = "0" * 64
 # Any constant shared by every process: PostgreSQL serialises appends on this advisory lock.
 ADVISORY_LOCK_KEY = 0x7A_7274_6970  # "tartip"
+CHECKPOINT_STORAGE = "audit_checkpoints"
+
+
+def _audit_keys() -> dict[str, bytes]:
+    return {key_id(key): key.encode() for key in settings.AUDIT_KEYS}
+
+
+def _newest_key() -> tuple[str, bytes]:
+    newest = settings.AUDIT_KEYS[0]
+    return key_id(newest), newest.encode()
+
+
+def compute_mac(secret: bytes, content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def canonical_details(details: dict | None) -> dict:
-    """Details as they come back from the JSON column, so the hash is the same before and after storage."""
+    """Details as they come back from the JSON column, so the MAC is the same before and after storage."""
     return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
 
 
-def event_hash(*, previous_hash, at, action, actor_id, actor_label, target, details, address) -> str:
-    content = {
-        "previous_hash": previous_hash,
-        "at": at.astimezone(UTC).isoformat(),
-        "action": action,
-        "actor": actor_id,
-        "actor_label": actor_label,
-        "target": target,
-        "details": details,
-        "address": address,
+def event_content(event: AuditEvent) -> dict:
+    """Everything a row's MAC covers: its place in the chain, the MAC before, and what it records."""
+    return {
+        "seq": event.seq,
+        "previous_mac": event.previous_mac,
+        "key": event.key_id,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "action": event.action,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "target": event.target,
+        "details": event.details,
+        "address": event.address,
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def stored_event_hash(event: AuditEvent) -> str:
-    return event_hash(
-        previous_hash=event.previous_hash,
-        at=event.at,
-        action=event.action,
-        actor_id=event.actor_id,
-        actor_label=event.actor_label,
-        target=event.target,
-        details=event.details,
-        address=event.address,
-    )
 
 
 def staff_address(request, actor) -> str | None:
@@ -59,7 +81,7 @@ def staff_address(request, actor) -> str | None:
     if request is None or actor is None or not getattr(actor, "is_staff_role", False):
         return None
     raw = get_client_ip_address(request)
-    # Stored as the column normalises it (IPv6 compressed), so the hash matches after reading back.
+    # Stored as the column normalises it (IPv6 compressed), so the MAC matches after reading back.
     return AuditEvent._meta.get_field("address").to_python(raw) if raw else None
 
 
@@ -70,32 +92,220 @@ def _lock_the_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
 
 
+def chain_head() -> tuple[int, str]:
+    """The last row's place and MAC; (0, GENESIS_MAC) for an empty log."""
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "mac").first()
+    return last or (0, GENESIS_MAC)
+
+
 def audit_record(*, action, actor=None, target="", details=None, request=None) -> AuditEvent:
     """Append one event to the chain. Pass `request` to record the address of a staff actor."""
     if actor is not None and not actor.is_authenticated:
         actor = None
-    fields = {
-        "action": action,
-        "actor_id": actor.pk if actor else None,
-        "actor_label": actor.get_username() if actor else "",
-        "target": str(target)[:300],
-        "details": canonical_details(details),
-        "address": staff_address(request, actor),
-    }
+    key, secret = _newest_key()
     with transaction.atomic():
         _lock_the_chain()
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        previous_hash = last or GENESIS_HASH
-        at = timezone.now()
-        digest = event_hash(previous_hash=previous_hash, at=at, **fields)
-        return AuditEvent.objects.create(at=at, previous_hash=previous_hash, hash=digest, **fields)
+        # The place is counted from the last committed row, under the lock: a rolled-back append
+        # leaves no gap (an auto-increment id would), so a gap always means a deleted row.
+        last_seq, last_mac = chain_head()
+        event = AuditEvent(
+            seq=last_seq + 1,
+            previous_mac=last_mac,
+            key_id=key,
+            at=timezone.now(),
+            action=action,
+            actor_id=actor.pk if actor else None,
+            actor_label=actor.get_username() if actor else "",
+            target=str(target)[:300],
+            details=canonical_details(details),
+            address=staff_address(request, actor),
+        )
+        event.mac = compute_mac(secret, event_content(event))
+        event.save()
+        return event
 
 
-def verify_audit_chain() -> int | None:
-    """The id of the first event whose link or content no longer matches, or None if the chain is intact."""
-    previous_hash = GENESIS_HASH
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.previous_hash != previous_hash or event.hash != stored_event_hash(event):
-            return event.id
-        previous_hash = event.hash
-    return None
+# --- checkpoints ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    mac: str
+    at: datetime
+    key: str
+    signature: str
+
+    def signed_content(self) -> dict:
+        return {
+            "kind": "audit-checkpoint",
+            "seq": self.seq,
+            "mac": self.mac,
+            "at": self.at.isoformat(),
+            "key": self.key,
+        }
+
+    def as_json(self) -> str:
+        return json.dumps({**self.signed_content(), "signature": self.signature}, sort_keys=True)
+
+    @property
+    def file_name(self) -> str:
+        # The place first: the latest checkpoint is the greatest name.
+        return f"checkpoint-{self.seq:012d}-{self.at:%Y%m%dT%H%M%S%fZ}.json"
+
+
+def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
+    """Write the signed head of the chain; nothing when it has not moved since the last checkpoint."""
+    seq, mac = chain_head()
+    latest = latest_checkpoint()
+    if seq == 0 or (latest is not None and (latest.seq, latest.mac) == (seq, mac)):
+        return None
+    key, secret = _newest_key()
+    at = (now or timezone.now()).astimezone(UTC)
+    unsigned = Checkpoint(seq=seq, mac=mac, at=at, key=key, signature="")
+    checkpoint = Checkpoint(seq=seq, mac=mac, at=at, key=key, signature=compute_mac(secret, unsigned.signed_content()))
+    storages[CHECKPOINT_STORAGE].save(checkpoint.file_name, ContentFile(checkpoint.as_json().encode()))
+    logger.info("audit checkpoint %s", checkpoint.as_json())
+    return checkpoint
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    storage = storages[CHECKPOINT_STORAGE]
+    try:
+        _folders, files = storage.listdir("")
+    except FileNotFoundError:
+        return None
+    names = sorted(name for name in files if name.startswith("checkpoint-") and name.endswith(".json"))
+    if not names:
+        return None
+    with storage.open(names[-1]) as handle:
+        data = json.loads(handle.read())
+    return Checkpoint(
+        seq=data["seq"],
+        mac=data["mac"],
+        at=datetime.fromisoformat(data["at"]),
+        key=data["key"],
+        signature=data["signature"],
+    )
+
+
+# --- verification --------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    kind: str  # "edited", "inserted", "deleted", "truncated", "unknown_key", "checkpoint"
+    text: str
+
+
+@dataclass
+class Verification:
+    count: int = 0
+    head: tuple[int, str] = (0, GENESIS_MAC)
+    checkpoint: Checkpoint | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+    @property
+    def uncovered(self) -> int:
+        """Rows written after the last checkpoint: the ones that could be cut unseen."""
+        return self.head[0] - (self.checkpoint.seq if self.checkpoint else 0)
+
+
+class _ChainWalk:
+    """Walks the rows in chain order and says, of each row that does not fit, what was done to it.
+
+    A row whose MAC does not match its content was edited, or forged without the key; it is told
+    which by the row after it: that one still chains to the row's MAC (edited in place) or to the
+    row before it (inserted between the two)."""
+
+    def __init__(self, keys: dict[str, bytes], findings: list[Finding]):
+        self.keys = keys
+        self.findings = findings
+        self.previous = (0, GENESIS_MAC)  # (seq, mac) of the last row that fits
+        self.suspect: AuditEvent | None = None  # a row with a bad MAC, judged by the next row
+
+    def visit(self, event: AuditEvent) -> None:
+        secret = self.keys.get(event.key_id)
+        if secret is None:
+            self.findings.append(
+                Finding("unknown_key", f"row {event.seq} (id {event.id}) is under key {event.key_id}, not configured")
+            )
+            self.previous = (event.seq, event.mac)
+            return
+        if event.mac != compute_mac(secret, event_content(event)):
+            self._judge_suspect(next_event=event)
+            self.suspect = event
+            return
+        self._judge_suspect(next_event=event)
+        expected = self.previous[0] + 1
+        if event.seq > expected:
+            missing = f"row {expected}" if event.seq == expected + 1 else f"rows {expected} to {event.seq - 1}"
+            self.findings.append(Finding("deleted", f"{missing} deleted (the chain goes on at row {event.seq})"))
+        self.previous = (event.seq, event.mac)
+
+    def finish(self) -> None:
+        self._judge_suspect(next_event=None)
+
+    def _judge_suspect(self, next_event: AuditEvent | None) -> None:
+        suspect, self.suspect = self.suspect, None
+        if suspect is None:
+            return
+        skipped = next_event is not None and next_event.previous_mac == self.previous[1]
+        if skipped or suspect.seq <= self.previous[0]:
+            self.findings.append(
+                Finding("inserted", f"row id {suspect.id} was inserted: it is not part of the chain (its MAC is wrong)")
+            )
+            return
+        if next_event is None:
+            text = f"row {suspect.seq} (id {suspect.id}) does not match its MAC: edited, or added without the key"
+        else:
+            text = f"row {suspect.seq} (id {suspect.id}) was edited: its MAC no longer matches its content"
+        self.findings.append(Finding("edited", text))
+        self.previous = (suspect.seq, suspect.mac)
+
+
+def verify_audit_chain() -> Verification:
+    """Walk the whole chain and compare its head with the last checkpoint."""
+    result = Verification(checkpoint=latest_checkpoint())
+    keys = _audit_keys()
+    walk = _ChainWalk(keys, result.findings)
+    mac_at_checkpoint = None
+    for event in AuditEvent.objects.order_by("seq", "id").iterator(chunk_size=2000):
+        walk.visit(event)
+        result.count += 1
+        result.head = (event.seq, event.mac)
+        if result.checkpoint and event.seq == result.checkpoint.seq:
+            mac_at_checkpoint = event.mac
+    walk.finish()
+    _compare_with_checkpoint(result, keys, mac_at_checkpoint)
+    return result
+
+
+def _compare_with_checkpoint(result: Verification, keys: dict[str, bytes], mac_at_checkpoint: str | None) -> None:
+    checkpoint = result.checkpoint
+    if checkpoint is None:
+        return
+    secret = keys.get(checkpoint.key)
+    if secret is None or checkpoint.signature != compute_mac(secret, checkpoint.signed_content()):
+        result.findings.append(
+            Finding("checkpoint", f"the checkpoint {checkpoint.file_name} is not signed by AUDIT_KEY")
+        )
+        return
+    if result.head[0] < checkpoint.seq:
+        result.findings.append(
+            Finding(
+                "truncated",
+                f"rows {result.head[0] + 1} to {checkpoint.seq} were cut from the end: the checkpoint of "
+                f"{checkpoint.at:%Y-%m-%d %H:%M:%S} UTC counted {checkpoint.seq} rows",
+            )
+        )
+    elif mac_at_checkpoint != checkpoint.mac:
+        result.findings.append(
+            Finding(
+                "edited", f"row {checkpoint.seq} is not the one the checkpoint of {checkpoint.at:%Y-%m-%d %H:%M} signed"
+            )
+        )

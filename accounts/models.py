@@ -256,7 +256,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """Append-only, hash-chained record of security-relevant events (see accounts/audit.py)."""
+    """Append-only record of security-relevant events, chained by a keyed MAC (see accounts/audit.py)."""
 
     class Action(models.TextChoices):
         LOGIN = "login", _("login")
@@ -285,13 +285,17 @@ class AuditEvent(models.Model):
     target = models.CharField(_("target"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The chain (accounts/audit.py): the row's place (1, 2, 3… without gaps), the MAC of the row
+    # before, the id of the AUDIT_KEY that signed it, and its own MAC.
+    seq = models.PositiveBigIntegerField(unique=True)
+    previous_mac = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=8)
+    mac = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

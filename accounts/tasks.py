@@ -2,9 +2,16 @@
 
 from django_tasks import task
 
+from .audit import write_checkpoint
 from .mail import mail_notifications as send
 
 
 @task()
 def mail_notifications(notification_ids: list[int]) -> int:
     return send(notification_ids)
+
+
+@task()
+def write_audit_checkpoint() -> bool:
+    """The signed head of the audit chain, kept apart from the table (accounts.audit)."""
+    return write_checkpoint() is not None

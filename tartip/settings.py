@@ -286,8 +286,17 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # The audit log's signed checkpoints (accounts/audit.py), apart from the database. Any Django
+    # storage fits: an object store (django-storages' S3 backend) in production.
+    "audit_checkpoints": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))},
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("TARTIP_TESTING", False)
+# How often the head of the audit chain is checkpointed: rows newer than the last checkpoint are
+# the ones that could be cut from the log unseen.
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
 
 # --- Email --------------------------------------------------------------------------------
 

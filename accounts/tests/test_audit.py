@@ -2,15 +2,24 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from accounts.audit import GENESIS_HASH, audit_record, verify_audit_chain
+from accounts.audit import (
+    GENESIS_MAC,
+    audit_record,
+    chain_head,
+    latest_checkpoint,
+    verify_audit_chain,
+    write_checkpoint,
+)
 from accounts.audit_hooks import audit_denied
 from accounts.auth_views import permission_denied
 from accounts.models import AuditEvent, AuditLogIsAppendOnly, Role, User
+from accounts.tasks import write_audit_checkpoint
 from conftest import PASSWORD
+from lib.plugins import periodic_jobs
 
 Action = AuditEvent.Action
 
@@ -96,7 +105,7 @@ def test_it_records_a_bulk_deletion_in_the_admin(login):
     assert not User.objects.filter(username__startswith="spare").exists()
     event = AuditEvent.objects.filter(action=Action.ADMIN_CHANGE).latest("id")
     assert event.details == {"operation": "delete", "objects": ["spare0", "spare1"]}
-    assert verify_audit_chain() is None
+    assert verify_audit_chain().intact
 
 
 def test_it_records_a_refusal(persona):
@@ -120,44 +129,128 @@ def test_it_chains_each_row_to_the_one_before(persona):
     first_ever = not AuditEvent.objects.exists()
     actor = persona("analyst")
     events = [audit_record(action=Action.PERSONAL_DATA_VIEW, actor=actor, target=f"t{i}") for i in range(3)]
-    assert events[1].previous_hash == events[0].hash
-    assert events[2].previous_hash == events[1].hash
+    assert events[1].previous_mac == events[0].mac
+    assert events[2].previous_mac == events[1].mac
+    assert [e.seq for e in events] == [events[0].seq, events[0].seq + 1, events[0].seq + 2]
     if first_ever:
-        assert events[0].previous_hash == GENESIS_HASH
+        assert events[0].previous_mac == GENESIS_MAC and events[0].seq == 1
 
 
-def test_it_verifies_the_chain_and_names_an_edited_row(persona):
-    actor = persona("analyst")
-    events = [audit_record(action=Action.PERSONAL_DATA_VIEW, actor=actor, details={"n": i}) for i in range(4)]
-    assert "Audit chain intact:" in verify_output()
+def raw_sql(sql: str, params=()) -> None:
+    """A change made past the model's guards, as somebody with write access to the table could."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
 
-    with connection.cursor() as cursor:  # an edit that bypasses the model's guards
-        cursor.execute("UPDATE accounts_auditevent SET details = %s WHERE id = %s", ['{"n": 99}', events[2].id])
-    assert verify_audit_chain() == events[2].id
-    with pytest.raises(CommandError, match=f"event {events[2].id}"):
+
+def findings() -> list[tuple[str, str]]:
+    return [(finding.kind, finding.text) for finding in verify_audit_chain().findings]
+
+
+def chain_of(count: int) -> list[AuditEvent]:
+    return [audit_record(action=Action.LOGIN, target=f"t{i}", details={"n": i}) for i in range(count)]
+
+
+def test_it_names_an_edited_row(persona):
+    events = chain_of(4)
+    assert "Audit chain intact: 4 rows" in verify_output()
+    raw_sql("UPDATE accounts_auditevent SET details = %s WHERE id = %s", ['{"n": 99}', events[2].id])
+    assert findings() == [("edited", f"row 3 (id {events[2].id}) was edited: its MAC no longer matches its content")]
+    with pytest.raises(CommandError, match="Audit log NOT intact: 1 problem"):
         call_command("verify_audit")
 
 
-def test_it_names_the_row_after_an_edited_hash(persona):
-    events = [audit_record(action=Action.LOGIN, target=str(i)) for i in range(3)]
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE accounts_auditevent SET hash = %s WHERE id = %s", ["f" * 64, events[1].id])
-    # The row's own hash no longer matches its content.
-    assert verify_audit_chain() == events[1].id
+def test_it_names_a_row_whose_mac_was_replaced(persona):
+    events = chain_of(3)
+    raw_sql("UPDATE accounts_auditevent SET mac = %s WHERE id = %s", ["f" * 64, events[1].id])
+    assert [kind for kind, _text in findings()] == ["edited"]
+    assert f"id {events[1].id}" in findings()[0][1]
 
 
-def test_it_names_the_row_after_a_removed_one(persona):
-    events = [audit_record(action=Action.LOGIN, target=str(i)) for i in range(3)]
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM accounts_auditevent WHERE id = %s", [events[1].id])
-    assert verify_audit_chain() == events[2].id
+def test_it_names_deleted_rows(persona):
+    events = chain_of(5)
+    raw_sql("DELETE FROM accounts_auditevent WHERE id IN (%s, %s)", [events[1].id, events[2].id])
+    assert findings() == [("deleted", "rows 2 to 3 deleted (the chain goes on at row 4)")]
+
+
+def test_it_names_an_inserted_row(persona):
+    events = chain_of(3)
+    # A forged row slipped between the first two: the attacker has no key, so its MAC is a guess.
+    for event in reversed(events[1:]):  # one by one, from the end: the column is unique
+        raw_sql("UPDATE accounts_auditevent SET seq = seq + 1 WHERE id = %s", [event.id])
+    raw_sql(
+        "INSERT INTO accounts_auditevent (seq, previous_mac, key_id, mac, at, action, actor_label, target, details) "
+        "VALUES (2, %s, %s, %s, %s, 'login', 'intruder', 'x', '{}')",
+        [events[0].mac, events[0].key_id, "e" * 64, events[0].at],
+    )
+    forged = AuditEvent.objects.get(actor_label="intruder")
+    result = findings()
+    assert ("inserted", f"row id {forged.id} was inserted: it is not part of the chain (its MAC is wrong)") in result
+
+
+def test_a_chain_recomputed_without_the_key_is_refused(persona, settings):
+    """Somebody with write access rewrites a row and the whole chain after it, as the old unkeyed
+    SHA-256 chain allowed: without AUDIT_KEY every MAC they compute is wrong."""
+    events = chain_of(3)
+    settings.AUDIT_KEYS = ["a-guess-at-the-key-by-the-intruder-0123456789"]
+    forged = [audit_record(action=Action.LOGIN, target="rewritten") for _ in range(2)]
+    settings.AUDIT_KEYS = ["test-audit-key-not-for-production-0123456789"]
+    assert [kind for kind, _ in findings()] == ["unknown_key", "unknown_key"]
+    assert all(str(f.id) in text for f, (_kind, text) in zip(forged, findings(), strict=True))
+    assert events  # the rows before the forgery still verify
+
+
+def test_a_checkpoint_shows_rows_cut_from_the_end(persona):
+    chain_of(4)
+    checkpoint = write_checkpoint()
+    assert (checkpoint.seq, checkpoint.mac) == chain_head()
+    assert write_checkpoint() is None  # the head has not moved: nothing new to sign
+    assert "Last checkpoint: 4 rows" in verify_output()
+
+    raw_sql("DELETE FROM accounts_auditevent WHERE seq >= 3")
+    result = findings()
+    assert len(result) == 1 and result[0][0] == "truncated"
+    assert result[0][1].startswith("rows 3 to 4 were cut from the end: the checkpoint of ")
+
+
+def test_it_says_which_rows_are_not_yet_covered_by_a_checkpoint(persona):
+    chain_of(2)
+    assert "No checkpoint yet" in verify_output()
+    write_checkpoint()
+    chain_of(3)
+    output = verify_output()
+    assert "3 row(s) written since that checkpoint could be cut unseen until the next one (every 5 minute(s))" in output
+
+
+def test_a_forged_checkpoint_is_refused(persona, settings):
+    chain_of(2)
+    settings.AUDIT_KEYS = ["a-guess-at-the-key-by-the-intruder-0123456789", *settings.AUDIT_KEYS]
+    write_checkpoint()  # signed with a key the verifier will not have
+    settings.AUDIT_KEYS = settings.AUDIT_KEYS[1:]
+    assert [kind for kind, _ in findings()] == ["checkpoint"]
+
+
+def test_a_rolled_back_append_leaves_no_gap(persona):
+    chain_of(1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(action=Action.LOGIN, target="rolled back")
+        raise RuntimeError
+    chain_of(1)
+    assert findings() == []
+
+
+def test_the_scheduler_writes_checkpoints(persona):
+    chain_of(1)
+    assert "audit-checkpoint" in periodic_jobs()
+    assert periodic_jobs()["audit-checkpoint"].seconds == 300
+    write_audit_checkpoint.call()
+    assert latest_checkpoint().seq == chain_head()[0]
 
 
 def test_it_keeps_the_chain_when_an_account_is_deleted(persona):
     user = User.objects.create_user("leaving", role=Role.CITIZEN)
     audit_record(action=Action.LOGIN, actor=user)
     user.delete()
-    assert verify_audit_chain() is None
+    assert verify_audit_chain().intact
     assert AuditEvent.objects.latest("id").actor_id is not None
 
 
@@ -176,4 +269,4 @@ def test_it_refuses_to_change_or_remove_audit_rows(persona):
         AuditEvent.objects.bulk_create([AuditEvent(action=Action.LOGIN)])
     event.refresh_from_db()
     assert event.target == "x"
-    assert verify_audit_chain() is None
+    assert verify_audit_chain().intact
