@@ -3,6 +3,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -270,3 +271,21 @@ def test_it_refuses_to_change_or_remove_audit_rows(persona):
     event.refresh_from_db()
     assert event.target == "x"
     assert verify_audit_chain().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_seals_the_rows_stored_before_it():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0004_notification_once")])
+    for n in range(3):
+        raw_sql(
+            "INSERT INTO accounts_auditevent (at, action, actor_label, target, details, previous_hash, hash) "
+            "VALUES (%s, 'login', '', %s, '{}', %s, %s)",
+            ["2026-01-01T00:00:00+00:00", f"old {n}", str(n) * 64, str(n + 1) * 64],
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert list(AuditEvent.objects.values_list("seq", "target")) == [(1, "old 0"), (2, "old 1"), (3, "old 2")]
+    assert verify_audit_chain().intact
+    raw_sql("UPDATE accounts_auditevent SET target = 'changed' WHERE seq = 2")
+    assert [finding.kind for finding in verify_audit_chain().findings] == ["edited"]
