@@ -2,13 +2,16 @@
 
 from django_tasks import task
 
+from lib.tasks import finish
+
 from .audit import write_checkpoint
 from .mail import mail_notifications as send
 
 
 @task()
 def mail_notifications(notification_ids: list[int]) -> int:
-    return send(notification_ids)
+    """Mail each notification once (accounts.mail claims them); returns the mails sent."""
+    return finish(mail_notifications, send(notification_ids), notification_ids)
 
 
 @task()

@@ -9,21 +9,22 @@ acceptance, each with its count and its first references.
 - Sent directly as a mail (EmailMessage), not through accounts.notifications.notify: the digest
   is a summary of what the in-app list already holds (each forward, extension, answer, reopening
   and overdue report has its own notification), so a daily in-app copy would only repeat it.
-- Once a day: each prosecutor's mail is claimed in the shared cache with `cache.add` on a key
-  holding the local date (as lib.scheduling claims its slots), so the hourly job, several
-  schedulers or a re-run send it once. No model records it. A prosecutor with nothing to read
-  that day gets no mail (the day is claimed all the same). A mail that fails to go out releases
-  its claim, so the next hour tries again.
+- Once a day: each prosecutor's mail is claimed in the shared cache on a key holding the local
+  date (lib.once), so the hourly job, several schedulers or a re-run send it once, and marked done
+  as soon as it went out (lib.mail.send_each: mails sent one by one). No model records it. A
+  prosecutor with nothing to read that day gets no mail (the day is marked done all the same). A
+  mail that fails to go out releases its claim, and one whose run died (its worker killed) keeps
+  it only for settings.TASK_LEASE_SECONDS: the next hour tries again.
 - Sensitive categories: their reports are counted and named by reference, nothing else.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
@@ -31,7 +32,9 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.scoping import office_district_ids
+from lib import once
 from lib.i18n import localized
+from lib.mail import send_each
 
 from .models import ExtensionRequest, Forward, Report
 from .policy import district_overseers, overdue_at
@@ -62,27 +65,23 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
     by_office: dict[int, list[User]] = defaultdict(list)
     for user in prosecutors:
         by_office[user.organisation_id].append(user)
-    messages, claims = [], []
+    mark_done = partial(once.done, keep_seconds=CLAIM_SECONDS)
+    mails = []
     for users in by_office.values():
-        claimed = [user for user in users if cache.add(_claim_key(local.date(), user.pk), True, CLAIM_SECONDS)]
+        claimed = [user for user in users if once.claim(_claim_key(local.date(), user.pk))]
         if not claimed:
             continue
-        claims += [_claim_key(local.date(), user.pk) for user in claimed]
         sections = digest_sections(district_ids=office_district_ids(users[0].organisation), now=now)
         if not any(section.count for section in sections):
+            for user in claimed:
+                mark_done(_claim_key(local.date(), user.pk))
             continue
         for user in claimed:
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 subject, body = render_digest(sections, day=local.date())
-            messages.append(EmailMessage(subject=subject, body=body, to=[user.email]))
-    if not messages:
-        return 0
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        cache.delete_many(claims)  # the next run tries again
-        raise
-    return len(messages)
+            mails.append((_claim_key(local.date(), user.pk), EmailMessage(subject=subject, body=body, to=[user.email])))
+    # A mail that fails releases its claim and those after it: the next run tries them again.
+    return send_each(mails, sent=mark_done, release=once.release)
 
 
 def _claim_key(day, user_id: int) -> str:

@@ -8,7 +8,8 @@ sensitive categories it carries no content at all: the subject with the referenc
 import operator
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import lazy
@@ -16,6 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.notifications import notify
+from lib import once
+from lib.crypto import keyed_hash
+from lib.identifiers import normalize_email
+from lib.mail import send_each
 
 from .models import Report, ReporterContact, ReportEvent, ReportSupporter
 from .policy import AWAITING_ANSWER, body_staff, overseers
@@ -74,8 +79,17 @@ def body_routed(*, report_id: int, body_id: int, kind: str) -> int:
             text=text,
             url=staff_link(report),
             sensitive=False,  # _routed_text leaves the content out itself: the deadline must reach them
+            key=_routing_key(report),
         )
     )
+
+
+def _routing_key(report: Report) -> str:
+    """What a routing notice is about: this routing of the report (every routing sets routed_at;
+    a report routed at its submission may have only submitted_at). The task run twice, or the
+    task of an earlier routing to the same body run late, finds its officers notified already."""
+    routed_at = report.routed_at or report.submitted_at
+    return f"report-routed:{report.pk}:{routed_at.isoformat()}"
 
 
 def _routed_text(report: Report, kind: str) -> str:
@@ -137,19 +151,39 @@ def reporter_addresses(report: Report) -> list[str]:
     return sorted(set(addresses))
 
 
-def mail_reporters(*, report_id: int, status: str) -> int:
+def mail_reporters(*, report_id: int, status: str) -> once.Done:
     """One mail to each reporter's address (not a list of recipients: they must not see each
-    other). No tracking link: only its hash is kept, the reporter has the link."""
+    other). No tracking link: only its hash is kept, the reporter has the link.
+
+    Once per status change and address though the task runs twice: each mail is claimed in the
+    shared cache (lib.once, as the digest claims its day) and marked done once sent; a claim held
+    by another run is tried again when it expires (`retry_at`)."""
     report = Report.objects.filter(pk=report_id).first()
     if report is None or report.status != status:
-        return 0  # moved on since: the newer change sends its own mail
+        return once.Done(0)  # moved on since: the newer change sends its own mail
     addresses = reporter_addresses(report)
     if not addresses:
-        return 0
+        return once.Done(0)
+    # The address by its keyed hash (lib.crypto): the shared cache holds no reporter's address.
+    change = _status_change_key(report)
+    keys = {f"{change}:{keyed_hash(normalize_email(address))}": address for address in addresses}
+    mine = [key for key in keys if once.claim(key)]
     subject, body = _reporter_mail(report)
-    messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in addresses]
-    get_connection().send_messages(messages)
-    return len(messages)
+    mails = [(key, EmailMessage(subject=subject, body=body, to=[keys[key]])) for key in mine]
+    count = send_each(mails, sent=once.done, release=once.release)
+    return once.Done(count, retry_at=once.held_until(key for key in keys if key not in mine))
+
+
+def _status_change_key(report: Report) -> str:
+    """The report's current status change: the newest event that put it in its status."""
+    change = (
+        ReportEvent.objects.filter(report_id=report.pk, to_status=report.status)
+        .exclude(from_status=F("to_status"))
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"reporter-mail:{report.pk}:{change}"
 
 
 def _reporter_mail(report: Report) -> tuple[str, str]:

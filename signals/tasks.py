@@ -1,7 +1,14 @@
 """Background work of offence reports: ids in, one call out. Enqueued by signals.services with
-lib.tasks.enqueue_on_commit; the periodic ones are declared in signals/apps.py."""
+lib.tasks.enqueue_on_commit; the periodic ones are declared in signals/apps.py.
+
+Each may run twice (its worker killed, the task put back in the queue by
+lib.tasks.requeue_stale_tasks) and does its work once: the routing notice is keyed by the routing
+(accounts.notifications), the mails are claimed (lib.once, accounts.mail), the sweep's UPDATE
+claims its reports, and the statistics are recomputed whole."""
 
 from django_tasks import task
+
+from lib.tasks import finish
 
 from . import digest, notices, oversight, sweep
 
@@ -14,8 +21,8 @@ def notify_body(report_id: int, body_id: int, kind: str) -> int:
 
 @task()
 def mail_reporters(report_id: int, status: str) -> int:
-    """Tell the reporters who left an address that their report's status changed."""
-    return notices.mail_reporters(report_id=report_id, status=status)
+    """Tell the reporters who left an address that their report's status changed (each once)."""
+    return finish(mail_reporters, notices.mail_reporters(report_id=report_id, status=status), report_id, status)
 
 
 @task()

@@ -345,6 +345,10 @@ ANON_REPORTS_PER_HOUR = env_int("ANON_REPORTS_PER_HOUR", 10, minimum=1)
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
 # The periodic jobs are declared by the apps (their apps.py, lib.plugins.PeriodicJob); the
 # scheduler enqueues each once per interval slot, whatever the number of schedulers running.
+# A task still running this long after it started is taken for dead (its worker was killed) and put
+# back in the queue (lib.tasks.requeue_stale_tasks); a task's claim on a mail expires after as long
+# (lib.once, accounts.mail). Keep it above the longest task's run.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 600, minimum=1)
 
 # --- Offence reports: the deadline sweep and the daily digest ------------------------------
 

@@ -191,7 +191,7 @@ def test_it_lists_the_first_references_and_counts_the_rest(persona):
 def test_it_tries_again_next_time_when_the_mail_fails(persona):
     prosecutor(persona)
     digest_data()
-    with mock.patch("signals.digest.get_connection") as connection:
+    with mock.patch("lib.mail.get_connection") as connection:
         connection.return_value.send_messages.side_effect = OSError("SMTP down")
         with pytest.raises(OSError):
             send_oversight_digests(now=MORNING)
