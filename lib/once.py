@@ -1,4 +1,4 @@
-"""Work done once though the task doing it may run twice: a claim in the shared cache.
+"""Work done once though the task doing it may run twice: a claim in the database.
 
 A task runs twice when its worker is killed mid-task and the task is put back in the queue
 (lib.tasks.requeue_stale_tasks), or when it is enqueued twice. Work that leaves no row of its own
@@ -13,20 +13,21 @@ status change to an address):
 - `held_until(keys)`: when the claims other runs hold on `keys` expire, so that a run which found
   work held (perhaps by a dead run) tries again then (lib.tasks.finish).
 
-The claims are `cache.add`, atomic in every cache backend Tartip uses (the database, Redis), as
-lib.scheduling claims its slots.
+A claim is a row of lib.models.WorkClaim: the unique key makes a new claim atomic, and a
+conditional UPDATE takes over an expired one, so two runs never both get the same work.
 """
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-DONE = "done"
+from lib.models import WorkClaim
+
 # A done mail stays marked longer than any second run of its task comes (a lease and a sweep).
 KEEP_SECONDS = 2 * 24 * 3600
 
@@ -39,32 +40,57 @@ class Done:
     retry_at: datetime | None = None
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.TASK_LEASE_SECONDS)
+
+
+def _claimable(now: datetime) -> Q:
+    """A claim whose holder died (lease run out, never done), or a done one past its keeping."""
+    return Q(done_at__isnull=True, claimed_at__lte=now - _lease()) | Q(keep_until__lt=now)
+
+
 def claim(key: str) -> bool:
-    """True when this run is to do the work `key` names (the value is the time of the claim)."""
-    return cache.add(key, time.time(), timeout=settings.TASK_LEASE_SECONDS)
+    """True when this run is to do the work `key` names."""
+    now = timezone.now()
+    taken_over = WorkClaim.objects.filter(_claimable(now), key=key).update(
+        claimed_at=now, done_at=None, keep_until=None
+    )
+    if taken_over:
+        return True
+    try:
+        with transaction.atomic():  # a savepoint: a refused INSERT must not spoil the caller's transaction
+            WorkClaim.objects.create(key=key, claimed_at=now)
+    except IntegrityError:
+        return False  # another run holds it, or did it
+    return True
 
 
 def done(key: str, keep_seconds: int = KEEP_SECONDS) -> None:
-    cache.set(key, DONE, timeout=keep_seconds)
+    now = timezone.now()
+    WorkClaim.objects.filter(key=key).update(done_at=now, keep_until=now + timedelta(seconds=keep_seconds))
 
 
 def release(keys: Iterable[str]) -> None:
     keys = list(keys)
     if keys:
-        cache.delete_many(keys)
+        WorkClaim.objects.filter(key__in=keys, done_at__isnull=True).delete()
 
 
 def held_until(keys: Iterable[str]) -> datetime | None:
-    """When the last claim held on `keys` expires; None when all are done. A key that is gone has
-    just expired: it may be claimed now."""
+    """When the last claim held on `keys` expires; None when all are done. Work nobody holds (no
+    claim, or an expired one) may be claimed now."""
     keys = list(keys)
     if not keys:
         return None
-    values = cache.get_many(keys)
-    if len(values) < len(keys):
-        return timezone.now()
-    claimed = [value for value in values.values() if value != DONE]
-    if not claimed:
-        return None
-    # A little after the expiry: the cache drops an entry once strictly past its time.
-    return datetime.fromtimestamp(max(claimed) + settings.TASK_LEASE_SECONDS + 1, tz=UTC)
+    now = timezone.now()
+    claims = WorkClaim.objects.filter(key__in=keys)
+    if claims.count() < len(keys) or claims.filter(_claimable(now)).exists():
+        return now
+    latest = claims.filter(done_at__isnull=True).order_by("-claimed_at").values_list("claimed_at", flat=True).first()
+    return None if latest is None else latest + _lease() + timedelta(seconds=1)
+
+
+def forget_old(now: datetime | None = None) -> int:
+    """Remove the done claims kept long enough (the lease's sweep calls it)."""
+    deleted, _ = WorkClaim.objects.filter(keep_until__lt=now or timezone.now()).delete()
+    return deleted

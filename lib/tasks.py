@@ -11,7 +11,7 @@ from django_tasks_db.compat import TaskResultStatus, normalize_json
 
 from lib.health import beat
 from lib.inserts import insert_new
-from lib.once import Done
+from lib.once import Done, forget_old
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,9 @@ def requeue_stale_tasks(*, lease_seconds: int | None = None, now: datetime | Non
 
 @task()
 def requeue_stale_tasks_task() -> int:
-    """The lease's sweep ("requeue-stale-tasks", lib/apps.py); returns the tasks put back."""
+    """The lease's sweep ("requeue-stale-tasks", lib/apps.py); returns the tasks put back. It also
+    forgets the work claims kept long enough (lib.once)."""
+    forget_old()
     return requeue_stale_tasks().requeued
 
 

@@ -9,9 +9,9 @@ acceptance, each with its count and its first references.
 - Sent directly as a mail (EmailMessage), not through accounts.notifications.notify: the digest
   is a summary of what the in-app list already holds (each forward, extension, answer, reopening
   and overdue report has its own notification), so a daily in-app copy would only repeat it.
-- Once a day: each prosecutor's mail is claimed in the shared cache on a key holding the local
+- Once a day: each prosecutor's mail is claimed (lib.once, in the database) on a key holding the local
   date (lib.once), so the hourly job, several schedulers or a re-run send it once, and marked done
-  as soon as it went out (lib.mail.send_each: mails sent one by one). No model records it. A
+  as soon as it went out (lib.mail.send_each: mails sent one by one). A
   prosecutor with nothing to read that day gets no mail (the day is marked done all the same). A
   mail that fails to go out releases its claim, and one whose run died (its worker killed) keeps
   it only for settings.TASK_LEASE_SECONDS: the next hour tries again.

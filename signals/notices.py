@@ -156,7 +156,7 @@ def mail_reporters(*, report_id: int, status: str) -> once.Done:
     other). No tracking link: only its hash is kept, the reporter has the link.
 
     Once per status change and address though the task runs twice: each mail is claimed in the
-    shared cache (lib.once, as the digest claims its day) and marked done once sent; a claim held
+    database (lib.once, as the digest claims its day) and marked done once sent; a claim held
     by another run is tried again when it expires (`retry_at`)."""
     report = Report.objects.filter(pk=report_id).first()
     if report is None or report.status != status:
@@ -164,7 +164,7 @@ def mail_reporters(*, report_id: int, status: str) -> once.Done:
     addresses = reporter_addresses(report)
     if not addresses:
         return once.Done(0)
-    # The address by its keyed hash (lib.crypto): the shared cache holds no reporter's address.
+    # The address by its keyed hash (lib.crypto): a claim holds no reporter's address.
     change = _status_change_key(report)
     keys = {f"{change}:{keyed_hash(normalize_email(address))}": address for address in addresses}
     mine = [key for key in keys if once.claim(key)]

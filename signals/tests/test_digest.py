@@ -7,7 +7,6 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_tasks_db.models import DBTaskResult
@@ -33,11 +32,6 @@ ALGA = "153200000"
 TEMIR = "155600000"
 ZONE = timezone.get_default_timezone()
 MORNING = timezone.make_aware(timezone.datetime(2025, 4, 16, 8, 30), ZONE)  # DIGEST_HOUR is 8
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
 
 
 def new_report(category="public-order", district=ALGA, status=Status.ROUTED, **fields) -> Report:
