@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from accounts.models import District
 from accounts.scoping import work_district_ids
+from lib.openapi import refusal
 
 
 class DistrictOutput(serializers.Serializer):
@@ -24,7 +25,16 @@ class MeOutput(serializers.Serializer):
 
 
 class MeView(APIView):
-    @extend_schema(responses=MeOutput, summary="The caller's role, organisation and districts")
+    @extend_schema(
+        responses={
+            200: MeOutput,
+            # Only a session says who a person is: an API key names a system, and is not read here.
+            403: refusal(
+                "No session, or the second factor is not passed. An API key is no person: it gets 403 here too."
+            ),
+        },
+        summary="The caller's role, organisation and districts",
+    )
     def get(self, request):
         user = request.user
         district_ids = work_district_ids(user)

@@ -8,11 +8,14 @@ get them. An `Idempotency-Key` header makes a retried POST answer 200 with the f
 """
 
 import functools
+from datetime import UTC
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -20,7 +23,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,10 +37,12 @@ from accounts.lookups import district_by_kato
 from accounts.models import ApiKey, AuditEvent, District
 from accounts.permissions import IsVerifiedUser
 from lib.i18n import localized
+from lib.openapi import field_errors, refusal
 from signals import services
 from signals.categories import get_category
 from signals.models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent
 from signals.policy import api_key_reports, may_see_reporter
+from signals.references import REFERENCE_PATTERN, is_reference
 
 # --- Authentication, permissions, scope -----------------------------------------------------
 
@@ -79,6 +86,17 @@ class ApiView(APIView):
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [ApiKeyOrVerifiedUser]
     throttle_classes = [ApiRateThrottle]
+    # JSON only: a report's contact and extra fields are nested, which a form cannot carry.
+    parser_classes = [JSONParser]
+
+
+# The refusals the schema documents. No endpoint answers 401: neither the key nor the session
+# offers a WWW-Authenticate challenge, so DRF answers a missing or wrong credential with 403.
+WRONG_KEY = refusal("A wrong, expired or revoked API key was sent.")
+NO_CALLER = refusal(
+    "No API key and no session (or the second factor is not passed), or a wrong, expired or revoked key."
+)
+TOO_MANY = refusal("The rate limit is reached (the key's own, or the anonymous one per address): see Retry-After.")
 
 
 # --- Categories -----------------------------------------------------------------------------
@@ -147,7 +165,7 @@ class CategoryListView(ApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        responses=CategoryOutput(many=True),
+        responses={200: CategoryOutput(many=True), 403: WRONG_KEY, 429: TOO_MANY},
         operation_id="categories_list",
         summary="Offence categories with their extra fields",
         description="Public. Names and questions in the language of the Accept-Language header (kk, ru, en).",
@@ -260,10 +278,26 @@ class ReportInput(serializers.Serializer):
     attributes = serializers.DictField(required=False, default=dict, help_text="Extra fields by attribute code.")
     contact = ContactInput(required=False, allow_null=True)
 
+    def validate_attributes(self, value):
+        # PostgreSQL stores no NUL character (text or jsonb) and refuses the whole insert.
+        if _holds_nul(value):
+            raise serializers.ValidationError(_("Null characters are not allowed."))
+        return value
+
     def validate(self, data):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise serializers.ValidationError({"longitude": _("Send latitude and longitude together.")})
         return data
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _coordinate(value: float | None) -> Decimal | None:
@@ -294,7 +328,7 @@ def _valid_input(data) -> dict:
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "maxLength": 100},
     OpenApiParameter.HEADER,
     description="Any unique string (at most 100 characters): a retried POST with the same key answers 200 with "
     "the report created first, even when both copies arrive at the same moment.",
@@ -308,9 +342,13 @@ class ReportCreateView(ApiView):
         responses={
             201: ReportCreatedOutput,
             200: OpenApiResponse(ReportCreatedOutput, description="A retry: the report created first."),
-            400: OpenApiResponse(description="Field errors: {field: [messages]}, in the Accept-Language language."),
-            403: OpenApiResponse(description="No API key and no staff session, or a wrong, expired or revoked key."),
-            429: OpenApiResponse(description="The key's rate limit is reached: see Retry-After."),
+            400: field_errors(
+                "Field errors: {field: [messages]}, in the Accept-Language language; {detail} for a body that is "
+                "no JSON; {idempotency_key} for an Idempotency-Key over 100 characters."
+            ),
+            403: refusal("No API key and no staff session, or a wrong, expired or revoked key."),
+            415: refusal("The body is not application/json."),
+            429: TOO_MANY,
         },
         operation_id="reports_create",
         summary="Submit a report",
@@ -360,12 +398,34 @@ class ReportPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def decode_cursor(self, request):
+        """DRF's decoding, and the position checked too: DRF filters by whatever text a cursor
+        carries, and a date that does not parse would fail in the query (500), not here (404)."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and not _parses_as_moment(cursor.position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+
+def _parses_as_moment(text: str) -> bool:
+    """What the cursors of this list carry: a submission time with its offset, within the calendar."""
+    try:
+        moment = parse_datetime(text)
+        if moment is None or timezone.is_naive(moment):
+            return False
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
 
 class ReportFilter(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="One status or several, comma separated.")
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), required=False)
-    district = serializers.SlugRelatedField(
-        slug_field="kato", queryset=District.objects.all(), required=False, help_text="KATO code"
+    # From the per-process caches, not a query: a query with the text given would also fail on
+    # PostgreSQL (a 500) for a NUL character, which a made-up code may hold.
+    category = CachedSlugField(get_category, slug_field="code", queryset=Category.objects.all(), required=False)
+    district = CachedSlugField(
+        district_by_kato, slug_field="kato", queryset=District.objects.all(), required=False, help_text="KATO code"
     )
     updated_since = serializers.DateTimeField(required=False, help_text="Reports with any change since then.")
 
@@ -377,6 +437,26 @@ class ReportFilter(serializers.Serializer):
         return statuses
 
 
+# `status` in the schema: a list of the known statuses, comma separated (what validate_status reads).
+STATUS_FILTER = OpenApiParameter(
+    "status",
+    str,
+    enum=Report.Status.values,
+    many=True,
+    style="form",
+    explode=False,
+    description="One status or several, comma separated (status=routed,accepted); an unknown one is a 400.",
+)
+CURSOR = OpenApiParameter(
+    "cursor", OpenApiTypes.STR, description="The `next` or `previous` link's cursor; any other value is a 404."
+)
+PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    {"type": "integer", "minimum": 1},
+    description="Reports per page: 50 unless given, at most 200 (a larger number gives 200).",
+)
+
+
 def _listed(reports):
     return reports.select_related("category", "district", "body", "duplicate_of")
 
@@ -385,7 +465,7 @@ class ReportListView(ApiView):
     pagination_class = ReportPagination
 
     @extend_schema(
-        parameters=[ReportFilter, OpenApiParameter("cursor", OpenApiTypes.STR), OpenApiParameter("page_size", int)],
+        parameters=[ReportFilter, STATUS_FILTER, CURSOR, PAGE_SIZE],
         responses={
             200: inline_serializer(
                 "ReportPage",
@@ -395,8 +475,10 @@ class ReportListView(ApiView):
                     "results": ReportOutput(many=True),
                 },
             ),
-            400: OpenApiResponse(description="Invalid filter values."),
-            403: OpenApiResponse(description="No API key and no session, or a wrong key."),
+            400: field_errors("Invalid filter values: {filter: [messages]}."),
+            403: NO_CALLER,
+            404: refusal("The cursor is not one this list gave."),
+            429: TOO_MANY,
         },
         operation_id="reports_list",
         summary="Reports in the caller's scope, newest first",
@@ -429,17 +511,29 @@ class ReportsView(ReportCreateView, ReportListView):
         return [ApiKeyOrVerifiedUser()]
 
 
+REFERENCE = OpenApiParameter(
+    "reference",
+    {"type": "string", "pattern": REFERENCE_PATTERN},
+    OpenApiParameter.PATH,
+    description="The report's public reference, e.g. AKT-2025-000123.",
+)
+
+
 class ReportDetailView(ApiView):
     @extend_schema(
+        parameters=[REFERENCE],
         responses={
             200: ReportDetailOutput,
-            403: OpenApiResponse(description="No key, no session"),
-            404: OpenApiResponse(description="Not in scope"),
+            403: NO_CALLER,
+            404: refusal("No such report in the caller's scope."),
+            429: TOO_MANY,
         },
         operation_id="reports_retrieve",
         summary="One report in the caller's scope",
     )
     def get(self, request, reference):
+        if not is_reference(reference):
+            raise NotFound
         report = get_in_scope_or_404(request, _listed(scoped_reports(request)), reference=reference)
         data = dict(ReportOutput(report).data)
         data["contact"] = None

@@ -9,11 +9,13 @@ does either: no reporter, no free-text description or address typed by the repor
 name a person), no photos; the place is the district and a point rounded to about 100 m.
 Creating a request needs an API key (`api_key`); reading is open, limited per client address.
 Errors are the spec's list of `code` and `description`: 400 bad input, 403 missing or wrong key,
-404 unknown service, request, token or jurisdiction, 429 too many requests.
+404 unknown service, request, token or jurisdiction, 429 too many requests. Each resource is
+served at a .json and an .xml URL (open311_urls), documented in the OpenAPI schema of
+/open311/v2/schema/ (open311_schema).
 """
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
@@ -26,7 +28,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -37,7 +38,7 @@ from rest_framework.views import APIView
 from accounts.api_keys import ApiRateThrottle, Open311ApiKeyAuthentication
 from accounts.models import ApiKey, Region
 from lib.i18n import localized
-from signals import services
+from signals import open311_schema, services
 from signals.models import Category, CategoryAttribute, Report
 from signals.policy import CLOSED_STATUSES, OPEN_STATUSES
 
@@ -170,6 +171,20 @@ def _error_list(exc) -> tuple[int, list[str], dict]:
 # --- Request helpers ------------------------------------------------------------------------
 
 
+def refuse_nul_characters(request) -> None:
+    """A NUL character in a parameter is a 400 here: PostgreSQL takes none, neither in a query
+    (where the lookup of a reference or a region would fail) nor in a stored text."""
+    given = [request.query_params]
+    if request.method == "POST" and hasattr(request.data, "lists"):
+        given.append(request.data)
+    for values in given:
+        for name, items in values.lists():
+            texts = [name, *(item for item in items if isinstance(item, str))]
+            if any("\x00" in text for text in texts):
+                message = force_str(_("Null characters are not allowed."))
+                raise Open311Error(400, f"{name.replace(chr(0), '')}: {message}")
+
+
 def jurisdiction(request) -> Region | None:
     """`jurisdiction_id`: the region's KATO code or short code (AKT); optional, unknown is 404."""
     value = (request.query_params.get("jurisdiction_id") or "").strip()
@@ -195,13 +210,30 @@ def _parse_w3(name: str, value: str) -> datetime:
             parsed = datetime.combine(day, time.min)
     except ValueError:
         parsed = None
-    if parsed is None:
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    if parsed is None or not _within_calendar(parsed):
         raise Open311Error(
             400, _("%(name)s must be an ISO 8601 date and time, e.g. 2025-01-01T00:00:00Z.") % {"name": name}
         )
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
     return parsed
+
+
+def _within_calendar(moment: datetime) -> bool:
+    """The database compares in UTC: 0001-01-01T00:00+05:00 is a valid text but no UTC moment."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    """moment + delta, held at the first or last moment of the calendar."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return (datetime.max if delta > timedelta(0) else datetime.min).replace(tzinfo=UTC)
 
 
 def _coordinate(name: str, value: str, limit: int) -> Decimal:
@@ -287,7 +319,6 @@ def public_reports():
 # --- Views ----------------------------------------------------------------------------------
 
 
-@extend_schema(exclude=True)
 class Open311View(APIView):
     """Common ground: key by `api_key`, JSON or XML by suffix, errors as the spec's list."""
 
@@ -297,6 +328,13 @@ class Open311View(APIView):
     renderer_classes = [Open311JSONRenderer, Open311XMLRenderer]
     parser_classes = [FormParser, MultiPartParser]
     open311_root = "service_requests"
+    # Documented in the Open311 schema only (signals/open311_schema.py), by this name.
+    schema = open311_schema.Open311AutoSchema()
+    open311_operation = ""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_nul_characters(request)
 
     def handle_exception(self, exc):
         status_code, descriptions, headers = _error_list(exc)
@@ -305,8 +343,10 @@ class Open311View(APIView):
 
 
 class DiscoveryView(Open311View):
+    open311_operation = "discovery"
     open311_root = "discovery"
 
+    @open311_schema.DISCOVERY
     def get(self, request, format=None):
         url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "json"})).rsplit("/", 1)[0]
         changeset = timezone.localdate().isoformat() + " 00:00"
@@ -329,8 +369,10 @@ class DiscoveryView(Open311View):
 
 
 class ServiceListView(Open311View):
+    open311_operation = "services"
     open311_root = "services"
 
+    @open311_schema.SERVICES
     def get(self, request, format=None):
         jurisdiction(request)
         has_attributes = CategoryAttribute.objects.filter(category=OuterRef("pk"))
@@ -383,8 +425,10 @@ def service_definition(category: Category) -> dict:
 
 
 class ServiceDefinitionView(Open311View):
+    open311_operation = "service"
     open311_root = "service_definition"
 
+    @open311_schema.SERVICE_DEFINITION
     def get(self, request, service_code, format=None):
         jurisdiction(request)
         category = Category.objects.filter(code=service_code, is_active=True).prefetch_related("attributes").first()
@@ -396,6 +440,9 @@ class ServiceDefinitionView(Open311View):
 class RequestsView(Open311View):
     """GET requests (the public list) and POST requests (create, with an API key)."""
 
+    open311_operation = "requests"
+
+    @open311_schema.REQUESTS_LIST
     def get(self, request, format=None):
         region = jurisdiction(request)
         params = request.query_params
@@ -420,9 +467,9 @@ class RequestsView(Open311View):
         if start is None and end is None:
             end = timezone.now()
         if start is None:
-            start = end - DEFAULT_SPAN
+            start = _shifted(end, -DEFAULT_SPAN)
         if end is None:
-            end = start + DEFAULT_SPAN
+            end = _shifted(start, DEFAULT_SPAN)
         reports = reports.filter(submitted_at__gte=start, submitted_at__lte=end)
         statuses = _comma_list(params.get("status"))
         if statuses:
@@ -437,6 +484,7 @@ class RequestsView(Open311View):
             reports = reports.filter(status__in=wanted)
         return reports
 
+    @open311_schema.REQUEST_CREATE
     def post(self, request, format=None):
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
         if api_key is None:
@@ -498,6 +546,9 @@ class RequestsView(Open311View):
 
 
 class RequestDetailView(Open311View):
+    open311_operation = "request"
+
+    @open311_schema.REQUEST
     def get(self, request, service_request_id, format=None):
         region = jurisdiction(request)
         reports = public_reports()
@@ -513,6 +564,9 @@ class TokenView(Open311View):
     """Our requests are created synchronously (POST answers with the service_request_id), so no
     token is handed out by POST; the private tracking token a reporter holds is accepted here."""
 
+    open311_operation = "token"
+
+    @open311_schema.TOKEN
     def get(self, request, token, format=None):
         jurisdiction(request)
         report = services.find_report_by_token(token)

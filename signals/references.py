@@ -12,6 +12,7 @@ so a copy of the database cannot be turned into tracking links.
 """
 
 import hashlib
+import re
 import secrets
 
 from django.db import IntegrityError, connection, transaction
@@ -32,6 +33,16 @@ def new_tracking_token() -> tuple[str, str]:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# What format_reference gives (a region's short code has at most 8 characters), for the API schemas.
+REFERENCE_PATTERN = r"^[A-Z0-9]{1,8}-[0-9]{4}-[0-9]{6,}$"
+
+
+def is_reference(text: str) -> bool:
+    """Whether text is shaped like a reference: any other text is no report's, and is never looked
+    up (PostgreSQL would refuse one holding a NUL character with an error, not an empty answer)."""
+    return re.fullmatch(REFERENCE_PATTERN, text) is not None
 
 
 def format_reference(short_code: str, year: int, number: int) -> str:

@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The REST API only: Open311 has its own schema (/open311/v2/schema/).
     "PREPROCESSING_HOOKS": ["signals.open311_schema.without_open311"],
+    "SCHEMA_PATH_PREFIX": "/api/",
 }
 
 # --- Offence reports: uploads and the public form -------------------------------------------

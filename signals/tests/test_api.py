@@ -313,6 +313,48 @@ def test_it_pages_the_list_with_a_cursor(login):
     assert len(seen) == 3
 
 
+def test_it_answers_404_for_a_cursor_it_did_not_give(login):
+    import base64
+
+    client = login("analyst")
+    for position in ("p=not-a-date", "p=2025-01-01", "p=0001-01-01 00:00:00%2B05:00", "o=x"):
+        cursor = base64.b64encode(position.encode()).decode()
+        response = client.get("/api/v1/reports/", {"cursor": cursor})
+        assert response.status_code == 404, position
+        assert list(response.json()) == ["detail"]
+
+
+def test_it_refuses_nul_characters_as_field_errors(login):
+    # PostgreSQL takes no NUL character, neither in a lookup nor in a stored text (nor in jsonb).
+    client = login("analyst")
+    for query in ("?category=%00", "?district=1532%00"):
+        response = client.get("/api/v1/reports/" + query)
+        assert response.status_code == 400, query
+    response = post_report(Client(), new_key("akt-police-alga"), district=ALGA, attributes={"place_type": "x\x00"})
+    assert response.status_code == 400
+    assert "attributes" in response.json()
+    assert client.get("/api/v1/reports/AKT-2025-00000%00/").status_code == 404
+
+
+def test_it_looks_up_only_what_is_shaped_like_a_reference(login):
+    client = login("analyst")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/reports/not-a-reference/")
+    assert response.status_code == 404
+    assert response.json() == client.get("/api/v1/reports/AKT-1999-000001/").json()
+    assert not [q for q in queries.captured_queries if "signals_report" in q["sql"]]
+
+
+def test_it_takes_json_only():
+    response = Client().post(
+        "/api/v1/reports/",
+        {"category": "fraud", "description": "x"},
+        HTTP_X_API_KEY=new_key("akt-police-alga"),
+    )
+    assert response.status_code == 415
+    assert Report.objects.count() == 0
+
+
 def test_it_lists_with_a_constant_number_of_queries(login):
     key = new_key("akt-prok-region")
     client = login("analyst")
@@ -339,3 +381,25 @@ def test_it_documents_the_endpoints_in_the_schema():
         assert path in schema
     assert "Idempotency-Key" in schema
     assert "ApiKey" in schema
+
+
+def test_it_documents_every_answer_with_its_body():
+    schema = Client().get("/api/schema/?format=json").json()
+    statuses = {
+        (path, method): set(operation["responses"])
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert statuses[("/api/v1/me/", "get")] == {"200", "403"}
+    assert statuses[("/api/v1/reports/", "get")] == {"200", "400", "403", "404", "429"}
+    assert statuses[("/api/v1/reports/", "post")] == {"200", "201", "400", "403", "415", "429"}
+    assert statuses[("/api/v1/reports/{reference}/", "get")] == {"200", "403", "404", "429"}
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            assert all("application/json" in answer["content"] for answer in operation["responses"].values())
+    listing = schema["paths"]["/api/v1/reports/"]["get"]["parameters"]
+    status = next(parameter for parameter in listing if parameter["name"] == "status")
+    assert status["schema"]["items"]["enum"] == sorted(Report.Status.values)
+    assert (status["style"], status["explode"]) == ("form", False)
+    description = schema["components"]["schemas"]["ReportInputRequest"]["properties"]["description"]
+    assert description["minLength"] == 1

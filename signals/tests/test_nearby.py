@@ -286,15 +286,14 @@ def test_it_refuses_to_join_a_closed_report(db, status):
     assert not report.events.filter(kind=ReportEvent.Kind.ME_TOO).exists()
 
 
-def test_it_refuses_to_join_a_sensitive_report_and_shows_nothing_of_it(db):
+def test_it_answers_a_sensitive_reference_as_an_unknown_one(db):
     report, _ = submit(code="child-at-risk", point=(30, 0))
     assert report.sensitive
-    page = Client().get(f"/report/{report.reference}/me-too/")
-    assert "This report cannot be joined." in page.content.decode()
-    assert report.category.name_en not in page.content.decode()
-    response = Client().post(f"/report/{report.reference}/me-too/", {})
-    assert response.status_code == 400
-    assert "This report cannot be joined." in response.content.decode()
+    unknown = "AKT-2025-999999"
+    for method in ("get", "post"):
+        page = getattr(Client(), method)(f"/report/{report.reference}/me-too/")
+        nothing = getattr(Client(), method)(f"/report/{unknown}/me-too/")
+        assert (page.status_code, page.content) == (404, nothing.content)
     assert not ReportSupporter.objects.exists()
 
 

@@ -269,6 +269,50 @@ def test_it_filters_requests_as_the_spec_says():
     assert Client().get(f"{BASE}/requests.json?status=pending").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "end_date=0001-01-01T00:00:00Z",  # the default start, 90 days earlier, is before the calendar
+        "start_date=9999-12-31T00:00:00Z",  # and the default end after it
+        "start_date=9999-12-31T23:00:00-05:00",  # no moment in UTC
+        "start_date=0001-01-01T00:00:00%2B05:00",
+    ],
+)
+def test_it_answers_dates_at_the_ends_of_the_calendar_without_a_server_error(query):
+    response = Client().get(f"{BASE}/requests.json?{query}")
+    assert response.status_code in (200, 400), response.content
+    assert response.status_code == 200 or "ISO 8601" in response.json()[0]["description"]
+
+
+def test_it_refuses_nul_characters_in_any_parameter_with_400():
+    # PostgreSQL takes no NUL character, neither in a lookup nor in a stored text.
+    for query in ("jurisdiction_id=AKT%00", "service_request_id=AKT-2025-000001%00", "service_code=%00"):
+        response = Client().get(f"{BASE}/requests.json?{query}")
+        assert response.status_code == 400, query
+        assert response.json()[0]["code"] == 400
+    refused = create(description="Stashes\x00 behind the garages", first_name="\x00")
+    assert refused.status_code == 400
+    assert {error["description"].split(":")[0] for error in refused.json()} == {"description"}
+    assert Report.objects.count() == 0
+
+
+def test_it_serves_its_own_schema_with_both_formats_of_every_resource():
+    schema = Client().get(f"{BASE}/schema/?format=json").json()
+    assert schema["info"]["title"] == "Tartip Open311 GeoReport v2"
+    for resource in ("discovery", "services", "services/{service_code}", "requests", "requests/{service_request_id}"):
+        for fmt, media_type in (("json", "application/json"), ("xml", "text/xml")):
+            get = schema["paths"][f"{BASE}/{resource}.{fmt}"]["get"]
+            assert list(get["responses"]["200"]["content"]) == [media_type]
+    create_request = schema["paths"][f"{BASE}/requests.json"]["post"]
+    assert create_request["security"] == [{"Open311ApiKey": []}]
+    assert schema["components"]["securitySchemes"]["Open311ApiKey"] == {
+        **schema["components"]["securitySchemes"]["Open311ApiKey"],
+        "in": "query",
+        "name": "api_key",
+    }
+    assert all(path.startswith(f"{BASE}/") for path in schema["paths"])
+
+
 def test_it_maps_every_status_to_open_or_closed():
     from signals.open311 import open311_status
 

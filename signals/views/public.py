@@ -32,7 +32,7 @@ from signals.public_forms import (
     NotResolvedForm,
     RatingForm,
 )
-from signals.references import token_hash
+from signals.references import is_reference, token_hash
 from signals.views.report_form import tracking_link_once
 
 # --- Tracking ----------------------------------------------------------------------------------
@@ -132,13 +132,21 @@ def nearby(request):
     return response
 
 
+def _public_report_or_404(reference: str) -> Report:
+    """The report of a public category with this reference. A sensitive one answers exactly as a
+    reference nobody was given: whether it exists is not for the public to learn."""
+    reference = (reference or "").strip().upper()
+    if not is_reference(reference):
+        raise Http404
+    public = Report.objects.public().filter(category__sensitive=False).select_related("category", "district")
+    return get_object_or_404(public, reference=reference)
+
+
 @require_http_methods(["GET", "POST"])
 def me_too(request, reference):
     """Join an open public report instead of sending the same one again: an optional contact
     (prosecutors alone see it) and, in return, the person's own private tracking link."""
-    report = get_object_or_404(
-        Report.objects.select_related("category", "district"), reference=(reference or "").strip().upper()
-    )
+    report = _public_report_or_404(reference)
     refused = "" if may_join(report) else _("This report cannot be joined.")
     status = 200
     if request.method == "POST":
