@@ -276,7 +276,6 @@ def report_family_ids(report: Report) -> list[int]:
     return [report.pk, *merged]
 
 
-
 def same_reporter_reports(report: Report, contact, user, *, limit: int = 20) -> list[Report]:
     """Other reports in the user's scope whose reporter, or someone following them, left the same
     phone or e-mail as `contact` (found by keyed hash: the contacts themselves are encrypted)."""
@@ -290,6 +289,7 @@ def same_reporter_reports(report: Report, contact, user, *, limit: int = 20) -> 
         return []
     found = Report.objects.for_user(user).filter(match).exclude(pk=report.pk).distinct()
     return list(found.select_related("category").order_by("-submitted_at")[:limit])
+
 
 # --- the public map: reports counted per grid cell and per district, never a report's own point ---
 
