@@ -2,12 +2,11 @@
 out whom it notified already (even when a concurrent run committed first), and each mail is
 claimed by one run, sent once, and sent later when a run died holding it."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -16,6 +15,7 @@ from accounts import notifications
 from accounts.models import Notification, Organisation, User
 from accounts.notifications import notify
 from accounts.tasks import mail_notifications
+from lib.tests.race import race
 
 MAIL_TASK = "accounts.tasks.mail_notifications"
 
@@ -121,27 +121,4 @@ def test_two_runs_at_once_claim_each_mail_once():
     """The first run's claim holds its row locks until it commits; the second waits on them, and
     PostgreSQL re-checks its condition: it claims nothing."""
     pks = ids(notified(staff("a@example.org", "b@example.org")))
-    claimed, results = threading.Event(), {}
-
-    def first():
-        try:
-            with transaction.atomic():
-                results["first"] = notification_mail.claim(pks, timezone.now())
-                claimed.set()
-                threading.Event().wait(0.5)
-        finally:
-            connections.close_all()
-
-    def second():
-        try:
-            claimed.wait(10)
-            results["second"] = notification_mail.claim(pks, timezone.now())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert results == {"first": 2, "second": 0}
+    assert race(lambda: notification_mail.claim(pks, timezone.now())) == {"first": 2, "second": 0}

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
+from django.db import connection
 
 from lib import once
 from lib.mail import send_each
+from lib.tests.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,10 @@ def test_it_sends_each_mail_and_marks_it_right_after(monkeypatch):
     with pytest.raises(OSError):
         send_each(mails, sent=marked.append, release=released.extend)
     assert (marked, released) == ([1], [2, 3])  # the first is sent and marked, the rest released
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite runs one writer at a time: no race to lose")
+def test_two_runs_at_once_claim_the_work_once():
+    """The second run's INSERT waits on the first's uncommitted row of the same key, then is refused."""
+    assert race(lambda: int(once.claim("mail:race"))) == {"first": 1, "second": 0}

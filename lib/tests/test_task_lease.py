@@ -3,19 +3,19 @@ worker died) is put back in the queue by one conditional UPDATE, once whatever t
 sweeps; after MAX_ATTEMPTS starts it is given up; the scheduler runs the sweep every minute, and
 `manage.py requeue_stale_tasks` by hand. (signals/tests/test_worker_death.py kills a real worker.)"""
 
-import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from lib.once import Done
 from lib.plugins import periodic_jobs
 from lib.tasks import MAX_ATTEMPTS, finish, requeue_stale_tasks, requeue_stale_tasks_task, worker_heartbeat
+from lib.tests.race import race
 
 READY, RUNNING, SUCCESSFUL, FAILED = "READY", "RUNNING", "SUCCESSFUL", "FAILED"
 
@@ -70,30 +70,7 @@ def test_two_sweeps_at_once_put_each_task_back_once():
     """The first sweep holds its UPDATE's row locks until it commits; the second, started meanwhile,
     waits on them and then finds the rows READY: PostgreSQL re-checks its condition."""
     stale = [running(seconds_ago=3600).pk for _ in range(5)]
-    updated, results = threading.Event(), {}
-
-    def first():
-        try:
-            with transaction.atomic():
-                results["first"] = requeue_stale_tasks(lease_seconds=60).requeued
-                updated.set()
-                threading.Event().wait(0.5)  # the second sweep is waiting on the rows by now
-        finally:
-            connections.close_all()
-
-    def second():
-        try:
-            updated.wait(10)
-            results["second"] = requeue_stale_tasks(lease_seconds=60).requeued
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert results == {"first": 5, "second": 0}
+    assert race(lambda: requeue_stale_tasks(lease_seconds=60).requeued) == {"first": 5, "second": 0}
     assert set(DBTaskResult.objects.filter(pk__in=stale).values_list("status", flat=True)) == {READY}
 
 
