@@ -154,11 +154,24 @@ class Checkpoint:
         return f"checkpoint-{self.seq:012d}-{self.at:%Y%m%dT%H%M%S%fZ}.json"
 
 
-def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
-    """Write the signed head of the chain; nothing when it has not moved since the last checkpoint."""
+def write_checkpoint(now: datetime | None = None, *, after_a_break: bool = False) -> Checkpoint | None:
+    """Write the signed head of the chain; nothing when it has not moved since the last checkpoint.
+
+    Nothing either when the chain no longer holds what the last checkpoint signed (rows cut, or cut
+    and written again): signing the new head would hide the cut for good. That is logged as an
+    error until somebody has looked (`verify_audit`) and signs again `after_a_break`."""
     seq, mac = chain_head()
     latest = latest_checkpoint()
-    if seq == 0 or (latest is not None and (latest.seq, latest.mac) == (seq, mac)):
+    if latest is None and seq == 0:
+        return None
+    if latest is not None and (latest.seq, latest.mac) == (seq, mac):
+        return None
+    if latest is not None and not after_a_break and not _still_holds(latest):
+        logger.error(
+            "audit log: the chain no longer holds what checkpoint %s signed (rows cut or rewritten): "
+            "no new checkpoint is signed; run `manage.py verify_audit`",
+            latest.file_name,
+        )
         return None
     key, secret = _newest_key()
     at = (now or timezone.now()).astimezone(UTC)
@@ -169,24 +182,62 @@ def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
     return checkpoint
 
 
-def latest_checkpoint() -> Checkpoint | None:
+def _still_holds(checkpoint: Checkpoint) -> bool:
+    """The row the checkpoint signed is still there, unchanged, and every row after it links on to
+    it without a gap (a cheap walk over the rows since the checkpoint; verify checks their MACs)."""
+    rows = AuditEvent.objects.filter(seq__gte=checkpoint.seq).order_by("seq").values_list("seq", "previous_mac", "mac")
+    expected = None
+    for seq, previous_mac, mac in rows.iterator(chunk_size=2000):
+        if expected is None:
+            if (seq, mac) != (checkpoint.seq, checkpoint.mac):
+                return False
+        elif (seq, previous_mac) != expected:
+            return False
+        expected = (seq + 1, mac)
+    return expected is not None
+
+
+def _checkpoint_names() -> list[str]:
     storage = storages[CHECKPOINT_STORAGE]
     try:
         _folders, files = storage.listdir("")
     except FileNotFoundError:
+        return []
+    return sorted(name for name in files if name.startswith("checkpoint-") and name.endswith(".json"))
+
+
+def _read_checkpoint(name: str) -> Checkpoint | None:
+    """The checkpoint in file `name` when it reads and AUDIT_KEY signed it; None otherwise."""
+    try:
+        with storages[CHECKPOINT_STORAGE].open(name) as handle:
+            data = json.loads(handle.read())
+        checkpoint = Checkpoint(
+            seq=int(data["seq"]),
+            mac=str(data["mac"]),
+            at=datetime.fromisoformat(data["at"]),
+            key=str(data["key"]),
+            signature=str(data["signature"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    names = sorted(name for name in files if name.startswith("checkpoint-") and name.endswith(".json"))
-    if not names:
+    secret = _audit_keys().get(checkpoint.key)
+    if secret is None or not hmac.compare_digest(
+        checkpoint.signature, compute_mac(secret, checkpoint.signed_content())
+    ):
         return None
-    with storage.open(names[-1]) as handle:
-        data = json.loads(handle.read())
-    return Checkpoint(
-        seq=data["seq"],
-        mac=data["mac"],
-        at=datetime.fromisoformat(data["at"]),
-        key=data["key"],
-        signature=data["signature"],
-    )
+    return checkpoint
+
+
+def latest_checkpoint(findings: list | None = None) -> Checkpoint | None:
+    """The newest checkpoint that reads and is signed by AUDIT_KEY. Newer files that do not are
+    reported into `findings` and passed over: a forged or damaged file must not hide a cut."""
+    for name in reversed(_checkpoint_names()):
+        checkpoint = _read_checkpoint(name)
+        if checkpoint is not None:
+            return checkpoint
+        if findings is not None:
+            findings.append(Finding("checkpoint", f"the checkpoint {name} is damaged or not signed by AUDIT_KEY"))
+    return None
 
 
 # --- verification --------------------------------------------------------------------------------
@@ -194,7 +245,9 @@ def latest_checkpoint() -> Checkpoint | None:
 
 @dataclass
 class Finding:
-    kind: str  # "edited", "inserted", "deleted", "truncated", "unknown_key", "checkpoint"
+    # "edited", "inserted", "deleted", "duplicated", "broken_link", "unknown_key", "truncated",
+    # "rewritten", "checkpoint"
+    kind: str
     text: str
 
 
@@ -218,61 +271,79 @@ class Verification:
 class _ChainWalk:
     """Walks the rows in chain order and says, of each row that does not fit, what was done to it.
 
-    A row whose MAC does not match its content was edited, or forged without the key; it is told
-    which by the row after it: that one still chains to the row's MAC (edited in place) or to the
-    row before it (inserted between the two)."""
+    A row whose MAC does not match its content (or whose key is unknown) was edited, or forged
+    without the key; the row after it tells which: that one still chains to the row's MAC (edited
+    in place) or to the row before it (inserted between the two). Each row taken into the chain
+    must come right after the one before (a gap: rows deleted) and name its MAC."""
 
     def __init__(self, keys: dict[str, bytes], findings: list[Finding]):
         self.keys = keys
         self.findings = findings
-        self.previous = (0, GENESIS_MAC)  # (seq, mac) of the last row that fits
+        self.previous = (0, GENESIS_MAC)  # (seq, mac) of the last row taken into the chain
+        self.previous_flagged = False  # that row was reported already: its successor's link is moot
         self.suspect: AuditEvent | None = None  # a row with a bad MAC, judged by the next row
 
     def visit(self, event: AuditEvent) -> None:
+        self._judge_suspect(next_event=event)
         secret = self.keys.get(event.key_id)
-        if secret is None:
-            self.findings.append(
-                Finding("unknown_key", f"row {event.seq} (id {event.id}) is under key {event.key_id}, not configured")
-            )
-            self.previous = (event.seq, event.mac)
-            return
-        if event.mac != compute_mac(secret, event_content(event)):
-            self._judge_suspect(next_event=event)
+        if secret is None or not hmac.compare_digest(event.mac, compute_mac(secret, event_content(event))):
             self.suspect = event
             return
-        self._judge_suspect(next_event=event)
-        expected = self.previous[0] + 1
-        if event.seq > expected:
-            missing = f"row {expected}" if event.seq == expected + 1 else f"rows {expected} to {event.seq - 1}"
-            self.findings.append(Finding("deleted", f"{missing} deleted (the chain goes on at row {event.seq})"))
-        self.previous = (event.seq, event.mac)
+        self._take(event, flagged=False)
 
     def finish(self) -> None:
         self._judge_suspect(next_event=None)
+
+    def _take(self, event: AuditEvent, *, flagged: bool) -> None:
+        expected = self.previous[0] + 1
+        if event.seq > expected:
+            missing = f"row {expected}" if event.seq == expected + 1 else f"rows {expected} to {event.seq - 1}"
+            self._report("deleted", f"{missing} deleted (the chain goes on at row {event.seq})")
+        elif event.seq < expected:
+            self._report("duplicated", f"row {event.seq} appears again (id {event.id})")
+        elif not flagged and not self.previous_flagged and event.previous_mac != self.previous[1]:
+            self._report("broken_link", f"row {event.seq} (id {event.id}) does not name the MAC of row {expected - 1}")
+        self.previous = (max(event.seq, self.previous[0]), event.mac)
+        self.previous_flagged = flagged
 
     def _judge_suspect(self, next_event: AuditEvent | None) -> None:
         suspect, self.suspect = self.suspect, None
         if suspect is None:
             return
         skipped = next_event is not None and next_event.previous_mac == self.previous[1]
-        if skipped or suspect.seq <= self.previous[0]:
-            self.findings.append(
-                Finding("inserted", f"row id {suspect.id} was inserted: it is not part of the chain (its MAC is wrong)")
+        if skipped and next_event.previous_mac != suspect.mac:
+            self._report(
+                "inserted", f"row id {suspect.id} was inserted: it is not part of the chain (its MAC is wrong)"
             )
             return
-        if next_event is None:
-            text = f"row {suspect.seq} (id {suspect.id}) does not match its MAC: edited, or added without the key"
+        if suspect.key_id not in self.keys:
+            kind, text = (
+                "unknown_key",
+                f"row {suspect.seq} (id {suspect.id}) is under key {suspect.key_id}, which is not configured: "
+                "forged, or written under a key since removed from AUDIT_KEY",
+            )
+        elif next_event is None:
+            kind, text = (
+                "edited",
+                f"row {suspect.seq} (id {suspect.id}) does not match its MAC: edited, or added without the key",
+            )
         else:
-            text = f"row {suspect.seq} (id {suspect.id}) was edited: its MAC no longer matches its content"
-        self.findings.append(Finding("edited", text))
-        self.previous = (suspect.seq, suspect.mac)
+            kind, text = (
+                "edited",
+                f"row {suspect.seq} (id {suspect.id}) was edited: its MAC no longer matches its content",
+            )
+        self._take(suspect, flagged=True)  # the rows missing before it are reported first
+        self._report(kind, text)
+
+    def _report(self, kind: str, text: str) -> None:
+        self.findings.append(Finding(kind, text))
 
 
 def verify_audit_chain() -> Verification:
-    """Walk the whole chain and compare its head with the last checkpoint."""
-    result = Verification(checkpoint=latest_checkpoint())
-    keys = _audit_keys()
-    walk = _ChainWalk(keys, result.findings)
+    """Walk the whole chain and compare it with the last good checkpoint."""
+    result = Verification()
+    result.checkpoint = latest_checkpoint(result.findings)
+    walk = _ChainWalk(_audit_keys(), result.findings)
     mac_at_checkpoint = None
     for event in AuditEvent.objects.order_by("seq", "id").iterator(chunk_size=2000):
         walk.visit(event)
@@ -281,31 +352,27 @@ def verify_audit_chain() -> Verification:
         if result.checkpoint and event.seq == result.checkpoint.seq:
             mac_at_checkpoint = event.mac
     walk.finish()
-    _compare_with_checkpoint(result, keys, mac_at_checkpoint)
+    _compare_with_checkpoint(result, mac_at_checkpoint)
     return result
 
 
-def _compare_with_checkpoint(result: Verification, keys: dict[str, bytes], mac_at_checkpoint: str | None) -> None:
+def _compare_with_checkpoint(result: Verification, mac_at_checkpoint: str | None) -> None:
     checkpoint = result.checkpoint
     if checkpoint is None:
         return
-    secret = keys.get(checkpoint.key)
-    if secret is None or checkpoint.signature != compute_mac(secret, checkpoint.signed_content()):
-        result.findings.append(
-            Finding("checkpoint", f"the checkpoint {checkpoint.file_name} is not signed by AUDIT_KEY")
-        )
-        return
+    signed = f"the checkpoint of {checkpoint.at:%Y-%m-%d %H:%M:%S} UTC"
     if result.head[0] < checkpoint.seq:
         result.findings.append(
             Finding(
                 "truncated",
-                f"rows {result.head[0] + 1} to {checkpoint.seq} were cut from the end: the checkpoint of "
-                f"{checkpoint.at:%Y-%m-%d %H:%M:%S} UTC counted {checkpoint.seq} rows",
+                f"rows {result.head[0] + 1} to {checkpoint.seq} were cut from the end: "
+                f"{signed} counted {checkpoint.seq} rows",
             )
         )
     elif mac_at_checkpoint != checkpoint.mac:
         result.findings.append(
             Finding(
-                "edited", f"row {checkpoint.seq} is not the one the checkpoint of {checkpoint.at:%Y-%m-%d %H:%M} signed"
+                "rewritten",
+                f"row {checkpoint.seq} is not the one {signed} signed: rows were cut and the log written on again",
             )
         )

@@ -1,3 +1,6 @@
+from io import StringIO
+from pathlib import Path
+
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
@@ -289,3 +292,41 @@ def test_the_migration_seals_the_rows_stored_before_it():
     assert verify_audit_chain().intact
     raw_sql("UPDATE accounts_auditevent SET target = 'changed' WHERE seq = 2")
     assert [finding.kind for finding in verify_audit_chain().findings] == ["edited"]
+
+
+def test_rows_cut_and_written_again_are_seen_and_stop_the_checkpoints(persona, caplog):
+    """Cutting the end and letting the log grow again must not be signed over by the next checkpoint."""
+    chain_of(5)
+    write_checkpoint()
+    raw_sql("DELETE FROM accounts_auditevent WHERE seq >= 4")
+    chain_of(3)  # rows 4, 5, 6 again, each with a valid MAC
+    assert write_checkpoint() is None
+    assert "no longer holds what checkpoint" in caplog.text
+    assert [kind for kind, _ in findings()] == ["rewritten"]
+
+    # Once looked into, the break is recorded and checkpoints go on from the chain as it is.
+    out = StringIO()
+    call_command("verify_audit", "--accept-break", stdout=out, stderr=StringIO())
+    assert "The break is recorded in the log" in out.getvalue()
+    assert AuditEvent.objects.filter(details__operation="break accepted").exists()
+    assert verify_audit_chain().intact
+
+
+def test_a_deleted_row_before_an_edited_one_is_named_too(persona):
+    events = chain_of(5)
+    raw_sql("DELETE FROM accounts_auditevent WHERE seq = 3")
+    raw_sql("UPDATE accounts_auditevent SET target = 'changed' WHERE id = %s", [events[3].id])
+    assert [kind for kind, _ in findings()] == ["deleted", "edited"]
+
+
+def test_a_damaged_checkpoint_is_named_and_the_one_before_still_counts(persona, settings):
+    chain_of(3)
+    first = write_checkpoint()
+    chain_of(1)
+    second = write_checkpoint()
+    location = settings.STORAGES["audit_checkpoints"]["OPTIONS"]["location"]
+    (Path(location) / second.file_name).write_text("{not json")
+    raw_sql("DELETE FROM accounts_auditevent WHERE seq >= 3")
+    kinds = [kind for kind, _ in findings()]
+    assert kinds == ["checkpoint", "truncated"]
+    assert verify_audit_chain().checkpoint == first
