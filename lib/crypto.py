@@ -19,6 +19,7 @@ import functools
 import hashlib
 import hmac
 import logging
+import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -65,16 +66,26 @@ def current_hash_key_id() -> str:
 
 
 class UnreadableValue(str):
-    """What a value reads as when its key is not configured: a message naming the key, never the
-    plain value, and never an exception that would take a whole list page down. Saved again, it
-    writes back the ciphertext it was read from, untouched."""
+    """What a value reads as when it cannot be decrypted: a message naming the key it needs, never
+    the plain value, and never an exception that would take a whole list page down. Saved again,
+    it writes back the ciphertext it was read from, untouched."""
 
-    def __new__(cls, stored: str, needed_key_id: str):
-        text = gettext("[unreadable: encrypted with key %(key)s, which is not configured]") % {"key": needed_key_id}
-        value = super().__new__(cls, text)
+    def __new__(cls, stored: str, needed_key_id: str, *, damaged: bool = False):
+        if damaged:
+            text = gettext("[unreadable: the value under key %(key)s does not decrypt]")
+        else:
+            text = gettext("[unreadable: encrypted with key %(key)s, which is not configured]")
+        value = super().__new__(cls, text % {"key": needed_key_id})
         value.stored = stored
         value.key_id = needed_key_id
+        value.damaged = damaged
         return value
+
+
+# What encrypt() writes: the key id, 8 hex digits, then the token. Anything else in an encrypted
+# column was written in plain text by a process that predates the encryption (a worker of the
+# previous release during a deploy, a restore): read as it is, and rewritten by rotate_field_key.
+ENCRYPTED_VALUE = re.compile(r"([0-9a-f]{8})\$(.+)", re.DOTALL)
 
 
 def encrypt(plain: str) -> str:
@@ -83,7 +94,11 @@ def encrypt(plain: str) -> str:
 
 
 def decrypt(stored: str) -> str:
-    needed_id, _, token = stored.partition(SEPARATOR)
+    match = ENCRYPTED_VALUE.fullmatch(stored)
+    if match is None:
+        logger.warning("A value stored in plain text was read from an encrypted column: run rotate_field_key")
+        return stored
+    needed_id, token = match.groups()
     fernet = _encryption()[2].get(needed_id)
     if fernet is None:
         logger.error("A value encrypted with key %s was read, but that key is not configured", needed_id)
@@ -92,11 +107,12 @@ def decrypt(stored: str) -> str:
         return fernet.decrypt(token.encode()).decode()
     except InvalidToken:
         logger.error("A value under key %s does not decrypt: it was altered or is not ours", needed_id)
-        return UnreadableValue(stored, needed_id)
+        return UnreadableValue(stored, needed_id, damaged=True)
 
 
-def stored_key_id(stored: str) -> str:
-    return stored.partition(SEPARATOR)[0] if stored else ""
+def readable(value: str) -> bool:
+    """False for a value that could not be decrypted: it must not be used as an address or hashed."""
+    return not isinstance(value, UnreadableValue)
 
 
 def keyed_hash(normalized: str, *, key: tuple[str, bytes] | None = None) -> str:
@@ -124,11 +140,14 @@ class EncryptedTextField(models.TextField):
         return encrypt(value) if value else value
 
 
+    def get_lookup(self, lookup_name):
+        # Only emptiness can be asked of an encrypted column (`exact ""`, `isnull`): the same value
+        # encrypts differently every time, so any other lookup would silently match nothing.
+        return super().get_lookup(lookup_name) if lookup_name in {"exact", "isnull"} else None
+
+
 @EncryptedTextField.register_lookup
 class EncryptedExact(Exact):
-    """Only emptiness can be asked of an encrypted column: the same value encrypts differently
-    every time, so any other equality would silently match nothing."""
-
     def get_prep_lookup(self):
         if self.rhs not in ("", None):
             raise TypeError("an encrypted field cannot be searched by value: filter on its keyed hash")
@@ -157,16 +176,16 @@ class KeyedHashField(models.CharField):
         return name, path, args, kwargs
 
     def hash_of(self, value: str) -> str:
-        normalized = self.normalize(value) if value else ""
+        normalized = self.normalize(value) if value and readable(value) else ""
         return keyed_hash(normalized) if normalized else ""
 
     def candidates(self, value: str) -> list[str]:
-        normalized = self.normalize(value) if value else ""
+        normalized = self.normalize(value) if value and readable(value) else ""
         return keyed_hash_candidates(normalized) if normalized else []
 
     def pre_save(self, model_instance, add):
         source = getattr(model_instance, self.source)
-        if isinstance(source, UnreadableValue):
+        if not readable(source):
             return getattr(model_instance, self.attname)  # the hash written with the value stays right
         value = self.hash_of(source)
         setattr(model_instance, self.attname, value)

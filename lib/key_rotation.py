@@ -4,7 +4,8 @@ Each stored value names the key that wrote it (lib.crypto), so the rows still un
 are found by a query, without decrypting anything. They are rewritten in batches, one transaction
 each, in primary-key order: a run that stops (killed, a deploy) loses nothing, and the next run
 starts from what is left. Rows written meanwhile by the application are already under the newest
-key and are not touched.
+key and are not touched. A value found in plain text (written by a process older than the
+encryption) is encrypted on the way.
 """
 
 from dataclasses import dataclass, field
@@ -18,9 +19,9 @@ from lib.crypto import (
     SEPARATOR,
     EncryptedTextField,
     KeyedHashField,
-    UnreadableValue,
     current_encryption_key_id,
     current_hash_key_id,
+    readable,
 )
 
 
@@ -38,7 +39,8 @@ class ProtectedModel:
 @dataclass
 class RotationResult:
     rewritten: int = 0
-    # The key ids that rows still need and that are not configured: such rows are left as they are.
+    # The key ids that rows still need and that are not configured: such rows are left as they are,
+    # as are rows whose value does not decrypt under its key (altered): `unreadable` counts both.
     missing_keys: set[str] = field(default_factory=set)
     unreadable: int = 0
 
@@ -88,10 +90,10 @@ def rotate_model(protected: ProtectedModel, *, batch_size: int, on_batch=None) -
 
 def _rewrite(protected: ProtectedModel, row, result: RotationResult) -> None:
     plain = {f.attname: getattr(row, f.attname) for f in protected.encrypted}
-    unreadable = [value for value in plain.values() if isinstance(value, UnreadableValue)]
+    unreadable = [value for value in plain.values() if not readable(value)]
     if unreadable:
         result.unreadable += 1
-        result.missing_keys.update(value.key_id for value in unreadable)
+        result.missing_keys.update(value.key_id for value in unreadable if not value.damaged)
         return
     # update() encrypts through the fields, under the newest key; the hashes are taken anew.
     values = dict(plain)

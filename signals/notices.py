@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.notifications import notify
 from lib import once
-from lib.crypto import keyed_hash
+from lib.crypto import keyed_hash, readable
 from lib.identifiers import normalize_email
 from lib.mail import send_each
 
@@ -148,7 +148,9 @@ def reporter_addresses(report: Report) -> list[str]:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    return sorted(set(addresses))
+    # A contact under a key no longer configured reads as a message, not an address: left out (it
+    # is logged by lib.crypto), so the others are still mailed.
+    return sorted({address for address in addresses if readable(address)})
 
 
 def mail_reporters(*, report_id: int, status: str) -> once.Done:

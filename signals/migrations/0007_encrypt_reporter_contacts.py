@@ -22,29 +22,54 @@ def _hash(value, normalize):
     return lib.crypto.keyed_hash(normalized) if normalized else ""
 
 
+def _batches(model, size=1000):
+    """The rows by primary key, a batch at a time, each read whole before it is written (SQLite
+    does not isolate a query being read from the updates made meanwhile on the same connection)."""
+    last = 0
+    while batch := list(
+        model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "name", "phone", "email")[:size]
+    ):
+        yield batch
+        last = batch[-1][0]
+
+
+def _encrypted(value):
+    # A value already encrypted (a run stopped half-way and started again) is left as it is.
+    if not value or lib.crypto.ENCRYPTED_VALUE.fullmatch(value):
+        return value
+    return lib.crypto.encrypt(value)
+
+
+def _plain(value):
+    return lib.crypto.decrypt(value) if value and lib.crypto.ENCRYPTED_VALUE.fullmatch(value) else value
+
+
 def encrypt_rows(apps, schema_editor):
     for model_name in CONTACT_MODELS:
         model = apps.get_model("signals", model_name)
-        rows = model.objects.values_list("pk", "name", "phone", "email")
-        for pk, name, phone, email in rows.iterator(chunk_size=1000):
-            model.objects.filter(pk=pk).update(
-                name=lib.crypto.encrypt(name) if name else "",
-                phone=lib.crypto.encrypt(phone) if phone else "",
-                email=lib.crypto.encrypt(email) if email else "",
-                phone_hash=_hash(phone, lib.identifiers.normalize_phone),
-                email_hash=_hash(email, lib.identifiers.normalize_email),
-            )
+        for batch in _batches(model):
+            for pk, name, phone, email in batch:
+                plain_phone, plain_email = _plain(phone), _plain(email)
+                model.objects.filter(pk=pk).update(
+                    name=_encrypted(name),
+                    phone=_encrypted(phone),
+                    email=_encrypted(email),
+                    phone_hash=_hash(plain_phone, lib.identifiers.normalize_phone),
+                    email_hash=_hash(plain_email, lib.identifiers.normalize_email),
+                )
 
 
 def decrypt_rows(apps, schema_editor):
     for model_name in CONTACT_MODELS:
         model = apps.get_model("signals", model_name)
-        for pk, name, phone, email in model.objects.values_list("pk", "name", "phone", "email").iterator(1000):
-            plain = {
-                field: lib.crypto.decrypt(value) if value else ""
-                for field, value in (("name", name), ("phone", phone), ("email", email))
-            }
-            model.objects.filter(pk=pk).update(**plain)
+        for batch in _batches(model):
+            for pk, *values in batch:
+                plain = dict(zip(("name", "phone", "email"), (lib.crypto.decrypt(v) if v else "" for v in values)))
+                unreadable = [v for v in plain.values() if not lib.crypto.readable(v)]
+                if unreadable:
+                    # Writing the message over the ciphertext would lose the value for good.
+                    raise RuntimeError(f"{model_name} {pk}: {unreadable[0]}; configure that key to go back")
+                model.objects.filter(pk=pk).update(**plain)
 
 
 def _plain_text(verbose_name):

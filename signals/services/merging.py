@@ -39,6 +39,9 @@ def report_merge(*, duplicate: Report, into: Report, actor, reason: str = "") ->
         name=contact.name if contact else "",
         phone=contact.phone if contact else "",
         email=contact.email if contact else "",
+        # Copied too: a contact under a retired key keeps its ciphertext and, so, its hashes.
+        phone_hash=contact.phone_hash if contact else "",
+        email_hash=contact.email_hash if contact else "",
         consent_at=contact.consent_at if contact else None,
         created_at=now,
     )
