@@ -1,3 +1,4 @@
+import importlib
 from io import StringIO
 from pathlib import Path
 
@@ -292,6 +293,19 @@ def test_the_migration_seals_the_rows_stored_before_it():
     assert verify_audit_chain().intact
     raw_sql("UPDATE accounts_auditevent SET target = 'changed' WHERE seq = 2")
     assert [finding.kind for finding in verify_audit_chain().findings] == ["edited"]
+
+    # Back to the unkeyed chain, which is whole again (the edit included), then forward once more.
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0004_notification_once")])
+    old_apps = executor.loader.project_state([("accounts", "0004_notification_once")]).apps
+    migration = importlib.import_module("accounts.migrations.0005_audit_mac_chain")
+    previous = "0" * 64
+    for event in old_apps.get_model("accounts", "AuditEvent").objects.order_by("id"):
+        assert (event.previous_hash, event.hash) == (previous, migration._old_hash(event, previous))
+        previous = event.hash
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert verify_audit_chain().intact
 
 
 def test_rows_cut_and_written_again_are_seen_and_stop_the_checkpoints(persona, caplog):
