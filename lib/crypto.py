@@ -139,7 +139,6 @@ class EncryptedTextField(models.TextField):
             return value.stored
         return encrypt(value) if value else value
 
-
     def get_lookup(self, lookup_name):
         # Only emptiness can be asked of an encrypted column (`exact ""`, `isnull`): the same value
         # encrypts differently every time, so any other lookup would silently match nothing.
