@@ -9,6 +9,13 @@ PORT ?= 8000
 VENDOR := tartip/static/vendor
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+VAR_DIR := $(or $(TARTIP_VAR_DIR),var)
+# The secrets of this machine's run, generated once and read by every process (tartip/local_secrets.py).
+SECRETS := $(VAR_DIR)/secrets.env
+
+# `make run`: the production settings (DEBUG off) over plain HTTP on this machine only. Secure cookies
+# and the redirect to HTTPS are turned off by name, because there is no TLS here; a server keeps them.
+RUN_ENV := DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
 
 # The test environment: production settings (DEBUG off) with throwaway keys.
 TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
@@ -18,19 +25,25 @@ TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
 	AUDIT_KEY=test-audit-key-not-for-production-0123456789 \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: setup run test test-sqlite test-postgres lint bench system-packages browser messages clean
+.PHONY: setup run dev test test-sqlite test-postgres lint bench system-packages browser messages clean
 
-setup: $(VENV)/.installed $(VENDOR)/.installed $(MO_FILES) system-packages
-	@DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	@DEBUG=1 $(PY) manage.py createcachetable
-	@DEBUG=1 $(PY) manage.py collectstatic --noinput -v0
-	@DEBUG=1 $(PY) manage.py load_reference -v0
-	@DEBUG=1 $(PY) manage.py demo --if-empty
+# Set-up runs with `make run`'s settings: collectstatic writes the manifest the production static
+# storage reads, and the demo (refused with DEBUG off unless --force) is made on purpose.
+setup: $(VENV)/.installed $(VENDOR)/.installed $(MO_FILES) $(SECRETS) system-packages
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py createcachetable
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py load_reference -v0
+	@$(RUN_ENV) $(PY) manage.py demo --if-empty --force
 
-$(VENV)/.installed: requirements.txt
+# The test and lint tools are pinned apart (requirements-dev.txt): a server installs requirements.txt only.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	touch $@
+
+$(SECRETS): | $(VENV)/.installed
+	$(PY) -m tartip.local_secrets $@
 
 # Front-end libraries come from npm (pinned by package-lock.json) and are served by Tartip.
 # Source maps are copied too: the production static storage checks every file a script names.
@@ -61,16 +74,20 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
+# The web server, the worker and the scheduler (Procfile) under honcho: when one of them stops,
+# honcho stops the others and names it. Ctrl-C stops all three.
 run: setup
 	@echo
-	@echo "  Tartip: http://127.0.0.1:$(PORT)/   (Ctrl-C stops the web server, the worker and the scheduler)"
-	@DEBUG=1 $(PY) manage.py demo --list
+	@echo "  Tartip: http://127.0.0.1:$(PORT)/   (production settings on this machine; Ctrl-C stops it)"
+	@$(RUN_ENV) $(PY) manage.py demo --list
 	@echo
-	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; export DEBUG=$${DEBUG:-1}; \
-	$(VENV)/bin/gunicorn tartip.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
-	$(PY) manage.py db_worker --no-reload & \
-	$(PY) manage.py scheduler & \
-	wait
+	@$(RUN_ENV) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+
+# The developer's mode: DEBUG on (Django's error pages, static files read from the sources).
+dev: setup
+	@echo
+	@echo "  Tartip (DEBUG on): http://127.0.0.1:$(PORT)/"
+	@DEBUG=1 $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

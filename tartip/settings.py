@@ -5,8 +5,6 @@ read through `tartip.env`, which stops the process with the variable's name when
 value is malformed.
 """
 
-import base64
-import secrets
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -24,6 +22,8 @@ from tartip.env import (
     fernet_keys,
     secret_keys,
 )
+from tartip.local_secrets import FILE_NAME as SECRETS_FILE_NAME
+from tartip.local_secrets import read_secrets_file, write_secrets_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TARTIP_VAR_DIR", str(BASE_DIR / "var")))
@@ -31,20 +31,22 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 
+# A single-machine run keeps its secrets in var/secrets.env (tartip/local_secrets.py): `make run`
+# writes it before starting, development writes it on first use. Unset variables are read from it
+# whatever DEBUG is; with DEBUG off and neither the variable nor the file, the settings refuse.
+SECRETS_FILE = VAR_DIR / SECRETS_FILE_NAME
+if DEBUG:
+    write_secrets_file(SECRETS_FILE)
+read_secrets_file(SECRETS_FILE)
+
 
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
-    if key:
-        if not DEBUG and len(key) < 32:
-            raise BadSetting("SECRET_KEY", "use at least 32 random characters in production")
-        return key
-    if not DEBUG:
+    if not key:
         raise BadSetting("SECRET_KEY", "required when DEBUG is off")
-    # Development only: one random key kept under var/, so sessions survive restarts.
-    key_file = VAR_DIR / "dev-secret-key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    if not DEBUG and len(key) < 32:
+        raise BadSetting("SECRET_KEY", "use at least 32 random characters in production")
+    return key
 
 
 SECRET_KEY = _secret_key()
@@ -193,25 +195,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # separated: the newest writes, all read (`rotate_field_key` moves rows to the newest).
 
 
-def _keys(name: str, parse, generate) -> list[str]:
-    text = env_str(name)
-    if not text and DEBUG:
-        # Development only: a random key kept under var/, so data written stays readable after a restart.
-        key_file = VAR_DIR / f"dev-{name.lower().replace('_', '-')}"
-        if not key_file.exists():
-            key_file.write_text(generate())
-        text = key_file.read_text()
-    keys = parse(name, text)
+def _keys(name: str, parse) -> list[str]:
+    keys = parse(name, env_str(name))
     if not keys:
         raise BadSetting(name, "required when DEBUG is off")
     return keys
 
 
-FIELD_ENCRYPTION_KEYS = _keys(
-    "FIELD_ENCRYPTION_KEY", fernet_keys, lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-)
-FIELD_HASH_KEYS = _keys("FIELD_HASH_KEY", secret_keys, lambda: secrets.token_urlsafe(48))
-AUDIT_KEYS = _keys("AUDIT_KEY", secret_keys, lambda: secrets.token_urlsafe(48))
+FIELD_ENCRYPTION_KEYS = _keys("FIELD_ENCRYPTION_KEY", fernet_keys)
+FIELD_HASH_KEYS = _keys("FIELD_HASH_KEY", secret_keys)
+AUDIT_KEYS = _keys("AUDIT_KEY", secret_keys)
 if set(FIELD_HASH_KEYS) & set(FIELD_ENCRYPTION_KEYS):
     raise BadSetting("FIELD_HASH_KEY", "must differ from FIELD_ENCRYPTION_KEY")
 if set(AUDIT_KEYS) & (set(FIELD_ENCRYPTION_KEYS) | set(FIELD_HASH_KEYS)):
@@ -227,9 +220,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
+    # Cookies travel over HTTPS only. `make run` serves plain HTTP on this machine and says so
+    # (SECURE_COOKIES=0, SECURE_SSL_REDIRECT=0): a browser would not send a secure cookie back there.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

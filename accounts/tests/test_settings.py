@@ -2,8 +2,10 @@
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,16 @@ GOOD_ENVIRONMENT = {
     "ALLOWED_HOSTS": "tartip.example.kz",
     "DJANGO_SETTINGS_MODULE": "tartip.settings",
 }
-OUR_VARIABLES = {*GOOD_ENVIRONMENT, "DATABASE_URL", "CACHE_URL", "EMAIL_URL", "SECURE_SSL_REDIRECT", "TARTIP_TESTING"}
+OUR_VARIABLES = {
+    *GOOD_ENVIRONMENT,
+    "DATABASE_URL",
+    "CACHE_URL",
+    "EMAIL_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "TARTIP_TESTING",
+    "TARTIP_VAR_DIR",
+}
 # Settings read with DEBUG off, printed as JSON by the child process.
 PRINT_SECURITY_SETTINGS = """
 import json, django
@@ -32,8 +43,10 @@ print(json.dumps({name: getattr(settings, name, None) for name in (
 """
 
 
-def run_python(*arguments: str, **variables: str | None) -> subprocess.CompletedProcess:
-    """Run Python in a fresh process with the good environment changed by `variables` (None: unset)."""
+def run_python(*arguments: str, var_dir: Path | None = None, **variables: str | None) -> subprocess.CompletedProcess:
+    """Run Python in a fresh process with the good environment changed by `variables` (None: unset).
+    Its var/ is `var_dir`, an empty one by default: a developer's var/secrets.env must not fill in
+    the variable a test leaves out."""
     environment = {key: value for key, value in os.environ.items() if key not in OUR_VARIABLES}
     environment.update(GOOD_ENVIRONMENT)
     for key, value in variables.items():
@@ -41,9 +54,11 @@ def run_python(*arguments: str, **variables: str | None) -> subprocess.Completed
             environment.pop(key, None)
         else:
             environment[key] = value
-    return subprocess.run(
-        [sys.executable, *arguments], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
-    )
+    with tempfile.TemporaryDirectory() as empty_dir:
+        environment["TARTIP_VAR_DIR"] = str(var_dir or empty_dir)
+        return subprocess.run(
+            [sys.executable, *arguments], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
+        )
 
 
 def load_settings(**variables: str | None) -> subprocess.CompletedProcess:
@@ -157,3 +172,70 @@ def test_it_sends_a_csp_without_unsafe_script_sources(client):
     assert "'unsafe-inline'" not in header and "'unsafe-eval'" not in header
     assert directives["frame-ancestors"] == ["'none'"]
     assert response["Strict-Transport-Security"].startswith("max-age=")
+
+
+# --- var/secrets.env: the secrets of `make run`, read by every process (tartip/local_secrets.py) ---
+
+SECRET_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "FIELD_HASH_KEY", "AUDIT_KEY")
+PRINT_SECRETS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps([settings.SECRET_KEY, settings.FIELD_ENCRYPTION_KEYS, settings.AUDIT_KEYS, settings.DEBUG]))
+"""
+
+
+def without_secrets() -> dict[str, None]:
+    return dict.fromkeys(SECRET_NAMES)
+
+
+def generate_secrets(var_dir: Path) -> Path:
+    result = run_python("-m", "tartip.local_secrets", str(var_dir / "secrets.env"), var_dir=var_dir)
+    assert result.returncode == 0, result.stderr
+    return var_dir / "secrets.env"
+
+
+def test_make_runs_secrets_file_is_written_once_for_its_owner_only(tmp_path):
+    secrets_file = generate_secrets(tmp_path)
+    first = secrets_file.read_text()
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert {line.split("=")[0] for line in first.splitlines()} == set(SECRET_NAMES)
+    generate_secrets(tmp_path)
+    assert secrets_file.read_text() == first
+
+
+def test_a_manage_py_command_with_debug_off_reads_the_secrets_file(tmp_path):
+    generate_secrets(tmp_path)
+    result = run_python("manage.py", "check", var_dir=tmp_path, **without_secrets())
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_environment_wins_over_the_secrets_file(tmp_path):
+    secrets_file = generate_secrets(tmp_path)
+    result = run_python("-c", PRINT_SECRETS, var_dir=tmp_path, FIELD_ENCRYPTION_KEY=None, AUDIT_KEY=None)
+    assert result.returncode == 0, result.stderr
+    secret_key, encryption_keys, audit_keys, _ = json.loads(result.stdout.strip().splitlines()[-1])
+    from_file = dict(line.split("=", 1) for line in secrets_file.read_text().splitlines())
+    assert secret_key == GOOD_ENVIRONMENT["SECRET_KEY"]
+    assert encryption_keys == [from_file["FIELD_ENCRYPTION_KEY"]]
+    assert audit_keys == [from_file["AUDIT_KEY"]]
+
+
+def test_development_writes_the_secrets_file_and_keeps_its_earlier_keys(tmp_path):
+    # Data written under var/ before the file existed stays readable: the dev-* keys are taken over.
+    (tmp_path / "dev-field-encryption-key").write_text(GOOD_ENVIRONMENT["FIELD_ENCRYPTION_KEY"])
+    result = run_python("-c", PRINT_SECRETS, var_dir=tmp_path, DEBUG="1", **without_secrets())
+    assert result.returncode == 0, result.stderr
+    secret_key, encryption_keys, _, debug = json.loads(result.stdout.strip().splitlines()[-1])
+    assert debug is True
+    assert encryption_keys == [GOOD_ENVIRONMENT["FIELD_ENCRYPTION_KEY"]]
+    assert f"SECRET_KEY={secret_key}\n" in (tmp_path / "secrets.env").read_text()
+
+
+def test_make_run_turns_secure_cookies_off_by_name_only():
+    result = run_python("-c", PRINT_SECURITY_SETTINGS, SECURE_COOKIES="0", SECURE_SSL_REDIRECT="0")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["SESSION_COOKIE_SECURE"] is False and values["CSRF_COOKIE_SECURE"] is False
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
