@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import ADMINISTRATORS, ANYONE, STAFF, Role
 from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
 
+PARTNERS = frozenset({Role.PARTNER})
+
 
 class AccountsConfig(PluginApp, AppConfig):
     name = "accounts"
@@ -13,10 +15,13 @@ class AccountsConfig(PluginApp, AppConfig):
     # The home page first, the staff's tools after the apps' pages (lib.plugins.NavEntry).
     navigation = (
         NavEntry("home", _("Home"), "home", ANYONE, order=0),
-        NavEntry("notifications", _("Notifications"), "accounts:notifications", STAFF, order=800),
+        # A partner's only work today is what is addressed to it (blocking requests come with the
+        # registry): it lands on its notifications.
+        NavEntry("notifications", _("Notifications"), "accounts:notifications", STAFF, order=800, lands=PARTNERS),
         NavEntry("directory", _("Directory"), "accounts:directory", STAFF, order=810),
         NavEntry("map", _("Map"), "accounts:region_map", STAFF - {Role.PARTNER}, order=820),
-        NavEntry("api", _("API documentation"), "api-docs", STAFF, order=830),
+        # The administrators issue the API keys and hand the documentation to the integrators.
+        NavEntry("api", _("API documentation"), "api-docs", ADMINISTRATORS, order=830),
         NavEntry("admin", _("Administration"), "admin:index", ADMINISTRATORS, order=900),
     )
     # One account per role: the other apps' demo data is signed by them.

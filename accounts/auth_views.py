@@ -23,13 +23,35 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.audit_hooks import audit_denied, audit_second_factor
 from accounts.forms import LoginForm, TokenForm
-from accounts.middleware import second_factor_pending
+from accounts.middleware import CHOSEN_LANGUAGE_SESSION_KEY, second_factor_pending
+from lib.plugins import landing_url
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Staff land on their work (the queue, the oversight...: lib.plugins.NavEntry.lands), the
+        others on the home page; a `next` given with the form still wins."""
+        return landing_url(self.request.user.role) or super().get_default_redirect_url()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _keep_chosen_language(self.request, form.get_user())
+        return response
+
+
+def _keep_chosen_language(request, user) -> None:
+    """A language chosen before logging in (the login page's switcher: accounts.views.set_language
+    notes it in the session, which login keeps) becomes the account's, since the saved language
+    wins on every later page (UserLanguageMiddleware), from the code entry on. A mere cookie of
+    the browser does not: the account's choice is the later one."""
+    chosen = request.session.pop(CHOSEN_LANGUAGE_SESSION_KEY, None)
+    if chosen in dict(settings.LANGUAGES) and user.language != chosen:
+        user.language = chosen
+        user.save(update_fields=["language"])
 
 
 logout = auth_views.LogoutView.as_view()  # POST only (Django 5)

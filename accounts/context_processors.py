@@ -29,14 +29,22 @@ def navigation_for(request) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"key": entry.key, "label": entry.label, "url": url, "current": _is_current(request, url)})
+        entries.append({"key": entry.key, "label": entry.label, "url": url, "current": False})
+    current = _current_entry(request.path, entries)
+    if current is not None:
+        current["current"] = True
     return entries
 
 
-def _is_current(request, url: str) -> bool:
-    if url == "/":
-        return request.path == "/"
-    return request.path.startswith(url)
+def _current_entry(path: str, entries: list[dict]) -> dict | None:
+    """The one entry the page belongs to: the longest url the path starts with (the oversight at
+    /signals/oversight/ is not also the reports' list at /signals/); the home page only at "/"."""
+    matching = [entry for entry in entries if _is_under(path, entry["url"])]
+    return max(matching, key=lambda entry: len(entry["url"]), default=None)
+
+
+def _is_under(path: str, url: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))
 
 
 def today_label(today) -> str:

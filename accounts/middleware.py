@@ -6,6 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp import user_has_device
 
+# The language a visitor chose before logging in (accounts.views.set_language), for the login to save.
+CHOSEN_LANGUAGE_SESSION_KEY = "chosen_language"
+
 
 class UserLanguageMiddleware:
     """A logged-in user's saved language wins over the browser's."""

@@ -35,6 +35,9 @@ PERSONAL_DATA_ROLES = frozenset(
 PROSECUTOR_ROLES = frozenset(
     {Role.DISTRICT_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN}
 )
+# The oversight of the bodies' answers (signals' oversight page): prosecutors decide, the regional
+# analyst reads. Here rather than in signals.policy: the menu (apps.py) names it too.
+OVERSIGHT_ROLES = PROSECUTOR_ROLES | {Role.ANALYST}
 # Roles whose view spans the whole region rather than their own district(s).
 REGION_WIDE_ROLES = frozenset(
     {Role.DEPARTMENT_PROSECUTOR, Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN}

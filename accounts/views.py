@@ -7,7 +7,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors
 from accounts.access import get_in_scope_or_404
+from accounts.middleware import CHOSEN_LANGUAGE_SESSION_KEY
 from accounts.models import District, Organisation, Role
+from lib.plugins import landing, landing_url
 
 # --- Home: one page per role ---------------------------------------------------------------
 
@@ -22,13 +24,22 @@ def home(request):
     return page(request)
 
 
+def _work(user) -> dict | None:
+    """The page the user's work starts on (lib.plugins.NavEntry.lands), for the home page to lead
+    with: {"label", "url"}, or None."""
+    entry = landing(user.role)
+    url = landing_url(user.role)
+    return {"label": entry.label, "url": url} if url else None
+
+
 def _citizen_home(request):
     return render(request, "accounts/home_citizen.html")
 
 
 def _body_officer_home(request):
-    organisation = selectors.organisation_with_districts(request.user)
-    return render(request, "accounts/home_body_officer.html", {"organisation": organisation})
+    user = request.user
+    organisation = selectors.organisation_with_districts(user)
+    return render(request, "accounts/home_body_officer.html", {"organisation": organisation, "work": _work(user)})
 
 
 def _district_prosecutor_home(request):
@@ -37,6 +48,7 @@ def _district_prosecutor_home(request):
         "organisation": selectors.organisation_with_districts(user),
         "districts": District.objects.for_user(user).order_by("kato"),
         "bodies": selectors.supervised_bodies(user),
+        "work": _work(user),
     }
     return render(request, "accounts/home_district_prosecutor.html", context)
 
@@ -50,13 +62,15 @@ def _regional_home(request):
         "districts": districts,
         "population": selectors.region_population(districts),
         "offices": selectors.prosecutor_offices(user),
+        "work": _work(user),
     }
     return render(request, "accounts/home_regional.html", context)
 
 
 def _partner_home(request):
-    organisation = selectors.organisation_with_districts(request.user)
-    return render(request, "accounts/home_partner.html", {"organisation": organisation})
+    user = request.user
+    organisation = selectors.organisation_with_districts(user)
+    return render(request, "accounts/home_partner.html", {"organisation": organisation, "work": _work(user)})
 
 
 def _admin_home(request):
@@ -101,7 +115,9 @@ def set_language(request):
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     user = request.user
-    if user.is_authenticated and user.language != language:
+    if not user.is_authenticated:
+        request.session[CHOSEN_LANGUAGE_SESSION_KEY] = language
+    elif user.language != language:
         user.language = language
         user.save(update_fields=["language"])
     return response

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
 # `record(label, created, changed)`: a reference loader counts each row it wrote (or left as it was).
@@ -41,13 +42,17 @@ class NavEntry:
     who have not logged in), at its place by `order`, and left out while its url does not resolve.
 
     `order` bands: 0-99 the home page, 100-799 the apps' pages (signals 100s, supervision 200s, the
-    apps to come after them), 800-899 the staff's tools of accounts, 900 and up the administration."""
+    apps to come after them), 800-899 the staff's tools of accounts, 900 and up the administration.
+
+    `lands`: the roles whose work starts on this page: they land here after login, and their home
+    page leads here (accounts.auth_views.LoginView, accounts.views.home)."""
 
     key: str
     label: str  # a lazy translation (gettext_lazy)
     url_name: str
     roles: frozenset[str]
     order: int
+    lands: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,24 @@ def _declared(attribute: str) -> list:
 def navigation() -> list[NavEntry]:
     """Every app's menu entries, by `order` (entries of equal order in INSTALLED_APPS order)."""
     return sorted(_declared("navigation"), key=lambda entry: entry.order)
+
+
+def landing(role: str) -> NavEntry | None:
+    """The entry a role lands on (the first by `order` when two apps declare one), or None: the
+    role's home page is its landing."""
+    return next((entry for entry in navigation() if role in entry.lands), None)
+
+
+def landing_url(role: str) -> str | None:
+    """The url of the role's landing entry; None when it has none or its url does not resolve (an
+    app half wired)."""
+    entry = landing(role)
+    if entry is None:
+        return None
+    try:
+        return reverse(entry.url_name)
+    except NoReverseMatch:
+        return None
 
 
 def demo_builders() -> list[DemoBuilder]:

@@ -1,8 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ANYONE, PROSECUTOR_ROLES, STAFF, Role
+from accounts.roles import ADMINISTRATORS, ANYONE, OVERSIGHT_ROLES, STAFF, Role
 from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp, ReferenceLoader
+
+BODY_OFFICERS = frozenset({Role.BODY_OFFICER})
+# The administrator keeps the administration's home page as a landing.
+OVERSEERS = OVERSIGHT_ROLES - ADMINISTRATORS
 
 
 class SignalsConfig(PluginApp, AppConfig):
@@ -12,9 +16,11 @@ class SignalsConfig(PluginApp, AppConfig):
     navigation = (
         NavEntry("report", _("Report an offence"), "signals:report", ANYONE, order=100),
         NavEntry("public_map", _("Map of reports"), "signals:public_map", ANYONE - STAFF, order=110),
-        NavEntry("queue", _("Our queue"), "signals:queue", frozenset({Role.BODY_OFFICER}), order=120),
+        # A body officer's work starts on the body's queue, a prosecutor's and the analyst's on the
+        # oversight of their scope (lib.plugins.NavEntry.lands).
+        NavEntry("queue", _("Our queue"), "signals:queue", BODY_OFFICERS, order=120, lands=BODY_OFFICERS),
         NavEntry("reports", _("Reports"), "signals:list", STAFF - {Role.PARTNER}, order=130),
-        NavEntry("oversight", _("Oversight"), "signals:oversight", PROSECUTOR_ROLES, order=140),
+        NavEntry("oversight", _("Oversight"), "signals:oversight", OVERSIGHT_ROLES, order=140, lands=OVERSEERS),
     )
     # Two years of reports, signed by the demo accounts (accounts' builder runs first).
     demo_builders = (DemoBuilder("signals.demo.create_demo_reports"),)

@@ -41,7 +41,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PROSECUTOR_ROLES, District, Organisation, Role, User
-from accounts.roles import ANONYMOUS
+from accounts.roles import ANONYMOUS, OVERSIGHT_ROLES
 from accounts.scoping import office_district_ids, role_of, work_district_ids
 
 from .models import Report
@@ -224,8 +224,6 @@ SERVICE_ONLY_TARGETS = frozenset({Status.ANSWERED})
 
 # Staff who take reports from callers and visitors.
 INTAKE_ROLES = PROSECUTOR_ROLES | {Role.ANALYST, Role.BOARD_SECRETARY}
-# The oversight page: prosecutors decide; the regional analyst reads.
-OVERSIGHT_ROLES = PROSECUTOR_ROLES | {Role.ANALYST}
 # Roles that never work on reports: a citizen follows their own, a partner has none.
 NOT_STAFF = frozenset({ANONYMOUS, Role.CITIZEN, Role.PARTNER})
 

@@ -43,7 +43,7 @@ def test_it_logs_in_with_the_right_password(persona):
     client = client_from("10.0.0.1")
     response = post_login(client, "alga_officer")
     assert response.status_code == 302
-    assert response.url == reverse(settings.LOGIN_REDIRECT_URL)
+    assert response.url == reverse("signals:queue")  # a body officer lands on the body's queue
     assert client.get("/").wsgi_request.user.username == "alga_officer"
 
 

@@ -103,9 +103,9 @@ def test_it_shows_the_administrator_reference_counts_and_the_admin(login):
     assert response.context["counts"]["districts"] == District.objects.count()
 
 
-def test_it_links_the_admin_only_for_administrators(login):
+def test_it_links_the_admin_and_the_api_documentation_only_for_administrators(login):
     html = login("analyst").get("/").content.decode()
-    assert 'href="/api/docs/"' in html
+    assert 'href="/api/docs/"' not in html
     assert 'href="/admin/"' not in html
 
 
