@@ -73,3 +73,13 @@ def page(chromium, live_server):
 def screenshots():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def capture(page, name: str, **options) -> None:
+    """A screenshot under var/screenshots/: an artifact for people to look at, never an assertion,
+    so a failed capture does not fail the test."""
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True, **options)
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the test goes on
+        print(f"screenshot {name} not taken: {error}")

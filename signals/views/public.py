@@ -33,7 +33,7 @@ from signals.public_forms import (
     RatingForm,
 )
 from signals.references import is_reference, token_hash
-from signals.views.report_form import tracking_link_once
+from signals.views.report_form import TRACKING_REFERRER_POLICY, tracking_link_once
 
 # --- Tracking ----------------------------------------------------------------------------------
 
@@ -105,10 +105,11 @@ def _too_many(request, *, kept_text: str = "", template="signals/public/rate_lim
 
 
 def _private(response):
-    """Pages that carry or follow a tracking link: never cached, never referred, never indexed."""
+    """Pages that carry or follow a tracking link: never cached, never referred to another site,
+    never indexed."""
     add_never_cache_headers(response)
     patch_cache_control(response, no_store=True, private=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = TRACKING_REFERRER_POLICY
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -89,6 +89,13 @@ def category_fields(request):
     return render(request, "signals/category_fields_partial.html", {"form": form})
 
 
+# Pages whose URL carries a tracking token, or that show one: the token must reach no other site,
+# so no referrer leaves for another origin (links, images, map tiles). Requests to this site keep
+# theirs: with "no-referrer" Chromium sends "Origin: null" on the page's own forms, and Django's
+# CSRF check refuses them.
+TRACKING_REFERRER_POLICY = "same-origin"
+
+
 def report_done(request):
     return tracking_link_once(request, DONE_SESSION_KEY, "signals/report_done.html")
 
@@ -105,7 +112,7 @@ def tracking_link_once(request, session_key: str, template: str):
         }
     response = render(request, template, context)
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = TRACKING_REFERRER_POLICY
     return response
 
 
