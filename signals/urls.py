@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from signals.views import detail, public, report_form, reports
+from signals.views import detail, follow, public, report_form, reports
 
 app_name = "signals"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/done/", report_form.report_done, name="report_done"),
     path("report/category-fields/", report_form.category_fields, name="category_fields"),
     path("report/districts.geojson", report_form.districts_geojson, name="districts_geojson"),
+    path("track/", follow.follow, name="follow"),
     path("track/<str:token>/", public.track, name="track"),
     # Public: duplicates and "me too", follow-up by the reporter, the public map
     path("", include("signals.public_urls")),

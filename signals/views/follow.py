@@ -1,0 +1,43 @@
+"""'Follow my report': a reporter who kept the tracking link (or its token) but not the page pastes
+it here and is taken to the report's tracking page (signals.views.public.track)."""
+
+import re
+
+from django import forms
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from signals.services.intake import find_report_by_token
+
+# The token of a tracking link ".../track/<token>/", or a token pasted alone (secrets.token_urlsafe).
+TRACKING_TOKEN = re.compile(r"(?:/track/)?([A-Za-z0-9_-]{16,200})/?\s*$")
+
+
+class FollowForm(forms.Form):
+    link = forms.CharField(
+        label=_("Your tracking link"),
+        max_length=400,
+        help_text=_("The link shown when you sent the report, or sent to your address."),
+    )
+
+    def clean_link(self) -> str:
+        """The token of a link that leads to a report: the reference alone is not enough, it is
+        public (only the link's token proves the reporter)."""
+        match = TRACKING_TOKEN.search(self.cleaned_data["link"].strip())
+        if match is None or find_report_by_token(match.group(1)) is None:
+            raise forms.ValidationError(_("This link leads to no report. Copy the whole link you were given."))
+        return match.group(1)
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request):
+    form = FollowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect(reverse("signals:track", args=[form.cleaned_data["link"]]))
+    status = 400 if form.is_bound else 200
+    response = render(request, "signals/public/follow.html", {"form": form}, status=status)
+    # A pasted link carries the token: no referrer may take it elsewhere.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
