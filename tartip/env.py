@@ -89,6 +89,24 @@ def _url(name: str, schemes: set[str]) -> str | None:
     return value
 
 
+TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
+
+
+def env_tile_url(name: str) -> tuple[str, str]:
+    """A map tile server's URL template (Leaflet's: `https://tiles.example.kz/{z}/{x}/{y}.png`,
+    `{s}` for its subdomains) and the origin the Content-Security-Policy must let images come
+    from; ("", "") when unset: no base tiles (closed networks)."""
+    value = _url(name, {"http", "https"})
+    if not value:
+        return "", ""
+    parts = urlsplit(value)
+    if not parts.hostname or any(placeholder not in value for placeholder in TILE_PLACEHOLDERS):
+        raise BadSetting(name, f"expected http(s)://host/.../{{z}}/{{x}}/{{y}}.png, got {value!r}")
+    # `{s}` (a subdomain per request) stands for any subdomain in the policy.
+    origin = f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+    return value, origin
+
+
 def env_database(name: str, default: dict) -> dict:
     value = _url(name, DATABASE_SCHEMES)
     if value is None:

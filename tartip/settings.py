@@ -19,6 +19,7 @@ from tartip.env import (
     env_int,
     env_list,
     env_str,
+    env_tile_url,
     fernet_keys,
     secret_keys,
 )
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "tartip.context_processors.map_tiles",
             ],
         },
     },
@@ -246,6 +248,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Base tiles under every map, from a tile server the office runs or trusts (MAP_TILES_URL, in
+# Leaflet's form, with the attribution its licence asks for). None by default: on a closed network
+# the maps show the district shapes alone. Images may come from that server only when it is set.
+MAP_TILES_URL, _map_tiles_origin = env_tile_url("MAP_TILES_URL")
+MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION")
+if _map_tiles_origin:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_map_tiles_origin)
 
 # --- Languages ----------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@
     if (typeof L === "undefined") { return; }
     var status = document.getElementById("public-map-status");
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    if (window.TartipMapTiles) { window.TartipMapTiles.addTo(map); }
     map.setView([48, 67], 4);
 
     var shapes = fetch(element.dataset.districtsUrl, { credentials: "same-origin" })

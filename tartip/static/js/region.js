@@ -1,10 +1,11 @@
-// District map (Leaflet, GeoJSON only: offices run on closed networks without tile servers)
+// District map (Leaflet, GeoJSON; base tiles only from a tile server the office configured)
 // and population chart (Vega-Lite, evaluated by vega-interpreter: no eval under the CSP).
 (function () {
   "use strict";
 
   function drawMap(element, collection) {
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    if (window.TartipMapTiles) { window.TartipMapTiles.addTo(map); }
     var shapes = L.geoJSON(collection, {
       filter: function (feature) { return feature.geometry.type !== "Point"; },
       style: function () { return { color: "#1d4e89", weight: 1.5, fillColor: "#5b8fd1", fillOpacity: 0.18 }; },

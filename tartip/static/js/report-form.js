@@ -7,7 +7,7 @@
   var MAX_SIDE = 2560;
   var JPEG_QUALITY = 0.85;
 
-  // --- Map: a click marks the place (Leaflet, district shapes only: no tile server) ------------
+  // --- Map: a click marks the place (Leaflet, district shapes; base tiles when configured) -----
 
   function setupMap(element) {
     if (typeof L === "undefined") { return; }
@@ -22,6 +22,7 @@
     pointText.hidden = false;
 
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    if (window.TartipMapTiles) { window.TartipMapTiles.addTo(map); }
     var marker = null;
     var clickedFeature = null;
     var autoDistrict = false;
