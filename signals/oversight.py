@@ -4,6 +4,8 @@ Every selector takes the region, `district_ids` (None: the whole region; a set: 
 only, a district prosecutor's remit) and `now`, filters on indexed columns (region, district,
 status + deadline, decision + time), returns at most `limit` rows with the total count, and runs
 a fixed number of queries whatever the number of rows: the page stays fast with a million reports.
+The lists (what the bodies owe, what waits for a decision) also take `body_id` (one body's rows
+only, within the scope) and `page` (which `limit` rows: a Paginator page number, as typed).
 """
 
 import hashlib
@@ -13,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -48,60 +51,70 @@ CELL_LONGITUDE = Decimal("0.0025")
 
 @dataclass
 class Section:
-    """At most `limit` rows of a section, and how many there are in all."""
+    """At most `limit` rows of a section, and how many there are in all; `page` is the Paginator
+    page they are (None for the statistics, which are not paged)."""
 
     count: int
     rows: list = field(default_factory=list)
+    page: Page | None = None
 
     @property
     def more(self) -> int:
         return max(self.count - len(self.rows), 0)
 
 
-def _reports(region: Region, district_ids) -> QuerySet:
-    reports = Report.objects.filter(region=region)
-    if district_ids is not None:
-        reports = reports.filter(district_id__in=district_ids)
-    return reports
+def _reports(region: Region, district_ids, body_id: int | None = None) -> QuerySet:
+    return _in_scope(Report.objects.all(), region, district_ids, body_id, prefix="")
 
 
-def _section(queryset: QuerySet, limit: int) -> Section:
-    # Always two queries (the rows, the count): the same number whatever the number of rows.
-    return Section(count=queryset.order_by().count(), rows=list(queryset[:limit]))
+def _section(queryset: QuerySet, limit: int, page=1) -> Section:
+    # Always two queries (the count, the rows): the same number whatever the number of rows.
+    # get_page: a page number past the end, or not a number, gives the last or the first page.
+    found = Paginator(queryset, limit).get_page(page)
+    return Section(count=found.paginator.count, rows=list(found.object_list), page=found)
 
 
-def _in_scope(queryset: QuerySet, region: Region, district_ids, prefix: str = "report__") -> QuerySet:
+def _in_scope(
+    queryset: QuerySet, region: Region, district_ids, body_id: int | None = None, prefix: str = "report__"
+) -> QuerySet:
+    # The body narrows the scope, never widens it: a body outside the districts finds nothing.
     queryset = queryset.filter(**{f"{prefix}region": region})
     if district_ids is not None:
         queryset = queryset.filter(**{f"{prefix}district_id__in": district_ids})
+    if body_id is not None:
+        queryset = queryset.filter(**{f"{prefix}body_id": body_id})
     return queryset
 
 
 # --- what the bodies owe -------------------------------------------------------------------------
 
 
-def overdue_answers(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+def overdue_answers(
+    *, region: Region, district_ids=None, now: datetime, limit: int = LIMIT, body_id=None, page=1
+) -> Section:
     """Reports still waiting for the body's answer past their deadline, the longest overdue first
     (the (status, deadline_at) index). Whether the sweep has marked them yet does not matter."""
     reports = (
-        _reports(region, district_ids)
+        _reports(region, district_ids, body_id)
         .filter(overdue_at(now))
         .select_related("category", "district", "body")
         .order_by("deadline_at", "id")
     )
-    return _section(reports, limit)
+    return _section(reports, limit, page)
 
 
-def returned_answers(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+def returned_answers(
+    *, region: Region, district_ids=None, now: datetime, limit: int = LIMIT, body_id=None, page=1
+) -> Section:
     """Reports whose answer the prosecutor returned and that wait for a new one (nearest deadline
     first); each row carries `return_reason`, the reason of its latest returned answer."""
     reports = (
-        _reports(region, district_ids)
+        _reports(region, district_ids, body_id)
         .filter(status=Status.RETURNED)
         .select_related("category", "district", "body")
         .order_by("deadline_at", "id")
     )
-    section = _section(reports, limit)
+    section = _section(reports, limit, page)
     reasons = {}
     returned = (
         Answer.objects.filter(report_id__in=[r.pk for r in section.rows], decision=Answer.Decision.RETURNED)
@@ -115,16 +128,18 @@ def returned_answers(*, region: Region, district_ids=None, now: datetime, limit:
     return section
 
 
-def reopened_reports(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+def reopened_reports(
+    *, region: Region, district_ids=None, now: datetime, limit: int = LIMIT, body_id=None, page=1
+) -> Section:
     """Reports whose reporter says the answer did not resolve things, waiting for the prosecutor
     (return to the body or close); each row carries `reopen_reason`, the reporter's words."""
     reports = (
-        _reports(region, district_ids)
+        _reports(region, district_ids, body_id)
         .filter(status=Status.REOPENED)
         .select_related("category", "district", "body")
         .order_by("deadline_at", "id")
     )
-    section = _section(reports, limit)
+    section = _section(reports, limit, page)
     reasons = {}
     events = (
         ReportEvent.objects.filter(
@@ -328,7 +343,9 @@ def repeat_places(
 # --- possible concealment from registration ------------------------------------------------------
 
 
-def concealment_candidates(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
+def concealment_candidates(
+    *, region: Region, district_ids=None, now: datetime, limit: int = LIMIT, body_id=None, page=1
+) -> Section:
     """Reports whose standing answer (pending or accepted: Report.answer_result, which a return
     clears) confirms a criminal offence while no KUI/ERDR registration number is recorded:
     possible concealment of a crime from registration. Rows are those answers (with their
@@ -338,10 +355,11 @@ def concealment_candidates(*, region: Region, district_ids=None, now: datetime, 
     first reports, and their answers."""
     # No exclusion of rejected or duplicate reports is needed: both happen only before an answer
     # stands (a returned answer clears answer_result), so the count reads the index alone.
-    reports = _reports(region, district_ids).filter(
+    reports = _reports(region, district_ids, body_id).filter(
         answer_result=Answer.Result.CONFIRMED_CRIMINAL, registration_number=""
     )
-    first = list(reports.order_by("answered_at", "id").values_list("id", flat=True)[:limit])
+    found = Paginator(reports.order_by("answered_at", "id").values_list("id", flat=True), limit).get_page(page)
+    first = list(found.object_list)
     standing: dict[int, Answer] = {}
     answers = (
         Answer.objects.filter(report_id__in=first)
@@ -352,30 +370,42 @@ def concealment_candidates(*, region: Region, district_ids=None, now: datetime, 
     for answer in answers:
         standing[answer.report_id] = answer  # the latest one wins
     rows = [standing[pk] for pk in first if pk in standing]
-    return Section(count=reports.order_by().count(), rows=rows)
+    return Section(count=found.paginator.count, rows=rows, page=found)
 
 
 # --- decisions waiting for the prosecutor ---------------------------------------------------------
 
 
-def pending_forwards(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
-    """Forwards from one body to another not yet reviewed, the oldest first ((decision, at) index)."""
+def pending_forwards(
+    *, region: Region, district_ids=None, now: datetime, limit: int = LIMIT, body_id=None, page=1
+) -> Section:
+    """Forwards from one body to another not yet reviewed, the oldest first ((decision, at) index);
+    `body_id`: the forwards from or to that body."""
+    forwards = Forward.objects.filter(decision=Forward.Decision.PENDING)
+    if body_id is not None:
+        forwards = forwards.filter(Q(from_body_id=body_id) | Q(to_body_id=body_id))
     forwards = (
-        _in_scope(Forward.objects.filter(decision=Forward.Decision.PENDING), region, district_ids)
+        _in_scope(forwards, region, district_ids)
         .select_related("report", "report__category", "report__district", "from_body", "to_body")
         .order_by("at", "id")
     )
-    return _section(forwards, limit)
+    return _section(forwards, limit, page)
 
 
-def pending_extensions(*, region: Region, district_ids=None, now: datetime, limit: int = LIMIT) -> Section:
-    """Deadline extensions asked and not yet decided, the oldest first ((decision, at) index)."""
+def pending_extensions(
+    *, region: Region, district_ids=None, now: datetime, limit: int = LIMIT, body_id=None, page=1
+) -> Section:
+    """Deadline extensions asked and not yet decided, the oldest first ((decision, at) index);
+    `body_id`: those the body asked."""
+    extensions = ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING)
+    if body_id is not None:
+        extensions = extensions.filter(body_id=body_id)
     extensions = (
-        _in_scope(ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.PENDING), region, district_ids)
+        _in_scope(extensions, region, district_ids)
         .select_related("report", "report__category", "report__district", "body")
         .order_by("at", "id")
     )
-    return _section(extensions, limit)
+    return _section(extensions, limit, page)
 
 
 # The ranking and the repeat places aggregate the last 90 days: over a second at a million reports.
@@ -429,15 +459,22 @@ def refresh_statistics(*, now: datetime | None = None) -> int:
     return computed
 
 
-def oversight_page(*, region: Region, district_ids=None, now: datetime) -> dict:
-    """Every section of the oversight page."""
+# The paged lists of the page, by the name of each in oversight_page's answer.
+LISTS = {
+    "overdue": overdue_answers,
+    "returned": returned_answers,
+    "reopened": reopened_reports,
+    "concealment": concealment_candidates,
+    "forwards": pending_forwards,
+    "extensions": pending_extensions,
+}
+
+
+def oversight_page(*, region: Region, district_ids=None, now: datetime, body_id=None, pages=None) -> dict:
+    """Every section of the oversight page; `pages`: the page number asked of each list (by its
+    name in LISTS; the first page when not asked). The statistics cover the whole scope: one body's
+    ranking is not a ranking."""
+    pages = pages or {}
     scope = {"region": region, "district_ids": district_ids, "now": now}
-    return {
-        "overdue": overdue_answers(**scope),
-        "returned": returned_answers(**scope),
-        "reopened": reopened_reports(**scope),
-        **oversight_statistics(**scope),
-        "concealment": concealment_candidates(**scope),
-        "forwards": pending_forwards(**scope),
-        "extensions": pending_extensions(**scope),
-    }
+    lists = {name: read(**scope, body_id=body_id, page=pages.get(name, 1)) for name, read in LISTS.items()}
+    return {**lists, **oversight_statistics(**scope)}

@@ -21,12 +21,13 @@ from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_in_scope_or_404
-from accounts.models import District, Region
+from accounts.models import District, Organisation, Region
 from accounts.scoping import work_district_ids
 from signals import oversight as oversight_selectors
 from signals import policy, services
@@ -367,32 +368,84 @@ def _region_of(user) -> Region | None:
     return None
 
 
+# The page number of each list of the oversight page: ?page= pages the overdue answers (the
+# longest list), ?returned_page= and so on the others.
+OVERSIGHT_PAGE_PARAMS = {name: "page" if name == "overdue" else f"{name}_page" for name in oversight_selectors.LISTS}
+# htmx asks for one list (the element it replaces); the overdue answers have their own template.
+OVERDUE_TARGET = "overdue-results"
+
+
+def _oversight_bodies(region: Region, district_ids):
+    """The bodies the body filter offers: the region's (a district prosecutor: those serving their
+    districts, and those serving the whole region, which serve no district in particular). One
+    query; the filter only narrows the user's scope, so a body named by hand reveals nothing."""
+    bodies = Organisation.objects.filter(region=region, kind=Organisation.Kind.BODY)
+    if district_ids is not None:
+        bodies = bodies.filter(Q(districts__in=district_ids) | Q(districts__isnull=True)).distinct()
+    return sorted(bodies, key=lambda body: body.name)  # `name` is the active language's
+
+
+def _list_queries(request) -> dict[str, str]:
+    """For each list's pagination: the query string of the page without that list's page number."""
+    queries = {}
+    for name, param in OVERSIGHT_PAGE_PARAMS.items():
+        query = request.GET.copy()
+        query.pop(param, None)
+        queries[name] = query.urlencode()
+    return queries
+
+
 @login_required
 def oversight(request):
     """The district prosecutor's oversight of the bodies: their districts (region-wide roles: the
-    region, narrowed to a district if they choose). The analyst reads it without deciding."""
+    region, narrowed to a district if they choose), narrowed to one body if they choose. The analyst
+    reads it without deciding. Filter values outside the user's scope are ignored. To htmx it
+    answers with the lists alone (the overdue answers alone when it asks for them)."""
     user = request.user
     region = _region_of(user)
     if not policy.may_oversee(user) or region is None:
         raise PermissionDenied
     now = timezone.now()
-    district_ids = work_district_ids(user)
+    district_ids = remit = work_district_ids(user)
     districts = list(District.objects.for_user(user).for_choices().filter(region=region).order_by("kato"))
     selected = next((d for d in districts if str(d.pk) == request.GET.get("district", "")), None)
     if selected is not None:
         district_ids = {selected.pk} | {d.pk for d in districts if d.parent_id == selected.pk}
+    bodies = _oversight_bodies(region, remit)
+    selected_body = next((b for b in bodies if str(b.pk) == request.GET.get("body", "")), None)
+    pages = {name: request.GET.get(param, 1) for name, param in OVERSIGHT_PAGE_PARAMS.items()}
+    scope = {"region": region, "district_ids": district_ids, "now": now}
+    body_id = selected_body.pk if selected_body else None
     context = {
         "region": region,
         "districts": districts if len(districts) > 1 else [],
         "selected_district": selected,
+        "bodies": bodies,
+        "selected_body": selected_body,
+        "queries": _list_queries(request),
+        "page_params": OVERSIGHT_PAGE_PARAMS,
+        "now": now,
+    }
+    # htmx restoring a page missing from its history cache asks for the whole page.
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    if partial and request.headers.get("HX-Target") == OVERDUE_TARGET:
+        overdue = oversight_selectors.overdue_answers(**scope, body_id=body_id, page=pages["overdue"])
+        return _varying(render(request, "signals/work/_oversight_overdue.html", {**context, "overdue": overdue}))
+    context |= {
         "can_decide": policy.is_prosecutor(user),
         "forward_choices": forward_choices(),
         "extension_choices": extension_choices(),
         "ranking_days": oversight_selectors.RANKING_DAYS,
         "repeat_days": oversight_selectors.REPEAT_DAYS,
         "repeat_min": oversight_selectors.REPEAT_MIN_REPORTS,
-        "now": now,
         "since": now - timedelta(days=oversight_selectors.RANKING_DAYS),
-        **oversight_selectors.oversight_page(region=region, district_ids=district_ids, now=now),
+        **oversight_selectors.oversight_page(**scope, body_id=body_id, pages=pages),
     }
-    return render(request, "signals/work/oversight.html", context)
+    template = "signals/work/_oversight_lists.html" if partial else "signals/work/oversight.html"
+    return _varying(render(request, template, context))
+
+
+def _varying(response):
+    # One URL, a whole page or a part of it: a cache must not give one for the other.
+    patch_vary_headers(response, ("HX-Request", "HX-Target", "HX-History-Restore-Request"))
+    return response
