@@ -1,4 +1,6 @@
-"""Demo reports: two years (January 2024 to December 2025) of offence reports, built in bulk.
+"""Demo reports: two years (January 2024 to December 2025, the reference documents' years) of
+offence reports, and the months since up to the day the demo is built, built in bulk: the queues
+hold reports inside their deadlines and the oversight's 90-day statistics have answers to read.
 
 `create_demo_reports(command)` is a step of the `demo` command (declared in signals/apps.py).
 `bulk_build_reports()` is the builder it uses, also used by `bench/intake.py` to fill a database
@@ -20,6 +22,9 @@ random hashes are stored, so no demo report can be tracked).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -60,6 +65,32 @@ __all__ = [
 ]
 
 Kind = ReportEvent.Kind
+# Reports a month after DEMO_END: about the pace of the end of 2025 (the rollout goes on), less
+# than double so that `make run`'s fill stays fast; at most RECENT_MONTHS_MAX months of them (a
+# demo built years later has them spread thinner).
+DEMO_REPORTS_PER_MONTH = 330
+RECENT_MONTHS_MAX = 24
+
+
+@dataclass(frozen=True)
+class DemoPeriod:
+    start: date
+    end: date
+    count: int
+    seed: int
+
+
+def demo_periods(now: datetime) -> list[DemoPeriod]:
+    """2024-2025 as always (the same reports whatever the day), then the months up to `now`'s day.
+    Every report lives up to `now`: the old ones answered and closed since, the recent ones in
+    the queues with deadlines still ahead or just passed."""
+    periods = [DemoPeriod(DEMO_START, DEMO_END, DEMO_REPORTS_PER_REGION, DEMO_SEED)]
+    today = timezone.localdate(now)
+    if today > DEMO_END:
+        start = DEMO_END + timedelta(days=1)
+        months = min((today - DEMO_END).days / 30.44, RECENT_MONTHS_MAX)
+        periods.append(DemoPeriod(start, today, max(round(months * DEMO_REPORTS_PER_MONTH), 1), DEMO_SEED + 1))
+    return periods
 
 
 def demo_reports_exist(region: Region | None = None) -> bool:
@@ -69,20 +100,35 @@ def demo_reports_exist(region: Region | None = None) -> bool:
     return events.exists()
 
 
-def create_demo_reports(command) -> None:
-    """Demo step: two years of reports in every region that has districts and categories."""
+def create_demo_reports(command, now: datetime | None = None) -> None:
+    """Demo step: two years of reports and the months since in every region that has districts and
+    categories (demo_periods)."""
     if not Category.objects.filter(is_active=True).exists():
         command.stderr.write(command.style.WARNING("Skipped demo reports: no categories (run load_reference)."))
         return
+    now = now or timezone.now()
     for region in Region.objects.filter(districts__isnull=False).distinct():
         if demo_reports_exist(region):
             command.stdout.write(f"Demo reports of {region.short_code} exist: skipped.")
             continue
-        started = timezone.now()
-        result = bulk_build_reports(region=region, count=DEMO_REPORTS_PER_REGION, seed=DEMO_SEED)
-        seconds = (timezone.now() - started).total_seconds()
-        command.stdout.write(
-            f"Demo reports of {region.short_code}: {result.reports} reports, {result.events} events, "
-            f"{result.contacts} contacts, {result.answers} answers, {result.forwards} forwards, "
-            f"{result.extensions} extensions, {result.supporters} supporters in {seconds:.1f} s."
-        )
+        for period in demo_periods(now):
+            _build_period(command, region, period, now)
+
+
+def _build_period(command, region: Region, period: DemoPeriod, now: datetime) -> None:
+    started = timezone.now()
+    result = bulk_build_reports(
+        region=region,
+        count=period.count,
+        seed=period.seed,
+        start=period.start,
+        end=period.end,
+        now=now,
+        live_until_now=True,
+    )
+    seconds = (timezone.now() - started).total_seconds()
+    command.stdout.write(
+        f"Demo reports of {region.short_code}, {period.start} to {period.end}: {result.reports} reports, "
+        f"{result.events} events, {result.contacts} contacts, {result.answers} answers, {result.forwards} "
+        f"forwards, {result.extensions} extensions, {result.supporters} supporters in {seconds:.1f} s."
+    )

@@ -138,22 +138,29 @@ def bulk_build_reports(
     batch_size: int = BATCH_SIZE,
     now: datetime | None = None,
     mark_demo: bool = True,
+    live_until_now: bool = False,
 ) -> BuildResult:
     """Build `count` reports of `region` submitted between `start` and `end`, in bulk; returns counts.
 
+    The reports live up to the end of the period (their last steps are no later, their statuses
+    are those of their age then), or up to `now` with `live_until_now` (a period long past: its
+    reports answered and closed since, as the demo's 2024-2025 are by the day it is built).
     Public references continue the region's counters for each year (the counters end at the last
     number given). Call it inside a transaction (the demo command does); it opens one otherwise.
+    The random draws are seeded by `seed` and the region, so two regions never share a tracking
+    token's hash.
     """
     with transaction.atomic():
         return _Builder(region=region, seed=seed, now=now or timezone.now(), mark_demo=mark_demo).build(
-            count=count, start=start, end=end, batch_size=batch_size
+            count=count, start=start, end=end, batch_size=batch_size, live_until_now=live_until_now
         )
 
 
 class _Builder:
     def __init__(self, *, region: Region, seed: int, now: datetime, mark_demo: bool):
         self.region = region
-        self.rng = random.Random(seed)
+        # A string seed is hashed whole (random.seed, version 2): stable across runs and machines.
+        self.rng = random.Random(f"{seed}:{region.short_code}")
         self.now = now
         self.mark_demo = mark_demo
         self.categories = list(Category.objects.filter(is_active=True).prefetch_related("attributes"))
@@ -237,9 +244,10 @@ class _Builder:
 
     # -- one report
 
-    def build(self, *, count: int, start: date, end: date, batch_size: int) -> BuildResult:
-        period_end = min(timezone.make_aware(datetime.combine(end, time(23, 59, 59))), self.now)
-        moments = [moment for moment in _submission_times(self.rng, count, start, end) if moment <= period_end]
+    def build(self, *, count: int, start: date, end: date, batch_size: int, live_until_now: bool) -> BuildResult:
+        last_submission = min(timezone.make_aware(datetime.combine(end, time(23, 59, 59))), self.now)
+        period_end = self.now if live_until_now else last_submission
+        moments = [moment for moment in _submission_times(self.rng, count, start, end) if moment <= last_submission]
         self.references = self._references(moments)
         result = BuildResult()
         # Duplicates point at an earlier report of the same category (and district when there is

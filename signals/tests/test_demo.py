@@ -1,5 +1,7 @@
-"""The demo step: two years of reports in every status, built in bulk, and only once."""
+"""The demo step: two years of reports in every status and the months since up to the day it is
+built (a given "now"), built in bulk, and only once."""
 
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -8,7 +10,8 @@ from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from accounts.models import District, Region
-from signals.demo import DEMO_END, DEMO_START, create_demo_reports
+from signals import oversight
+from signals.demo import DEMO_END, DEMO_SEED, DEMO_START, bulk_build_reports, create_demo_reports
 from signals.models import (
     Answer,
     Category,
@@ -20,15 +23,20 @@ from signals.models import (
     ReportEvent,
     ReportSupporter,
 )
+from signals.policy import AWAITING_ANSWER
 
 pytestmark = pytest.mark.django_db
 
 Status = Report.Status
 
 
-def run_step() -> str:
+# The day the demo is built, in the tests: two and a half months after the end of 2025, a Monday.
+NOW = timezone.make_aware(datetime(2026, 3, 16, 11, 0))
+
+
+def run_step(now=NOW) -> str:
     command = BaseCommand(stdout=StringIO(), stderr=StringIO())
-    create_demo_reports(command)
+    create_demo_reports(command, now=now)
     return command.stdout.getvalue() + command.stderr.getvalue()
 
 
@@ -41,6 +49,7 @@ def test_it_creates_two_years_of_reports_in_every_status_with_ordered_events():
     check_events()
     check_references()
     check_answering()
+    check_alive_on_the_day_built()
 
 
 def check_spread():
@@ -50,8 +59,10 @@ def check_spread():
     assert set(reports.values_list("status", flat=True)) == set(Status.values)
     span = reports.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
     assert timezone.localdate(span["first"]).isoformat() < "2024-01-15"
-    assert timezone.localdate(span["last"]).isoformat() > "2025-12-15"
-    assert timezone.localdate(span["first"]) >= DEMO_START and timezone.localdate(span["last"]) <= DEMO_END
+    assert span["last"] > NOW - timedelta(days=2)
+    assert timezone.localdate(span["first"]) >= DEMO_START and span["last"] <= NOW
+    in_2025 = reports.filter(submitted_at__date__gte="2025-12-01", submitted_at__date__lte=DEMO_END).count()
+    assert in_2025 > 200
     assert set(reports.values_list("category_id", flat=True)) == set(Category.objects.values_list("id", flat=True))
     assert set(reports.values_list("channel", flat=True)) == set(Report.Channel.values)
     per_district = dict(reports.values_list("district__kato").annotate(n=Count("id")))
@@ -113,7 +124,7 @@ def check_events():
 
 def check_references():
     region = Region.objects.get(short_code="AKT")
-    for year in (2024, 2025):
+    for year in (2024, 2025, 2026):
         count = Report.objects.filter(region=region, reference__startswith=f"AKT-{year}-").count()
         assert count > 0
         assert ReferenceCounter.objects.get(region=region, year=year).last == count
@@ -155,3 +166,39 @@ def check_answering():
     assert overdue_open.exists() and not overdue_open.filter(overdue_at__isnull=True).exists()
     assert Report.objects.filter(escalated_at__isnull=False).exists()
     assert Report.objects.filter(rating__isnull=False).exists()
+
+
+def check_alive_on_the_day_built():
+    """Built on NOW: nothing after it, the queues hold reports due in the coming days, the
+    oversight's 90-day figures have answers and places to show, 2025's reports are done with."""
+    assert not ReportEvent.objects.filter(at__gt=NOW).exists()
+    assert not Answer.objects.filter(at__gt=NOW).exists()
+    waiting = Report.objects.filter(status__in=AWAITING_ANSWER)
+    due_ahead = waiting.filter(deadline_at__gt=NOW)
+    assert due_ahead.count() >= 20
+    assert due_ahead.filter(routed_at__gte=NOW - timedelta(days=7)).exists()  # routed this week
+    assert due_ahead.filter(deadline_at__lte=NOW + timedelta(days=7)).exists()  # due in the coming days
+    assert waiting.filter(deadline_at__lte=NOW).count() < due_ahead.count() * 3  # overdue: some, not most
+    # The reports of 2024-2025 lived on until NOW: few still wait for their answer (the long
+    # overdue ones the oversight is for).
+    old = Report.objects.filter(submitted_at__lt=timezone.make_aware(datetime(2025, 12, 1)))
+    assert old.filter(status__in=AWAITING_ANSWER).count() < old.count() * 3 / 100
+    region = Region.objects.get(short_code="AKT")
+    ranking = oversight.body_ranking(region=region, now=NOW)
+    assert len(ranking) >= 5 and sum(rank.answers for rank in ranking) >= 100
+    assert oversight.repeat_places(region=region, now=NOW).count >= 3
+
+
+def test_it_builds_a_second_region_with_tokens_of_its_own():
+    """Two regions built with the same seed: the random draws differ by region, so no tracking
+    token's hash repeats (it is unique)."""
+    from django.core.management import call_command
+
+    from signals.tests.test_submit import SECOND_REGION_DIR
+
+    call_command("load_reference", reference_dir=str(SECOND_REGION_DIR), verbosity=0)
+    first = bulk_build_reports(region=Region.objects.get(short_code="AKT"), count=60, seed=DEMO_SEED, now=NOW)
+    second = bulk_build_reports(region=Region.objects.get(short_code="TST"), count=60, seed=DEMO_SEED, now=NOW)
+    assert first.reports and second.reports
+    hashes = list(Report.objects.values_list("tracking_token_hash", flat=True))
+    assert len(hashes) == len(set(hashes)) == first.reports + second.reports
