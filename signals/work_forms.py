@@ -99,9 +99,16 @@ class AnswerForm(WorkForm):
 
     @classmethod
     def initial_from(cls, template: AnswerTemplate | None) -> dict:
+        """The form filled from a template: its text for the prosecutor and, to start from, for the
+        reporter too (a template names no one, so it may be shown on the tracking page)."""
         if template is None:
             return {}
-        return {"result": template.result, "measures": list(template.measures or []), "text": template.text}
+        return {
+            "result": template.result,
+            "measures": list(template.measures or []),
+            "text": template.text,
+            "public_text": template.text,
+        }
 
 
 class ReasonForm(WorkForm):

@@ -1,5 +1,7 @@
 """Starting answers loaded with the reference data, offered to the body the report is with."""
 
+import re
+
 import pytest
 
 from accounts.models import District
@@ -36,3 +38,7 @@ def test_it_offers_the_body_its_templates_and_fills_the_answer_from_one(persona)
     chosen = AnswerTemplate.objects.get(name_en="Administrative protocol drawn up", body_type="police_unit")
     filled = client.get(f"/signals/{report.reference}/?template={chosen.pk}", HTTP_ACCEPT_LANGUAGE="en")
     assert "An administrative offence protocol was drawn up" in filled.content.decode()
+    # Both texts are filled: what was done, and the answer to the reporter.
+    for name in ("text", "public_text"):
+        textarea = re.search(rf'<textarea name="{name}"[^>]*>([^<]*)</textarea>', filled.content.decode())
+        assert textarea and textarea.group(1).strip() == chosen.text_en.strip(), name
