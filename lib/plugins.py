@@ -59,12 +59,21 @@ class NavEntry:
 class DemoBuilder:
     """A step of `manage.py demo`: `path` names a function `step(command) -> None` that writes the
     app's own demo rows only, reports on `command.stdout`, and does nothing the second time (the
-    command may run again). Each step runs in its own transaction."""
+    command may run again). Each step runs in its own transaction.
+
+    `refresh` (optional) names a function `refresh(command) -> None` that brings the app's demo
+    rows made on an earlier day up to today; `demo --if-empty` runs it, instead of the step, on a
+    database that has users. It must leave a database without the app's demo rows untouched."""
 
     path: str
+    refresh: str = ""
 
     def run(self, command) -> None:
         import_string(self.path)(command)
+
+    def run_refresh(self, command) -> None:
+        if self.refresh:
+            import_string(self.refresh)(command)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ class SignalsConfig(PluginApp, AppConfig):
         NavEntry("oversight", _("Oversight"), "signals:oversight", OVERSIGHT_ROLES, order=140, lands=OVERSEERS),
     )
     # Two years of reports, signed by the demo accounts (accounts' builder runs first).
-    demo_builders = (DemoBuilder("signals.demo.create_demo_reports"),)
+    demo_builders = (DemoBuilder("signals.demo.create_demo_reports", refresh="signals.demo.refresh_demo_reports"),)
     # The categories and answer templates before any region's folder (its routing rules name them),
     # then each region's routing rules (signals/reference_data.py).
     reference_loaders = (

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Region
@@ -59,8 +60,10 @@ __all__ = [
     "_fill",
     "bulk_build_reports",
     "create_demo_reports",
+    "demo_periods",
     "demo_reports_exist",
     "note_demo_acts",
+    "refresh_demo_reports",
     "theme_of",
 ]
 
@@ -81,16 +84,23 @@ class DemoPeriod:
 
 
 def demo_periods(now: datetime) -> list[DemoPeriod]:
-    """2024-2025 as always (the same reports whatever the day), then the months up to `now`'s day.
-    Every report lives up to `now`: the old ones answered and closed since, the recent ones in
+    """2024-2025 as always (the same submissions whatever the day), then the months up to `now`'s
+    day. Every report lives up to `now`: the old ones answered and closed since, the recent ones in
     the queues with deadlines still ahead or just passed."""
     periods = [DemoPeriod(DEMO_START, DEMO_END, DEMO_REPORTS_PER_REGION, DEMO_SEED)]
+    since = _period_after(DEMO_END, now)
+    return periods + [since] if since else periods
+
+
+def _period_after(last_day: date, now: datetime) -> DemoPeriod | None:
+    """The days after `last_day` up to `now`'s, at DEMO_REPORTS_PER_MONTH (None: no such day). The
+    seed is the first day's, so the same days give the same reports."""
     today = timezone.localdate(now)
-    if today > DEMO_END:
-        start = DEMO_END + timedelta(days=1)
-        months = min((today - DEMO_END).days / 30.44, RECENT_MONTHS_MAX)
-        periods.append(DemoPeriod(start, today, max(round(months * DEMO_REPORTS_PER_MONTH), 1), DEMO_SEED + 1))
-    return periods
+    if today <= last_day:
+        return None
+    start = last_day + timedelta(days=1)
+    months = min((today - last_day).days / 30.44, RECENT_MONTHS_MAX)
+    return DemoPeriod(start, today, max(round(months * DEMO_REPORTS_PER_MONTH), 1), DEMO_SEED + start.toordinal())
 
 
 def demo_reports_exist(region: Region | None = None) -> bool:
@@ -113,6 +123,23 @@ def create_demo_reports(command, now: datetime | None = None) -> None:
             continue
         for period in demo_periods(now):
             _build_period(command, region, period, now)
+
+
+def refresh_demo_reports(command, now: datetime | None = None) -> None:
+    """The demo made on an earlier day, brought up to today (`demo --if-empty` on a database that
+    has users): in each region with demo reports, the days after its latest demo report's, up to
+    `now`'s. The reports made before stay as they were (the ones left waiting are now late, as if
+    the bodies had not answered since). A region without demo reports is left alone."""
+    now = now or timezone.now()
+    for region in Region.objects.filter(districts__isnull=False).distinct():
+        latest = _demo_submissions(region).aggregate(last=Max("report__submitted_at"))["last"]
+        period = _period_after(timezone.localdate(latest), now) if latest else None
+        if period is not None:
+            _build_period(command, region, period, now)
+
+
+def _demo_submissions(region: Region):
+    return ReportEvent.objects.filter(kind=Kind.SUBMITTED, report__region=region, **{f"data__{DEMO_MARK}": True})
 
 
 def _build_period(command, region: Region, period: DemoPeriod, now: datetime) -> None:

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from accounts.models import District, Region
 from signals import oversight
-from signals.demo import DEMO_END, DEMO_SEED, DEMO_START, bulk_build_reports, create_demo_reports
+from signals.demo import (
+    DEMO_END,
+    DEMO_SEED,
+    DEMO_START,
+    bulk_build_reports,
+    create_demo_reports,
+    refresh_demo_reports,
+)
 from signals.models import (
     Answer,
     Category,
@@ -202,3 +209,38 @@ def test_it_builds_a_second_region_with_tokens_of_its_own():
     assert first.reports and second.reports
     hashes = list(Report.objects.values_list("tracking_token_hash", flat=True))
     assert len(hashes) == len(set(hashes)) == first.reports + second.reports
+
+
+def test_it_brings_a_demo_made_on_an_earlier_day_up_to_today():
+    region = Region.objects.get(short_code="AKT")
+    earlier = NOW - timedelta(days=20)
+    made = bulk_build_reports(
+        region=region, count=300, seed=DEMO_SEED, start=DEMO_END, end=timezone.localdate(earlier), now=earlier
+    )
+    assert made.reports and not Report.objects.filter(submitted_at__gt=earlier).exists()
+    command = BaseCommand(stdout=StringIO(), stderr=StringIO())
+
+    refresh_demo_reports(command, now=NOW)
+
+    added = Report.objects.filter(submitted_at__date__gt=timezone.localdate(earlier))
+    assert added.count() > 100 and not added.filter(submitted_at__gt=NOW).exists()
+    assert added.filter(submitted_at__gt=NOW - timedelta(days=2)).exists()
+    assert added.filter(status__in=AWAITING_ANSWER, deadline_at__gt=NOW).exists()
+    # The same day again: nothing more.
+    count = Report.objects.count()
+    refresh_demo_reports(command, now=NOW + timedelta(hours=1))
+    assert Report.objects.count() == count
+
+
+def test_it_leaves_a_database_without_demo_reports_alone_when_refreshing(persona):
+    new = BaseCommand(stdout=StringIO(), stderr=StringIO())
+    refresh_demo_reports(new, now=NOW)
+    assert not Report.objects.exists()
+
+
+def test_the_demo_command_on_a_database_with_users_only_refreshes(persona):
+    from django.core.management import call_command
+
+    persona("alga_officer")  # a database with users, no demo reports
+    call_command("demo", "--if-empty", "--force", stdout=StringIO())
+    assert not Report.objects.exists()

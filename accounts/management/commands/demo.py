@@ -22,7 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="create demo data even when DEBUG is off")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when any user exists")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="when any user exists, only bring existing demo data up to today",
+        )
         parser.add_argument(
             "--list", dest="show_list", action="store_true", help="print the demo logins and the shared password"
         )
@@ -34,6 +38,11 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts share a published password: refused with DEBUG off (use --force).")
         if if_empty and User.objects.exists():
+            # Made on an earlier day (or a real office's database): only the demo rows that exist
+            # are brought up to today.
+            for builder in demo_builders():
+                with transaction.atomic():
+                    builder.run_refresh(self)
             return
         for builder in demo_builders():
             with transaction.atomic():
