@@ -49,8 +49,9 @@ $(SECRETS): | $(VENV)/.installed
 # Source maps are copied too: the production static storage checks every file a script names.
 $(VENDOR)/.installed: package-lock.json tartip/frontend/vega-interpreter.js Makefile
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/vega
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/vega $(VENDOR)/exifr
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/exifr/dist/lite.umd.js $(VENDOR)/exifr/exifr.lite.umd.js
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
 	   node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \

@@ -66,6 +66,7 @@ def form_context(form, *, staff: bool) -> dict:
         "staff": staff,
         "categories": categories,
         "max_photos": settings.REPORT_PHOTO_MAX_COUNT,
+        "max_photo_bytes": settings.REPORT_PHOTO_MAX_BYTES,
         "map_centre": (region.centre_lat, region.centre_lon) if region and region.centre_lat else None,
     }
 

@@ -6,6 +6,7 @@
 
   var MAX_SIDE = 2560;
   var JPEG_QUALITY = 0.85;
+  var PLACE_ZOOM = 13;
 
   // --- Map: a click marks the place (Leaflet, district shapes; base tiles when configured) -----
 
@@ -97,6 +98,15 @@
     } else {
       describe("");
     }
+
+    return {
+      // A point the reporter confirmed (their photo's position): the server finds its district.
+      place: function (latitude, longitude) {
+        var latlng = L.latLng(latitude, longitude);
+        mark(latlng, null);
+        map.setView(latlng, Math.max(map.getZoom(), PLACE_ZOOM));
+      },
+    };
   }
 
   function pointChanged() {
@@ -185,12 +195,44 @@
     return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
   }
 
-  function setupPhotos(form) {
+  // --- A photo's GPS position, read before the photo is shrunk (which drops it), offered as the
+  // report's place: the reporter confirms it; nothing is offered for a photo without one.
+
+  function position(file) {
+    if (typeof exifr === "undefined") { return Promise.resolve(null); }
+    return exifr.gps(file).then(function (gps) {
+      return gps && isFinite(gps.latitude) && isFinite(gps.longitude) ? gps : null;
+    }).catch(function () { return null; });
+  }
+
+  function setupPlaceOffer(mapApi) {
+    var box = document.getElementById("photo-place");
+    if (!box || !mapApi) { return function () {}; }
+    var text = document.getElementById("photo-place-text");
+    var offered = null;
+    document.getElementById("photo-place-use").addEventListener("click", function () {
+      if (offered) { mapApi.place(offered.latitude, offered.longitude); }
+      box.hidden = true;
+    });
+    // offer(name, gps) shows the offer; offer() takes it back.
+    return function (name, gps) {
+      offered = gps || null;
+      box.hidden = !offered;
+      if (offered) {
+        var where = offered.latitude.toFixed(6) + ", " + offered.longitude.toFixed(6);
+        text.textContent = text.dataset.text.replace("%(name)s", name).replace("%(position)s", where);
+      }
+    };
+  }
+
+  function setupPhotos(form, offerPlace) {
     var wrapper = form.querySelector(".photo-field");
     var input = wrapper && wrapper.querySelector("input[type=file]");
     if (!input || typeof DataTransfer === "undefined") { return null; }
     var previews = document.getElementById("photo-previews");
     var maxPhotos = parseInt(wrapper.dataset.maxPhotos, 10) || 5;
+    // The server's cap, on what is sent: a photo the browser shrinks below it is kept.
+    var maxBytes = parseInt(wrapper.dataset.maxBytes, 10) || Infinity;
     var state = { pending: null };
     var urls = [];
 
@@ -224,17 +266,27 @@
 
     input.addEventListener("change", function () {
       var files = Array.prototype.slice.call(input.files);
+      offerPlace();
       if (files.length > maxPhotos) {
         input.value = "";
         show([], wrapper.dataset.tooManyText);
         return;
       }
       show([], files.length ? wrapper.dataset.shrinkingText : "");
-      state.pending = Promise.all(files.map(shrink)).then(function (shrunk) {
+      var positions = Promise.all(files.map(position));
+      state.pending = Promise.all([Promise.all(files.map(shrink)), positions]).then(function (results) {
         var transfer = new DataTransfer();
-        shrunk.forEach(function (file) { transfer.items.add(file); });
+        var refused = [];
+        var place = null;
+        results[0].forEach(function (file, index) {
+          if (file.size > maxBytes) { refused.push(files[index].name); return; }
+          transfer.items.add(file);
+          var gps = results[1][index];
+          if (!place && gps) { place = { name: files[index].name, gps: gps }; }
+        });
         input.files = transfer.files;
-        show(input.files, "");
+        show(input.files, refused.length ? refused.join(", ") + ": " + wrapper.dataset.tooLargeText : "");
+        if (place) { offerPlace(place.name, place.gps); }
         state.pending = null;
       });
     });
@@ -280,10 +332,10 @@
     var form = document.getElementById("report-form");
     if (form) {
       var mapElement = document.getElementById("report-map");
-      if (mapElement) { setupMap(mapElement); }
+      var mapApi = mapElement ? setupMap(mapElement) : null;
       var nearby = document.getElementById("nearby-reports");
       if (nearby) { setupNearby(nearby); }
-      var photos = setupPhotos(form);
+      var photos = setupPhotos(form, setupPlaceOffer(mapApi));
       form.addEventListener("submit", function (event) {
         if (photos && photos.pending) {
           event.preventDefault();
