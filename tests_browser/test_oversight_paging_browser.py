@@ -52,6 +52,7 @@ def test_it_pages_and_filters_the_overdue_answers_with_htmx(page, reference_data
         expect(page.locator("#overdue-results")).to_contain_text(reference)
     expect(page.locator("#overdue-results")).not_to_contain_text(alga[0])
     expect(page.locator(".stats .stat__value").first).to_have_text("3")  # the figures follow
+    expect(page.locator("#oversight-scope")).to_have_text(District.objects.get(kato=TEMIR).name)
     assert "district=" in page.url and page.evaluate("window.wholePage === true")
     capture(page, f"oversight-temir-{viewport['width']}.png")
 

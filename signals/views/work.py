@@ -442,7 +442,7 @@ def oversight(request):
         **oversight_selectors.oversight_page(**scope, body_id=body_id, pages=pages),
     }
     template = "signals/work/_oversight_lists.html" if partial else "signals/work/oversight.html"
-    return _varying(render(request, template, context))
+    return _varying(render(request, template, {**context, "partial": partial}))
 
 
 def _varying(response):
