@@ -133,3 +133,21 @@ def test_it_pages_the_other_lists_by_their_own_number(persona, login):
     html = second.content.decode()
     section = html[html.index('id="returned-results"') :]
     assert returned[-1] in section and returned[0] not in section
+
+
+def test_it_pages_the_overdue_answers_with_a_constant_number_of_queries(persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import client_for
+
+    client = client_for(persona("alga_prosecutor"))
+    overdue(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL, headers=OVERDUE)
+    overdue(oversight.LIMIT + 5, start_days=5)
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL, {"page": 2}, headers=OVERDUE)
+    # Pinned: the session, the user, the second factor, the office and region, the scope, the filter
+    # choices, then the list's count and page; none of the other sections.
+    assert len(few) == len(many) == 14
