@@ -10,7 +10,7 @@ from tests_browser.test_staff_browser import confirmed_device, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ATTRIBUTION = "Tiles: Aktobe land office"
+ATTRIBUTION = "Tiles: the land office"
 MAPS = {"report-form": ("/report/", "#report-map"), "public-map": ("/map/", "#public-map")}
 
 
