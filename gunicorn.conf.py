@@ -5,6 +5,8 @@ override what is set here."""
 import gc
 import os
 
+from gunicorn.glogging import Logger
+
 
 def on_starting(server):
     """The settings are read once in the master, before any worker is started: a missing or
@@ -28,3 +30,17 @@ def post_worker_init(worker):
 
     get_resolver().url_patterns  # noqa: B018 - loads the URLconf now, so that it is frozen too
     gc.freeze()
+
+
+class RedactingLogger(Logger):
+    """The access log with the secrets of paths hidden (lib.log_redaction): a tracking token in the
+    request line, or in the Referer of the stylesheets and scripts its page loads."""
+
+    def atoms(self, resp, req, environ, request_time):
+        from lib.log_redaction import redact
+
+        values = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in values.items()}
+
+
+logger_class = RedactingLogger

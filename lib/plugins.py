@@ -8,7 +8,9 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
   comes after the apps whose demo data it builds on);
 - `reference_loaders`: parts of `manage.py load_reference` (`ReferenceLoader`);
 - `periodic_jobs`: tasks `manage.py scheduler` enqueues at an interval (`PeriodicJob`, read by
-  lib.scheduling).
+  lib.scheduling);
+- `secret_url_prefixes`: url prefixes whose next path segment is a secret (a tracking token), kept
+  out of the logs by lib.log_redaction.
 
 The results summary's metrics will be declared the same way, as a fifth attribute (a later issue;
 nothing reads one yet).
@@ -125,6 +127,7 @@ class PluginApp:
     demo_builders: tuple[DemoBuilder, ...] = ()
     reference_loaders: tuple[ReferenceLoader, ...] = ()
     periodic_jobs: tuple[PeriodicJob, ...] = ()
+    secret_url_prefixes: tuple[str, ...] = ()
 
 
 def _declared(attribute: str) -> list:
@@ -178,3 +181,7 @@ def periodic_jobs() -> dict[str, PeriodicJob]:
             raise ImproperlyConfigured(f"Two periodic jobs are named {job.name!r}.")
         jobs[job.name] = job
     return jobs
+
+
+def secret_url_prefixes() -> frozenset[str]:
+    return frozenset(_declared("secret_url_prefixes"))

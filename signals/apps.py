@@ -5,6 +5,7 @@ from accounts.roles import ADMINISTRATORS, ANYONE, OVERSIGHT_ROLES, STAFF, Role
 from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp, ReferenceLoader
 
 BODY_OFFICERS = frozenset({Role.BODY_OFFICER})
+CITIZENS = frozenset({Role.CITIZEN})
 # The administrator keeps the administration's home page as a landing.
 OVERSEERS = OVERSIGHT_ROLES - ADMINISTRATORS
 
@@ -15,6 +16,7 @@ class SignalsConfig(PluginApp, AppConfig):
 
     navigation = (
         NavEntry("report", _("Report an offence"), "signals:report", ANYONE, order=100),
+        NavEntry("mine", _("My reports"), "signals:mine", CITIZENS, order=105, lands=CITIZENS),
         NavEntry("public_map", _("Map of reports"), "signals:public_map", ANYONE - STAFF, order=110),
         # A body officer's work starts on the body's queue, a prosecutor's and the analyst's on the
         # oversight of their scope (lib.plugins.NavEntry.lands).
@@ -33,6 +35,8 @@ class SignalsConfig(PluginApp, AppConfig):
             load_region="signals.reference_data.load_routing_rules",
         ),
     )
+    # A tracking link's token proves the reporter: it stays out of the logs (lib.log_redaction).
+    secret_url_prefixes = ("/track/",)
     periodic_jobs = (
         # Idempotent: the sweep's UPDATE claims the reports it marks, a second run marks nothing.
         PeriodicJob("sweep-deadlines", "signals.tasks.sweep_deadlines_task", seconds=300),

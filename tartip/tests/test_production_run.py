@@ -87,9 +87,10 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
-def fetch(url: str) -> tuple[int, dict, bytes]:
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a loopback URL
+        request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - a loopback URL
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - a loopback URL
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
@@ -141,7 +142,7 @@ def test_the_production_configuration_serves_each_kind_of_page(var_dir, tmp_path
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "gunicorn.log"
     command = [str(BIN / "gunicorn"), "tartip.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
-    server = start([*command, "--workers", "1"], var_dir, log)
+    server = start([*command, "--workers", "1", "--access-logfile", "-"], var_dir, log)
     try:
         wait_for_http(f"{base}/healthz", server, log)
 
@@ -168,8 +169,19 @@ def test_the_production_configuration_serves_each_kind_of_page(var_dir, tmp_path
 
         status, _, body = fetch(f"{base}/healthz")
         assert json.loads(body)["database"]["status"] == "up"  # no worker here: "degraded" and 503 is right
+
+        # A tracking token stays out of the server's log: in the request line, Django's "Not Found"
+        # line, and the Referer of a stylesheet the tracking page loads.
+        token = "Tq3v" * 8
+        status, _, body = fetch(f"{base}/track/{token}/")
+        assert status == 404
+        status, _, _ = fetch(base + assets[0], headers={"Referer": f"{base}/track/{token}/"})
+        assert status == 200
     finally:
         stop_group(server)
+    output = log.read_text()
+    assert "/track/***/" in output and f'"{base}/track/***/"' in output, output[-3000:]
+    assert token not in output, output[-3000:]
 
 
 def test_honcho_stops_everything_with_a_message_when_the_web_server_dies(var_dir, tmp_path):
