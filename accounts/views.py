@@ -33,7 +33,7 @@ def _work(user) -> dict | None:
 
 
 def _citizen_home(request):
-    return render(request, "accounts/home_citizen.html")
+    return render(request, "accounts/home_citizen.html", {"work": _work(request.user)})
 
 
 def _body_officer_home(request):

@@ -233,6 +233,11 @@ def may_work_on_reports(user) -> bool:
     return role_of(user) not in NOT_STAFF
 
 
+def may_list_own_reports(user) -> bool:
+    """A registered citizen's list of the reports they sent while logged in."""
+    return role_of(user) == Role.CITIZEN
+
+
 def may_take_reports(user) -> bool:
     """Enter a report for a caller or a visitor."""
     return role_of(user) in INTAKE_ROLES

@@ -270,6 +270,16 @@ def overdue_summary(*, region: Region, start, end, now: datetime | None = None, 
     }
 
 
+def own_reports(user) -> QuerySet:
+    """The reports a registered citizen sent while logged in, newest first."""
+    return (
+        Report.objects.for_user(user)
+        .filter(reporter=user)
+        .select_related("category", "district")
+        .order_by("-submitted_at", "-id")
+    )
+
+
 def report_family_ids(report: Report) -> list[int]:
     """The report and the reports merged into it: its timeline, photos and reporters are theirs."""
     merged = Report.objects.filter(duplicate_of_id=report.pk, status=Status.DUPLICATE).values_list("id", flat=True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("report/category-fields/", report_form.category_fields, name="category_fields"),
     path("report/districts.geojson", report_form.districts_geojson, name="districts_geojson"),
     path("track/", follow.follow, name="follow"),
+    path("my-reports/", follow.my_reports, name="mine"),
     path("track/<str:token>/", public.track, name="track"),
     # Public: duplicates and "me too", follow-up by the reporter, the public map
     path("", include("signals.public_urls")),

@@ -21,9 +21,9 @@ LANDINGS = {
     "bank_partner": "accounts:notifications",
     "board_secretary": "home",
     "administrator": "home",
-    "citizen": "home",
+    "citizen": "signals:mine",
 }
-PLACEHOLDERS = ("will be listed here",)
+PLACEHOLDERS = ("will be listed here", "will come with")
 
 
 def _log_in(client: Client, user) -> str:

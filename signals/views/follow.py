@@ -4,12 +4,18 @@ it here and is taken to the report's tracking page (signals.views.public.track).
 import re
 
 from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from signals import policy, selectors
 from signals.services.intake import find_report_by_token
+
+MY_REPORTS_PAGE_SIZE = 20
 
 # The token of a tracking link ".../track/<token>/", or a token pasted alone (secrets.token_urlsafe).
 TRACKING_TOKEN = re.compile(r"(?:/track/)?([A-Za-z0-9_-]{16,200})/?\s*$")
@@ -41,3 +47,14 @@ def follow(request):
     # A pasted link carries the token: no referrer may take it elsewhere.
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@login_required
+def my_reports(request):
+    """GET /my-reports/: what a registered citizen sent while logged in, with each status. The
+    tracking link stays the way to a report's page: the token proves the reporter, and the
+    account's list shows no more than the reference, the category and where it stands."""
+    if not policy.may_list_own_reports(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.own_reports(request.user), MY_REPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "signals/public/my_reports.html", {"page": page})
