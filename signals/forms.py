@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,21 @@ SERVICE_ERROR_FIELDS = {
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
+    """Several photos; the caps ride on the input, so the browser refuses a photo over them before
+    anything is uploaded (js/upload-cap.js). Set when rendering: the texts are in the page's language."""
+
     allow_multiple_selected = True
+
+    def get_context(self, name, value, attrs):
+        limit = settings.REPORT_PHOTO_MAX_COUNT
+        caps = {
+            "data-max-bytes": settings.REPORT_PHOTO_MAX_BYTES,
+            "data-max-files": limit,
+            "data-too-large-text": _("The photo is too large (at most %(limit)s).")
+            % {"limit": filesizeformat(settings.REPORT_PHOTO_MAX_BYTES)},
+            "data-too-many-text": _("Attach at most %(limit)s photos.") % {"limit": limit},
+        }
+        return super().get_context(name, value, {**caps, **(attrs or {})})
 
 
 class PhotosField(forms.FileField):

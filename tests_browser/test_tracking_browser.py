@@ -5,18 +5,23 @@ forms). A wrong token gets a 404 without Django's list of URL patterns."""
 
 import pytest
 from django.core.cache import cache
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from playwright.sync_api import expect
 
 from accounts.models import District
 from conftest import make_persona
 from signals import services
 from signals.models import Answer, Report, ReportEvent
 from tests_browser.conftest import PHONE, capture
+from tests_browser.test_photo_place_browser import OFFER, jpeg_without_gps, noisy_jpeg, photo_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ALGA = "153200000"
 FOLLOW_UP = "The same men were at the bus stop again on Friday night, after 23:00."
 NOT_RESOLVED = "Nothing changed: the fights go on every night."
+TOO_LARGE = {language: texts[1] for language, texts in OFFER.items()}
 
 
 def answered_report() -> tuple[Report, str]:
@@ -85,3 +90,28 @@ def test_it_answers_a_wrong_token_with_a_404_and_no_url_list(page, reference_dat
     assert response.status == 404
     assert "URLconf" not in page.content() and "track/<str:token>/" not in page.content()
     capture(page, "tracking-wrong-token-phone.png")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_it_refuses_a_follow_up_photo_over_the_cap_before_sending_it(chromium, live_server, settings, language):
+    """The follow-up's photos carry the server's cap: an oversized one is taken off the input, with
+    the limit said beside it, and the one under the cap is kept."""
+    settings.REPORT_PHOTO_MAX_BYTES = 50_000
+    _, token = answered_report()
+    context = chromium.new_context(viewport=PHONE, locale=f"{language}-KZ")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/track/{token}/")
+        page.set_input_files(
+            "input[name=info-photos]",
+            [photo_file("huge.jpg", noisy_jpeg()), photo_file("small.jpg", jpeg_without_gps())],
+        )
+        note = page.locator("#followup .upload-cap")
+        expect(note).to_contain_text("huge.jpg")
+        with translation.override(language):
+            limit = filesizeformat(50_000)
+        assert limit in note.inner_text() and TOO_LARGE[language] in note.inner_text()
+        assert page.evaluate("document.querySelector('input[name=\"info-photos\"]').files.length") == 1
+        capture(page, f"tracking-photo-cap-{language}.png")
+    finally:
+        context.close()
