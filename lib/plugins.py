@@ -12,8 +12,8 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
 - `secret_url_prefixes`: url prefixes whose next path segment is a secret (a tracking token), kept
   out of the logs by lib.log_redaction.
 
-The results summary's metrics will be declared the same way, as a fifth attribute (a later issue;
-nothing reads one yet).
+- `metric_groups`: dotted paths of the app's metric groups (lib.metrics.MetricGroup, usually in
+  the app's `metrics.py`), which the results summary (reporting) computes.
 
 `accounts`, `lib` and the project package read these lists through the functions below, which walk
 `django.apps.apps.get_app_configs()` in INSTALLED_APPS order, so they never name an app above them:
@@ -128,6 +128,7 @@ class PluginApp:
     reference_loaders: tuple[ReferenceLoader, ...] = ()
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     secret_url_prefixes: tuple[str, ...] = ()
+    metric_groups: tuple[str, ...] = ()
 
 
 def _declared(attribute: str) -> list:
@@ -185,3 +186,19 @@ def periodic_jobs() -> dict[str, PeriodicJob]:
 
 def secret_url_prefixes() -> frozenset[str]:
     return frozenset(_declared("secret_url_prefixes"))
+
+
+def metric_groups() -> list:
+    """Every app's metric groups (lib.metrics.MetricGroup), imported, in INSTALLED_APPS order. Two
+    metrics may not share a code, nor two groups a name."""
+    groups = [import_string(path) for path in _declared("metric_groups")]
+    names, codes = set(), set()
+    for group in groups:
+        if group.name in names:
+            raise ImproperlyConfigured(f"Two metric groups are named {group.name!r}.")
+        names.add(group.name)
+        for metric in group.metrics:
+            if metric.code in codes:
+                raise ImproperlyConfigured(f"Two metrics have the code {metric.code!r}.")
+            codes.add(metric.code)
+    return groups

@@ -1,0 +1,174 @@
+"""How a fact app declares the figures the results summary reads (its `metrics.py`).
+
+A **metric** is one figure the board may read: a code, a name, a unit, an area, flow or stock, how
+it adds up over districts, whether a rise is good, how a text hedges it, optionally its parent.
+A **metric group** is a set of metrics over one base query: the engine (reporting) asks a group
+for all its metrics, for every district and dimension, in one statement per period, and on
+request for the rows behind one figure. The app lists its groups in its `apps.py`
+(`metric_groups`, lib.plugins); reporting walks them, so adding a capability adds metrics, never a
+special case in reporting.
+
+What a figure means in time (docs/metrics.md):
+
+- a **flow** counts the facts whose effective moment lies in the period and that were recorded by
+  the "as of" moment. The group names both fields (`effective`, `recorded`); for a fact stamped
+  when it happens (a report received, an answer given) they are the same field;
+- a **stock** is evaluated as it stood at the "as of" moment: the group's `state_at(moment)` is a
+  filter over dated rows (each change of the stock is a dated event), so it holds for any moment,
+  the base year's included.
+
+The module is below every app: it knows no model. Filters are Django `Q` objects over the group's
+base query; the values are counted rows or a summed field.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("count")
+    PERSONS = "persons", _("persons")
+    TENGE = "tenge", _("tenge")
+    KG = "kg", _("kilograms")
+    PERCENT = "percent", _("percent")
+    DAYS = "days", _("days")
+
+
+# Counted units: the small-base flag (a Poisson z-score) applies to these only, never to money or kg.
+COUNTED_UNITS = frozenset({Unit.COUNT, Unit.PERSONS})
+
+
+class Area(models.TextChoices):
+    CRIME = "crime", _("crime and prevention")
+    PROSECUTION = "prosecution", _("state prosecution")
+    DRUGS = "drugs", _("drugs")
+    FRAUD = "fraud", _("fraud and droppers")
+    FSM_SOCIAL = "fsm_social", _("FSM Social")
+    PUBLIC_INTERESTS = "public_interests", _("public interests")
+    CORRUPTION = "corruption", _("corruption")
+    BUDGET = "budget", _("budget and public procurement")
+    TAX = "tax", _("tax")
+    LAND = "land", _("land")
+    ECOLOGY = "ecology", _("ecology and subsoil use")
+    CONSTRUCTION = "construction", _("construction and shared-equity holders")
+    CHILDREN = "children", _("children's rights and juvenile crime")
+    BUSINESS = "business", _("business and investors")
+    RETURNED_ASSETS = "returned_assets", _("returned assets and social facilities")
+    DIRECTIVES = "directives", _("the board's directives")
+
+
+class Kind(models.TextChoices):
+    FLOW = "flow", _("flow (counted over the period)")
+    STOCK = "stock", _("stock (as it stood on the date)")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("sum over the districts")
+    DIRECT = "direct", _("computed directly at every level")
+
+
+class Hedging(models.TextChoices):
+    EXACT = "exact", _("exact")
+    MORE_THAN = "more_than", _("“more than”: floored to its leading figures")
+    OVER = "over", _("“over”: floored to its leading figures")
+    ABOUT = "about", _("“about”: rounded to its leading figures")
+
+
+class Source(models.TextChoices):
+    COMPUTED = "computed", _("computed from Tartip's records")
+    SUBMITTED = "submitted", _("submitted by the districts")
+    IMPORTED = "imported", _("imported")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One computed figure of a group. Its value is the number of the group's rows matching `where`
+    (or the sum of `sums` over them); a share is `ratio` = (numerator code, denominator code), in
+    percent, computed at every level from its two parts.
+
+    `version`: the definition's version; raise it whenever what the figure counts changes, so a
+    summary computed before says which definition each of its numbers followed.
+    `dimensions`: the group's dimensions this metric is broken down by (besides the districts).
+    `rise_is_good`: True, False, or None where a rise is neither (reports received)."""
+
+    code: str
+    name: str  # a lazy translation: the catalogue's names in kk/ru/en are filled from it
+    definition: str  # a lazy translation: what exactly is counted, in a sentence or two
+    unit: str = Unit.COUNT
+    area: str = Area.FSM_SOCIAL
+    where: Q = field(default_factory=Q)
+    sums: str = ""
+    ratio: tuple[str, str] | None = None
+    rise_is_good: bool | None = None
+    hedging: str = Hedging.EXACT
+    parent: str = ""
+    dimensions: tuple[str, ...] = ()
+    version: int = 1
+    order: int = 0
+
+    @property
+    def aggregation(self) -> str:
+        return Aggregation.DIRECT if self.ratio else Aggregation.SUM
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a group is evaluated over: the region, the districts (None: the whole region), and the
+    moments. A flow reads [start, end) and `as_of`; a stock reads `as_of` only."""
+
+    region_id: int
+    district_ids: frozenset[int] | None
+    start: datetime
+    end: datetime
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class MetricGroup:
+    """Metrics over one base query.
+
+    - `queryset()`: every row of the group's facts (all regions);
+    - `region`, `district`: the fields naming a row's region and district (district may be null:
+      such rows count in the region's total and in no district);
+    - a flow's `effective` and `recorded` fields (datetimes); a stock's `state_at(moment) -> Q`;
+    - `dimensions`: name -> field, the breakdowns the metrics may ask for (a category's code...);
+    - `sensitive`: a Q marking rows never broken down below the region in anything published
+      (reports of sensitive categories), or None;
+    - `labels(dimension, keys) -> {key: label}`: the readable names of a dimension's keys;
+    - `describe_rows(queryset) -> list[dict]`: the rows behind a figure, as a reader sees them
+      (a report's reference, its date...), never personal data."""
+
+    name: str
+    kind: str
+    metrics: tuple[Metric, ...]
+    queryset: Callable[[], QuerySet]
+    region: str = "region_id"
+    district: str = "district_id"
+    effective: str = ""
+    recorded: str = ""
+    state_at: Callable[[datetime], Q] | None = None
+    dimensions: dict[str, str] = field(default_factory=dict)
+    sensitive: Q | None = None
+    labels: Callable[[str, list], dict] | None = None
+    describe_rows: Callable[[QuerySet], list[dict]] | None = None
+
+    def rows(self, window: Window) -> QuerySet:
+        """The group's rows in the window: a flow's by its effective and recorded moments, a
+        stock's as they stood at the window's "as of" moment."""
+        rows = self.queryset().filter(**{self.region: window.region_id})
+        if window.district_ids is not None:
+            rows = rows.filter(**{f"{self.district}__in": window.district_ids})
+        if self.kind == Kind.STOCK:
+            return rows.filter(self.state_at(window.as_of))
+        filters = {f"{self.effective}__gte": window.start, f"{self.effective}__lt": window.end}
+        filters[f"{self.recorded}__lte"] = window.as_of
+        return rows.filter(**filters)
+
+    def counted(self) -> tuple[Metric, ...]:
+        """The metrics read from rows (a share is computed from two of them afterwards)."""
+        return tuple(metric for metric in self.metrics if metric.ratio is None)
