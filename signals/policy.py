@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PROSECUTOR_ROLES, District, Organisation, Role, User
 from accounts.roles import ANONYMOUS, OVERSIGHT_ROLES
 from accounts.scoping import office_district_ids, role_of, work_district_ids
+from lib.lookups import InConstants
 
 from .models import Report
 
@@ -86,6 +87,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 # The body still owes an answer: the deadline runs, the sweep looks at these, and they are
 # overdue once the deadline has passed.
 AWAITING_ANSWER = frozenset({Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
+# The same, in the order the partial indexes on them spell it (signals.models: the reports'
+# `report_awaiting_answer`, the events' `report_event_awaiting`), so a filter matches them on SQLite.
+AWAITING_ANSWER_IN_ORDER = (Status.ROUTED.value, Status.ACCEPTED.value, Status.RETURNED.value)
 # A body's answer was given (the reporter may rate it or say it did not resolve things).
 ANSWERED_STATUSES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.CLOSED, Status.REOPENED})
 # Dealt with: the prosecutor accepted the answer (resolved, closed), or the report was rejected or
@@ -129,14 +133,23 @@ def is_overdue(report: Report, now: datetime) -> bool:
     return report.status in AWAITING_ANSWER and is_late(report.deadline_at, now)
 
 
-def late_at(now: datetime) -> Q:
-    """The reports whose deadline has passed at `now` (is_late, as a filter)."""
-    return Q(deadline_at__lt=now)
+def late_at(now: datetime, deadline: str = "deadline_at") -> Q:
+    """The reports whose deadline has passed at `now` (is_late, as a filter on the field
+    `deadline`)."""
+    return Q(**{f"{deadline}__lt": now})
 
 
-def overdue_at(now: datetime) -> Q:
-    """The reports overdue at `now` (is_overdue, as a filter)."""
-    return Q(status__in=AWAITING_ANSWER) & late_at(now)
+def awaiting_answer(status: str = "status") -> Q:
+    """The status held in the field `status` awaits the body's answer (AWAITING_ANSWER, as a
+    filter). The statuses are written into the SQL in the indexes' order (lib.lookups)."""
+    return Q(InConstants(F(status), AWAITING_ANSWER_IN_ORDER))
+
+
+def overdue_at(now: datetime, *, status: str = "status", deadline: str = "deadline_at") -> Q:
+    """The reports overdue at `now` (is_overdue, as a filter). `status` and `deadline` name the
+    fields holding them: a report's own by default; a report event's snapshots (to_status,
+    deadline_at) for a report as it stood at a past moment (signals.stocks)."""
+    return awaiting_answer(status) & late_at(now, deadline)
 
 
 # Answered at or before the deadline (answered_on_time, as a filter on the report's latest answer),
