@@ -349,7 +349,8 @@ class ReportEvent(models.Model):
 
     # The most written table (two rows a submission, one per report the sweep marks): the
     # (report, at) index serves the report's lookups, actors have a partial index (the sweep's
-    # events have none), and the body, only ever read through the report, none.
+    # events have none), the body, only ever read through the report, none, and the report's
+    # state at a moment (signals.stocks) one partial index over the states awaiting an answer.
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -362,12 +363,26 @@ class ReportEvent(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     data = models.JSONField(default=dict, blank=True)
+    # The report as it stood after this change is its state from `at` until its next event:
+    # `to_status`, `body` and the deadline then in force are snapshots, `until` the moment the
+    # next event superseded it (null: the report's state now). Each report has one open event;
+    # signals.services.events.record_event keeps the chain, signals.stocks reads it.
+    deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["report", "at"]),
             models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="report_event_actor"),
+            # The states awaiting the body's answer, by when they ended and began: the reports
+            # overdue at any moment (signals.stocks.overdue_at). The statuses are listed as
+            # signals.policy.AWAITING_ANSWER_IN_ORDER lists them (SQLite matches the text).
+            models.Index(
+                fields=["until", "at"],
+                condition=Q(to_status__in=["routed", "accepted", "returned"]),
+                name="report_event_awaiting",
+            ),
         ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")

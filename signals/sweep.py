@@ -198,11 +198,12 @@ def _read_back(queryset: QuerySet) -> list[Swept]:
 
 
 def _append_events(reports: list[Swept], kind: str, now: datetime, **extra) -> None:
-    """One event per report: data {"deadline": the deadline that passed, **extra}.
+    """One event per report: data {"deadline": the deadline that passed, **extra}. Each becomes
+    its report's state from `now` (the event open until then is closed, as record_event does).
 
-    On PostgreSQL one INSERT ... SELECT writes them all from the reports' rows (building tens of
-    thousands of model instances costs more than the sweep's UPDATE); elsewhere bulk_create in
-    batches of EVENT_BATCH_SIZE."""
+    On PostgreSQL one UPDATE closes the open events and one INSERT ... SELECT writes the new ones
+    from the reports' rows (building tens of thousands of model instances costs more than the
+    sweep's UPDATE); elsewhere the same in batches of EVENT_BATCH_SIZE, with bulk_create."""
     if not reports:
         return
     connection = connections[ReportEvent.objects.db]
@@ -211,21 +212,31 @@ def _append_events(reports: list[Swept], kind: str, now: datetime, **extra) -> N
         event, report = ReportEvent._meta, Report._meta
         into = ", ".join(
             quote(event.get_field(name).column)
-            for name in ("report", "at", "kind", "from_status", "to_status", "body", "data")
+            for name in ("report", "at", "kind", "from_status", "to_status", "body", "deadline_at", "data")
         )
         pk, status, body, deadline = (
             quote(report.get_field(name).column) for name in ("id", "status", "body", "deadline_at")
         )
+        event_report, until = (quote(event.get_field(name).column) for name in ("report", "until"))
         # Names from the models' metadata, quoted; every value is a parameter.
+        close = (
+            f"UPDATE {quote(event.db_table)} SET {until} = %s "  # noqa: S608
+            f"WHERE {event_report} = ANY(%s) AND {until} IS NULL"
+        )
         sql = (
             f"INSERT INTO {quote(event.db_table)} ({into}) "  # noqa: S608
-            f"SELECT {pk}, %s, %s, {status}, {status}, {body}, jsonb_build_object('deadline', {deadline}) || %s::jsonb "
+            f"SELECT {pk}, %s, %s, {status}, {status}, {body}, {deadline}, "
+            f"jsonb_build_object('deadline', {deadline}) || %s::jsonb "
             f"FROM {quote(report.db_table)} WHERE {pk} = ANY(%s)"
         )
+        ids = [swept.id for swept in reports]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [now, kind, json.dumps(extra), [swept.id for swept in reports]])
+            cursor.execute(close, [now, ids])
+            cursor.execute(sql, [now, kind, json.dumps(extra), ids])
         return
     for start in range(0, len(reports), EVENT_BATCH_SIZE):
+        batch = reports[start : start + EVENT_BATCH_SIZE]
+        ReportEvent.objects.filter(report_id__in=[swept.id for swept in batch], until__isnull=True).update(until=now)
         ReportEvent.objects.bulk_create(
             [
                 ReportEvent(
@@ -235,9 +246,10 @@ def _append_events(reports: list[Swept], kind: str, now: datetime, **extra) -> N
                     from_status=swept.status,
                     to_status=swept.status,
                     body_id=swept.body_id,
+                    deadline_at=swept.deadline_at,
                     data={"deadline": swept.deadline_at.isoformat(), **extra},
                 )
-                for swept in reports[start : start + EVENT_BATCH_SIZE]
+                for swept in batch
             ]
         )
 

@@ -79,7 +79,10 @@ def require_awaiting_answer(report: Report) -> None:
 
 def record_event(report: Report, kind: str, actor, now: datetime, *, from_status: str = "", **data) -> ReportEvent:
     """The one way a change of a report is written down: after the change, so the event carries
-    the report's new status and body; `from_status` is the status it left (none: unchanged)."""
+    the report's new status, body and deadline; `from_status` is the status it left (none:
+    unchanged). The event becomes the report's state from `now`: the one before it, open until
+    now, is closed (its `until`, one UPDATE); signals.stocks reads the report at any moment."""
+    ReportEvent.objects.filter(report_id=report.pk, until__isnull=True).update(until=now)
     return ReportEvent.objects.create(
         report=report,
         at=now,
@@ -88,6 +91,7 @@ def record_event(report: Report, kind: str, actor, now: datetime, *, from_status
         from_status=from_status or report.status,
         to_status=report.status,
         body=report.body,
+        deadline_at=report.deadline_at,
         data=data,
     )
 
@@ -103,13 +107,31 @@ def clean_text(value: str, field: str, limit: int, message) -> str:
 
 def submission_events(report: Report, *, now: datetime, actor) -> list[ReportEvent]:
     """A new report's first events, unsaved (intake writes them with its prepared INSERT): it was
-    received, then routed to its body or put in the prosecutor's triage."""
+    received, then routed to its body or put in the prosecutor's triage. The second supersedes
+    the first at once (same moment) and is the report's state now."""
+    deadline = report.deadline_at
     received = ReportEvent(
-        report=report, at=now, kind=Kind.SUBMITTED, actor=actor, to_status=Status.NEW, data={"channel": report.channel}
+        report=report,
+        at=now,
+        until=now,
+        kind=Kind.SUBMITTED,
+        actor=actor,
+        to_status=Status.NEW,
+        deadline_at=deadline,
+        data={"channel": report.channel},
     )
     if report.body_id is None:
-        return [received, ReportEvent(report=report, at=now, kind=Kind.TRIAGE, to_status=Status.NEW)]
+        return [
+            received,
+            ReportEvent(report=report, at=now, kind=Kind.TRIAGE, to_status=Status.NEW, deadline_at=deadline),
+        ]
     routed = ReportEvent(
-        report=report, at=now, kind=Kind.ROUTED, from_status=Status.NEW, to_status=Status.ROUTED, body=report.body
+        report=report,
+        at=now,
+        kind=Kind.ROUTED,
+        from_status=Status.NEW,
+        to_status=Status.ROUTED,
+        body=report.body,
+        deadline_at=deadline,
     )
     return [received, routed]

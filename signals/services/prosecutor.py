@@ -270,6 +270,8 @@ def answer_return(*, report: Report, reason: str, actor) -> Report:
 
 @transaction.atomic
 def report_note_act(*, report: Report, act_id: int, act_type: str, actor) -> ReportEvent:
-    """An act of prosecutorial response (supervision.services.act_record) names this report."""
+    """An act of prosecutorial response (supervision.services.act_record) names this report. The
+    report is read locked, so the event's snapshots (status, body, deadline) are the report's own."""
     require_prosecutor(actor, report)
-    return record_event(report, Kind.ACT, actor, timezone.now(), act=act_id, type=str(act_type))
+    locked = locked_report(report)
+    return record_event(locked, Kind.ACT, actor, timezone.now(), act=act_id, type=str(act_type))
