@@ -31,6 +31,7 @@ from signals.models import (
 )
 from signals.references import format_reference
 from signals.routing import find_body
+from signals.stocks import relink_events
 
 from .places import _places
 from .texts import ENDINGS_KK, ENDINGS_RU, _attributes, _fill, _pick, theme_of
@@ -373,6 +374,7 @@ class _Builder:
                 contact.report = report
                 contacts.append(contact)
         ReportEvent.objects.bulk_create(events)
+        relink_events(report.pk for report in reports)  # each event's `until`: the next one's `at`
         ReporterContact.objects.bulk_create(contacts)
         Answer.objects.bulk_create(answers)
         Forward.objects.bulk_create(forwards)

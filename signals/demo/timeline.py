@@ -125,9 +125,18 @@ class _Timeline:
                 "at": report.submitted_at,
                 "actor_id": report.entered_by_id,
                 "to_status": Status.NEW,
+                "deadline_at": report.deadline_at,
                 "data": mark | {"channel": report.channel},
             }
         ]
+
+    def _add(self, event: dict) -> None:
+        """The next event: as record_event writes it, the report's state after the step (its
+        status and body unless the event names them, the deadline in force: set the report's
+        fields before)."""
+        report = self.report
+        state = {"from_status": report.status, "to_status": report.status, "body_id": report.body_id}
+        self.events.append(state | event | {"deadline_at": report.deadline_at})
 
     def play(self, status: str, body_id: int | None, answers: tuple, kazakh: bool, original: int | None) -> None:
         try:
@@ -140,7 +149,7 @@ class _Timeline:
         if body_id is not None:
             self._route(body_id, self.clock.tick(), actor_id=None)
         else:
-            self.events.append({"kind": Kind.TRIAGE, "at": self.clock.tick(), "to_status": Status.NEW})
+            self._add({"kind": Kind.TRIAGE, "at": self.clock.tick(), "to_status": Status.NEW})
             if status == Status.NEW:
                 return
             if status in (Status.REJECTED, Status.DUPLICATE) and rng.random() < 0.5:
@@ -170,8 +179,8 @@ class _Timeline:
             at = self.clock.after(4, 72)
             self._decide(Answer.Decision.RETURNED, at, reason)
             report.answer_result = ""
-            self._step(Status.RETURNED, at, self.prosecutor, reason=reason)
             report.deadline_at = self.builder.deadlines.deadline(report.category, at)
+            self._step(Status.RETURNED, at, self.prosecutor, reason=reason)
             if status == Status.RETURNED:
                 return self._finish()
             self._answer(body_actor, answers)
@@ -209,7 +218,9 @@ class _Timeline:
                 "decided_at": at + timedelta(days=1) if decided else None,
             }
         )
-        self.events.append(
+        report.body_id, report.routed_at = to_body, at
+        report.deadline_at = self.builder.deadlines.deadline(report.category, at)
+        self._add(
             {
                 "kind": Kind.FORWARDED,
                 "at": at,
@@ -220,8 +231,6 @@ class _Timeline:
                 "data": {"from_body": body_id, "to_body": to_body, "reason": reason},
             }
         )
-        report.body_id, report.routed_at = to_body, at
-        report.deadline_at = self.builder.deadlines.deadline(report.category, at)
         return to_body
 
     def _ask_extension(self, body_id: int, actor_id: int | None, kazakh: bool) -> None:
@@ -254,11 +263,11 @@ class _Timeline:
                 "deadline_after": new_deadline if decided and granted else None,
             }
         )
-        self.events.append({"kind": Kind.EXTENSION_REQUESTED, "at": at, "actor_id": actor_id, "body_id": body_id})
+        self._add({"kind": Kind.EXTENSION_REQUESTED, "at": at, "actor_id": actor_id, "body_id": body_id})
         if decided:
-            self.events.append({"kind": Kind.EXTENSION_DECIDED, "at": decided_at, "actor_id": self.prosecutor})
             if granted:
                 report.deadline_at = new_deadline
+            self._add({"kind": Kind.EXTENSION_DECIDED, "at": decided_at, "actor_id": self.prosecutor})
 
     def _route(self, body_id: int, at: datetime, actor_id: int | None, from_triage: bool = False) -> None:
         report = self.report
@@ -274,12 +283,12 @@ class _Timeline:
         }
         if from_triage:
             event["data"] = {"from_body": None, "to_body": body_id, "deadline": report.deadline_at.isoformat()}
-        self.events.append(event)
+        self._add(event)
         report.status = Status.ROUTED
 
     def _step(self, to_status: str, at: datetime, actor_id: int | None, **data) -> None:
         transition = transition_for(self.report.status, to_status)  # refuses what the workflow forbids
-        self.events.append(
+        self._add(
             {
                 "kind": Kind.STATUS,
                 "at": at,
@@ -307,7 +316,7 @@ class _Timeline:
             report.registration = rng.choice((Report.Registration.KUI, Report.Registration.ERDR))
             report.registration_number = f"{timezone.localtime(at):%y}{rng.randint(1, 999_999_999):09d}"
             report.registered_at = at
-            self.events.append({"kind": Kind.REGISTERED, "at": at, "actor_id": actor_id})
+            self._add({"kind": Kind.REGISTERED, "at": at, "actor_id": actor_id})
             at += timedelta(minutes=1)  # the answer follows the registration
             report.answered_at = at
         report.answer_result = result
