@@ -132,7 +132,11 @@ def test_it_runs_the_same_number_of_queries_for_3_and_for_30_reports(persona):
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
-    assert len(updates) == 2  # one marks, one escalates: set-based, whatever the number of reports
+    reports = [sql for sql in updates if sql.startswith('UPDATE "signals_report" ')]
+    assert len(reports) == 2  # one marks, one escalates: set-based, whatever the number of reports
+    # One closes the marked reports' open events (each new event is its report's state from now).
+    events = [sql for sql in updates if sql.startswith('UPDATE "signals_reportevent" ')]
+    assert len(events) == 1 and len(reports) + len(events) == len(updates)
 
 
 def test_it_notifies_once_when_run_twice(persona):
