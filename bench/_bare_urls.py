@@ -67,9 +67,17 @@ def bare_report(request):
             deadline_at=now + timedelta(days=14),
         )
         insert_new([report])
+        # The same rows as signals.services.events.submission_events: the first state ends at once.
         insert_new(
             [
-                ReportEvent(report=report, at=now, kind=ReportEvent.Kind.SUBMITTED, to_status=Report.Status.NEW),
+                ReportEvent(
+                    report=report,
+                    at=now,
+                    until=now,
+                    kind=ReportEvent.Kind.SUBMITTED,
+                    to_status=Report.Status.NEW,
+                    deadline_at=report.deadline_at,
+                ),
                 ReportEvent(
                     report=report,
                     at=now,
@@ -77,6 +85,7 @@ def bare_report(request):
                     from_status=Report.Status.NEW,
                     to_status=Report.Status.ROUTED,
                     body=body,
+                    deadline_at=report.deadline_at,
                 ),
             ]
         )
