@@ -3,7 +3,8 @@
 Built from the demo reports (signals.demo): a district prosecutor's office answers a body's
 overdue or returned answers with a submission (представление) to the body's head, now and then a
 warning, an instruction or a protest, and tracks the outcome. The acts are written in bulk with
-their events and outgoing numbers (the office's counter moves on as act_letter would move it).
+their events and outgoing numbers (the office's counter moves on as act_letter would move it),
+each in the district its reports concern (supervision.districts, the service's rule).
 The reports they name get their "act" event from signals (signals.demo.note_demo_acts): this
 builder writes supervision's rows only. Nothing here is real: addressees are "Head of <body>",
 the texts come from a few templates.
@@ -22,6 +23,7 @@ from accounts.models import Organisation, Region, User
 from signals.demo import ActNote, note_demo_acts
 from signals.models import Report
 
+from .districts import act_district_id, region_parents
 from .models import OutgoingCounter, SupervisoryAct, SupervisoryActEvent
 
 DEMO_SEED = 20250101
@@ -93,6 +95,7 @@ def _district_offices(region: Region) -> dict[int, Organisation]:
 def build_demo_acts(*, region: Region, seed: int = DEMO_SEED) -> int:
     rng = random.Random(seed)
     serving = _district_offices(region)
+    parents = region_parents(region.pk)
     authors = dict(
         User.objects.filter(organisation__region=region, is_active=True)
         .order_by("id")
@@ -134,6 +137,11 @@ def build_demo_acts(*, region: Region, seed: int = DEMO_SEED) -> int:
         acts.append(
             SupervisoryAct(
                 region=region,
+                district_id=act_district_id(
+                    report_district_ids=[row["district_id"] for row in rows],
+                    office_district_ids=[district.pk for district in office.districts.all()],
+                    parents=parents,
+                ),
                 type=rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0],
                 date=act_date,
                 issuing_office=office,

@@ -79,6 +79,18 @@ class SupervisoryAct(models.Model):
         RU = "ru", _("Russian")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    # The district the act concerns (supervision.districts: its reports' district, else its
+    # office's); null for an act of the region as a whole. Set when the act is recorded. The
+    # summary filters acts by region and date (the index below), so no index of its own.
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("district"),
+    )
     type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     date = models.DateField(_("date"))
     issuing_office = models.ForeignKey(

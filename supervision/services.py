@@ -18,6 +18,7 @@ from accounts.models import Organisation
 from signals.policy import may_decide
 from signals.services import report_note_act
 
+from .districts import district_id_for_act
 from .models import OutgoingCounter, SupervisoryAct, SupervisoryActEvent
 from .scoping import ACT_AUTHORS, may_manage
 
@@ -131,7 +132,9 @@ def act_record(
     language: str,
 ) -> SupervisoryAct:
     """Record an act of prosecutorial response issued by the actor's office, naming the reports
-    it responds to (each must be one the actor oversees). The letter is numbered later (act_letter)."""
+    it responds to (each must be one the actor oversees). The letter is numbered later (act_letter).
+    The act's district is the one its reports or its office concern (supervision.districts); the
+    reports are named here only, so it never needs setting again."""
     _require_author(actor, issuing_office)
     errors: dict = {}
     cleaned = _clean_details(
@@ -162,6 +165,7 @@ def act_record(
     now = timezone.now()
     act = SupervisoryAct.objects.create(
         region_id=issuing_office.region_id,
+        district_id=district_id_for_act(issuing_office=issuing_office, reports=linked),
         issuing_office=issuing_office,
         created_by=actor,
         created_at=now,
