@@ -14,3 +14,5 @@ class SupervisionConfig(PluginApp, AppConfig):
     )
     # After the demo reports (signals' builder): acts answer their late and returned answers.
     demo_builders = (DemoBuilder("supervision.demo.create_demo_acts"),)
+    # The results summary's figures of the acts (reporting reads them through lib.plugins).
+    metric_groups = ("supervision.metrics.ACTS",)

@@ -1,0 +1,165 @@
+"""FSM Social's figures of the acts of prosecutorial response, for the results summary (lib.metrics;
+docs/metrics.md): the acts recorded (by type, and by their outcome as of the date), those the
+addressee satisfied, and the officials held accountable through them.
+
+An act is a flow by its own date (`date`, a local day) among the acts entered in Tartip
+(`created_at`) by the "as of" moment. Its outcome is a later fact with its own date
+(`outcome_at`, a local day) and its own entry (the act's "outcome" event): a figure read as of a
+day knows the outcomes dated and entered by the end of that day, and no other, so a summary
+computed again later gives the same numbers. The acts are counted in the district they concern
+(SupervisoryAct.district, supervision.districts), or in the region's total only.
+"""
+
+from datetime import datetime
+
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.fields import CharField, PositiveSmallIntegerField
+from django.utils.translation import gettext_lazy as _
+
+from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Unit, Window
+
+from .models import SupervisoryAct, SupervisoryActEvent
+
+Outcome = SupervisoryAct.Outcome
+
+# The annotations ActsGroup.rows adds: the act's outcome and officials held accountable as they
+# stood at the window's "as of" moment (pending and 0 before its outcome was dated and entered).
+OUTCOME_AS_OF = "outcome_as_of"
+OFFICIALS_AS_OF = "officials_as_of"
+SATISFIED = (Outcome.SATISFIED, Outcome.PARTLY)
+
+
+def _local_day(moment: datetime):
+    """The local day of one of the window's moments: they are built at the region's local midnight
+    (lib.periods.period_bounds) and keep its zone, so their own date is the region's day."""
+    return moment.date()
+
+
+def _decided_by(as_of: datetime) -> Q:
+    """Acts whose outcome was dated by the "as of" day and entered in Tartip by the moment."""
+    entered = SupervisoryActEvent.objects.filter(
+        act=OuterRef("pk"), kind=SupervisoryActEvent.Kind.OUTCOME, at__lte=as_of
+    )
+    return Q(outcome_at__lte=_local_day(as_of)) & ~Q(outcome=Outcome.PENDING) & Exists(entered)
+
+
+class ActsGroup(MetricGroup):
+    """A flow whose effective field is a DateField: lib.metrics.MetricGroup.rows compares the
+    effective field with the window's moments, which a date cannot be (Django would take the
+    moment's date in the installation's zone, not the region's). Here the act's date is compared
+    with the window's local days, [first day, day after the last), and each row carries its outcome
+    as of the window (OUTCOME_AS_OF, OFFICIALS_AS_OF), which the metrics' filters and sums read."""
+
+    def rows(self, window: Window) -> QuerySet:
+        decided = _decided_by(window.as_of)
+        rows = self.queryset().annotate(
+            **{
+                OUTCOME_AS_OF: Case(
+                    When(decided, then=F("outcome")), default=Value(Outcome.PENDING), output_field=CharField()
+                ),
+                OFFICIALS_AS_OF: Case(
+                    When(decided, then=F("officials_disciplined")),
+                    default=Value(0),
+                    output_field=PositiveSmallIntegerField(),
+                ),
+            }
+        )
+        if window.region_id is not None:
+            rows = rows.filter(**{self.region: window.region_id})
+        if window.district_ids is not None:
+            rows = rows.filter(**{f"{self.district}__in": window.district_ids})
+        return rows.filter(
+            **{
+                f"{self.effective}__gte": _local_day(window.start),
+                f"{self.effective}__lt": _local_day(window.end),
+                f"{self.recorded}__lte": window.as_of,
+            }
+        )
+
+
+def _labels(dimension: str, keys: list) -> dict:
+    if dimension == "type":
+        return {key: SupervisoryAct.Type(key).label for key in keys if key in SupervisoryAct.Type.values}
+    if dimension == "outcome":
+        return {key: Outcome(key).label for key in keys if key in Outcome.values}
+    return {}
+
+
+def _acts_described(acts: QuerySet) -> list[dict]:
+    """The acts behind a figure: outgoing number, type, date, issuing office and outcome (as of the
+    figure's date when the rows carry it); nothing about the addressee's officials or the reporters."""
+    described = []
+    for act in acts.select_related("issuing_office"):
+        outcome = getattr(act, OUTCOME_AS_OF, act.outcome)
+        described.append(
+            {
+                "number": act.outgoing_number,
+                "type": str(act.get_type_display()),
+                "date": act.date.isoformat(),
+                "office": act.issuing_office.name,
+                "outcome": str(Outcome(outcome).label),
+            }
+        )
+    return described
+
+
+ACTS = ActsGroup(
+    name="supervision-acts",
+    kind=Kind.FLOW,
+    queryset=lambda: SupervisoryAct.objects.all(),
+    region="region_id",
+    district="district_id",
+    effective="date",
+    recorded="created_at",
+    dimensions={"type": "type", "outcome": OUTCOME_AS_OF},
+    labels=_labels,
+    describe_rows=_acts_described,
+    metrics=(
+        Metric(
+            code="fsm.acts.recorded",
+            name=_("Acts of prosecutorial response"),
+            definition=_(
+                "Acts of prosecutorial response (submissions, protests, warnings, instructions...) dated in the "
+                "period and entered in Tartip by the end of the “as of” day, counted by the act's own date; by "
+                "outcome, the outcome dated and entered by that day (pending until then)."
+            ),
+            area=Area.FSM_SOCIAL,
+            hedging=Hedging.EXACT,
+            dimensions=("type", "outcome"),
+            version=1,
+            order=80,
+        ),
+        Metric(
+            code="fsm.acts.satisfied",
+            name=_("Acts of response satisfied"),
+            definition=_(
+                "Of the acts of prosecutorial response dated in the period, those the addressee satisfied in full "
+                "or in part, by an outcome dated and entered in Tartip by the end of the “as of” day."
+            ),
+            area=Area.FSM_SOCIAL,
+            where=Q(**{f"{OUTCOME_AS_OF}__in": SATISFIED}),
+            rise_is_good=True,
+            hedging=Hedging.EXACT,
+            parent="fsm.acts.recorded",
+            dimensions=("type",),
+            version=1,
+            order=81,
+        ),
+        Metric(
+            code="fsm.acts.officials_held_accountable",
+            name=_("Officials held accountable through acts of response"),
+            definition=_(
+                "Officials the addressees held accountable on the acts of prosecutorial response dated in the "
+                "period, as given with each act's outcome dated and entered in Tartip by the end of the “as of” day."
+            ),
+            unit=Unit.PERSONS,
+            area=Area.FSM_SOCIAL,
+            sums=OFFICIALS_AS_OF,
+            rise_is_good=True,
+            hedging=Hedging.EXACT,
+            dimensions=("type",),
+            version=1,
+            order=82,
+        ),
+    ),
+)
