@@ -38,6 +38,9 @@ PROSECUTOR_ROLES = frozenset(
 # The oversight of the bodies' answers (signals' oversight page): prosecutors decide, the regional
 # analyst reads. Here rather than in signals.policy: the menu (apps.py) names it too.
 OVERSIGHT_ROLES = PROSECUTOR_ROLES | {Role.ANALYST}
+# The results summary's readers (reporting): the oversight roles and the board's secretary; what each
+# may compute is reporting.policy's to say. Here rather than in reporting: its menu entry names it.
+SUMMARY_READERS = OVERSIGHT_ROLES | {Role.BOARD_SECRETARY}
 # Roles whose view spans the whole region rather than their own district(s).
 REGION_WIDE_ROLES = frozenset(
     {Role.DEPARTMENT_PROSECUTOR, Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN}

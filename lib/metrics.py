@@ -118,10 +118,11 @@ class Metric:
 
 @dataclass(frozen=True)
 class Window:
-    """What a group is evaluated over: the region, the districts (None: the whole region), and the
-    moments. A flow reads [start, end) and `as_of`; a stock reads `as_of` only."""
+    """What a group is evaluated over: the region (None: every region, a national summary), the
+    districts (None: the whole region), and the moments. A flow reads [start, end) and `as_of`; a
+    stock reads `as_of` only."""
 
-    region_id: int
+    region_id: int | None
     district_ids: frozenset[int] | None
     start: datetime
     end: datetime
@@ -160,7 +161,9 @@ class MetricGroup:
     def rows(self, window: Window) -> QuerySet:
         """The group's rows in the window: a flow's by its effective and recorded moments, a
         stock's as they stood at the window's "as of" moment."""
-        rows = self.queryset().filter(**{self.region: window.region_id})
+        rows = self.queryset()
+        if window.region_id is not None:
+            rows = rows.filter(**{self.region: window.region_id})
         if window.district_ids is not None:
             rows = rows.filter(**{f"{self.district}__in": window.district_ids})
         if self.kind == Kind.STOCK:

@@ -37,6 +37,11 @@ class SignalsConfig(PluginApp, AppConfig):
     )
     # A tracking link's token proves the reporter: it stays out of the logs (lib.log_redaction).
     secret_url_prefixes = ("/track/",)
+    # FSM Social's figures for the results summary (signals.metrics).
+    metric_groups = tuple(
+        f"signals.metrics.{name}"
+        for name in ("RECEIVED", "ROUTED", "ANSWERS", "RETURNS", "REOPENED", "REGISTERED", "OVERDUE")
+    )
     periodic_jobs = (
         # Idempotent: the sweep's UPDATE claims the reports it marks, a second run marks nothing.
         PeriodicJob("sweep-deadlines", "signals.tasks.sweep_deadlines_task", seconds=300),

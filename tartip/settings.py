@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "accounts",
     "signals",
     "supervision",
+    # Reads the apps above through their metrics; comes after them.
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import SUMMARY_READERS
+from lib.plugins import NavEntry, PluginApp
+
+
+def _sync_catalogue(sender, using="default", **kwargs):
+    from reporting.catalogue import sync
+
+    sync(using=using)
+
+
+class ReportingConfig(PluginApp, AppConfig):
+    name = "reporting"
+    verbose_name = _("Results summary")
+
+    navigation = (NavEntry("metrics", _("Metrics"), "reporting:catalogue", SUMMARY_READERS, order=700),)
+
+    def ready(self):
+        # The computed metrics' rows follow the code after every migrate (reporting.catalogue).
+        post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="reporting-sync-catalogue")

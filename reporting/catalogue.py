@@ -1,0 +1,87 @@
+"""The catalogue's computed rows, kept in step with the metrics the apps declare (lib.metrics).
+
+`sync` runs after every `migrate` (reporting.apps): a new metric gets its row, names and
+definitions in kk/ru/en from the code's translations; a changed one its code-owned fields (unit,
+area, flow or stock, how it adds up, whether a rise is good, parent, dimensions, definition and
+version); the administrator's names, hedging and order stay as they were edited. A metric no
+longer declared is retired, never deleted; declared again, it comes back.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from lib.metrics import Metric as Declared
+from lib.metrics import MetricGroup, Source
+from lib.plugins import metric_groups
+
+from .models import Metric
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    retired: int = 0
+
+
+def declared_metrics() -> dict[str, tuple[MetricGroup, Declared]]:
+    """code -> (group, metric) of every metric the installed apps declare."""
+    return {metric.code: (group, metric) for group in metric_groups() for metric in group.metrics}
+
+
+def _in_each_language(text) -> dict[str, str]:
+    values = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            values[language] = str(text)
+    return values
+
+
+def _code_owned(group: MetricGroup, metric: Declared) -> dict:
+    definitions = _in_each_language(metric.definition)
+    return {
+        "unit": metric.unit,
+        "area": metric.area,
+        "kind": group.kind,
+        "aggregation": metric.aggregation,
+        "rise_is_good": metric.rise_is_good,
+        "source": Source.COMPUTED,
+        "group": group.name,
+        "dimensions": list(metric.dimensions),
+        "version": metric.version,
+        "retired_at": None,
+        **{f"definition_{language}": text for language, text in definitions.items()},
+    }
+
+
+@transaction.atomic
+def sync(*, using: str = "default") -> SyncResult:
+    result = SyncResult()
+    declared = declared_metrics()
+    rows = {row.code: row for row in Metric.objects.using(using).filter(source=Source.COMPUTED)}
+    for code, (group, metric) in declared.items():
+        values = _code_owned(group, metric)
+        row = rows.get(code)
+        if row is None:
+            names = {f"name_{language}": text for language, text in _in_each_language(metric.name).items()}
+            rows[code] = Metric.objects.using(using).create(
+                code=code, hedging=metric.hedging, order=metric.order, **names, **values
+            )
+            result.created += 1
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save(using=using)
+            result.updated += 1
+    for code, (_group, metric) in declared.items():  # parents once every row exists
+        parent = rows.get(metric.parent) if metric.parent else None
+        if rows[code].parent_id != (parent.pk if parent else None):
+            rows[code].parent = parent
+            rows[code].save(using=using, update_fields=["parent"])
+    gone = [row.pk for code, row in rows.items() if code not in declared and row.retired_at is None]
+    result.retired = Metric.objects.using(using).filter(pk__in=gone).update(retired_at=timezone.now())
+    return result

@@ -1,0 +1,534 @@
+"""The results summary's figures: every metric of the catalogue for a period, "as of" a moment,
+beside its comparison base (docs/metrics.md says what each number means).
+
+Each metric group of the apps (lib.metrics) is asked once per window (the period and its base):
+one statement returns all its metrics for every district and dimension, grouped finely (district
+× dimensions); the totals, the districts' breakdown and the dimensions' are sums of those cells
+here, so the number of statements does not grow with the districts or the categories.
+
+A city and its city districts are one unit of the breakdown (the city's figure includes them);
+rows without a district count in the total only. A national summary (no region) is broken down by
+region. Rows of sensitive categories are never broken
+down below the region: a summary of some districts leaves them out of its dimensions.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from accounts.zones import region_zone
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lib.periods import period_bounds
+
+from accounts.models import District, Region
+from lib.metrics import COUNTED_UNITS, Kind, MetricGroup, Source, Unit, Window
+from lib.plugins import metric_groups
+
+from .models import Metric, MetricReading
+
+ONE_DECIMAL = Decimal("0.1")
+PER_POPULATION = 10_000
+# |z| below this: "within normal variation" (DESIGN.md, Periods).
+NORMAL_VARIATION = 2
+
+
+class SummaryError(ValueError):
+    """A summary that cannot be computed as asked: the message says why, in the reader's language."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # included
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def as_dict(self) -> dict:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def a_year_earlier(day: date) -> date:
+    """The same day one year earlier; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to compute: the region and districts (None: the whole region), the period, its base
+    (default: the same dates one year earlier) and the "as of" day (default: today; the base is
+    read as of the same day of the base year, or shifted as the chosen base is)."""
+
+    region: Region | None  # None: every region (a national summary)
+    period: Period
+    as_of: date
+    base: Period
+    base_as_of: date
+    district_ids: frozenset[int] | None = None
+    chosen_base: bool = False
+
+    @property
+    def comparable(self) -> bool:
+        """Flows compare with their base: the same dates a year earlier always (a leap day aside),
+        a chosen base only when it lasts as long as the period."""
+        return not self.chosen_base or self.base.days == self.period.days
+
+    @classmethod
+    def make(cls, *, region, start, end, as_of=None, base_start=None, base_end=None, district_ids=None) -> "Request":
+        if end < start:
+            raise SummaryError(_("The period ends before it starts."))
+        today = timezone.localtime(timezone.now(), _zone(region)).date()
+        as_of = as_of or min(today, max(end, start))
+        if as_of < start:
+            raise SummaryError(_("The “as of” date is before the period starts: nothing in it was recorded yet."))
+        if (base_start is None) != (base_end is None):
+            raise SummaryError(_("Give both ends of the comparison base, or neither."))
+        if base_start is None:
+            base = Period(a_year_earlier(start), a_year_earlier(end))
+            base_as_of = a_year_earlier(as_of)
+        else:
+            if base_end < base_start:
+                raise SummaryError(_("The comparison base ends before it starts."))
+            base = Period(base_start, base_end)
+            base_as_of = as_of - (start - base_start)
+        return cls(region, Period(start, end), as_of, base, base_as_of, district_ids, base_start is not None)
+
+
+@dataclass
+class Part:
+    """One line of a breakdown (a district, a category...)."""
+
+    key: str
+    label: str
+    value: int | Decimal | None
+    base: int | Decimal | None
+    change_percent: Decimal | None = None
+    rate: Decimal | None = None  # per 10,000 population
+
+
+@dataclass
+class Figure:
+    code: str
+    version: int
+    name: str
+    unit: str
+    kind: str
+    area: str
+    aggregation: str
+    hedging: str
+    rise_is_good: bool | None
+    parent: str
+    source: str
+    value: int | Decimal | None = None
+    base: int | Decimal | None = None
+    change: int | Decimal | None = None
+    change_percent: Decimal | None = None
+    z: float | None = None
+    within_normal_variation: bool | None = None
+    rate: Decimal | None = None
+    base_rate: Decimal | None = None
+    by_district: list[Part] = field(default_factory=list)
+    best: Part | None = None
+    worst: Part | None = None
+    by: dict[str, list[Part]] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Summary:
+    request: Request
+    figures: list[Figure]
+    notes: list[str]
+    statements: int
+
+    def figure(self, code: str) -> Figure:
+        return next(figure for figure in self.figures if figure.code == code)
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def percent_change(value, base) -> Decimal | None:
+    """(value - base) / base in percent, one decimal; None (shown "n/a") when either is missing or
+    the base is 0: never infinity, never 0 %."""
+    if value is None or base is None or base == 0:
+        return None
+    return (Decimal(value - base) * 100 / Decimal(base)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def poisson_z(value, base) -> float | None:
+    """DESIGN.md's small-base test for counts: 2(sqrt(value) - sqrt(base))."""
+    if value is None or base is None or value < 0 or base < 0:
+        return None
+    return round(2 * (math.sqrt(value) - math.sqrt(base)), 2)
+
+
+def share(part, whole) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def rate_per_population(value, population) -> Decimal | None:
+    if value is None or not population:
+        return None
+    return (Decimal(value) * PER_POPULATION / Decimal(population)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def _zone(region: Region | None):
+    """The local zone of the summary: the region's; a national summary reads the installation's
+    (settings.TIME_ZONE: Kazakhstan has kept one zone, UTC+5, since 1 March 2024)."""
+    return region_zone(region) if region is not None else timezone.get_default_timezone()
+
+
+# --- the region's units ------------------------------------------------------------------------
+
+
+class RegionUnits:
+    """A national summary's units: the regions; a district counts in its region."""
+
+    whole_region = True
+
+    def __init__(self):
+        self.units = list(Region.objects.order_by("kato"))
+        self._unit = dict(District.objects.values_list("pk", "region_id"))
+        populations = [unit.population for unit in self.units]
+        self.every_population_known = bool(populations) and all(populations)
+        self.population = sum(populations) if self.every_population_known else None
+
+    def unit_of(self, district_id) -> int | None:
+        return self._unit.get(district_id)
+
+
+class Units:
+    """The units of a summary's breakdown: each district in scope counts in its highest ancestor
+    within the scope (a city's districts in the city), so nothing is counted twice."""
+
+    def __init__(self, region: Region, district_ids: frozenset[int] | None):
+        districts = {d.pk: d for d in District.objects.filter(region=region).order_by("kato")}
+        self.in_scope = set(districts) if district_ids is None else set(district_ids) & set(districts)
+        self.whole_region = district_ids is None
+        self._unit = {}
+        for pk in self.in_scope:
+            top = districts[pk]
+            while top.parent_id in self.in_scope:
+                top = districts[top.parent_id]
+            self._unit[pk] = top.pk
+        self.units = [districts[pk] for pk in sorted(set(self._unit.values()), key=lambda pk: districts[pk].kato)]
+        populations = [unit.population for unit in self.units]
+        if self.whole_region:
+            self.population = region.population
+        else:
+            self.population = sum(populations) if populations and all(populations) else None
+        self.every_population_known = bool(populations) and all(populations)
+
+    def unit_of(self, district_id) -> int | None:
+        return self._unit.get(district_id)
+
+
+# --- evaluating a group -------------------------------------------------------------------------
+
+SENSITIVE = "_sensitive"
+
+
+def _window(request: Request, period: Period, as_of: date) -> Window:
+    zone = _zone(request.region)
+    start, end = period_bounds(period.start, period.end, zone)
+    _, as_of_end = period_bounds(as_of, as_of, zone)
+    return Window(
+        region_id=request.region.pk if request.region is not None else None,
+        district_ids=request.district_ids,
+        start=start,
+        end=end,
+        as_of=as_of_end - timedelta(microseconds=1),  # the end of the "as of" day
+    )
+
+
+def _aggregate(metric):
+    if metric.sums:
+        return Sum(metric.sums, filter=metric.where)
+    return Count("pk", filter=metric.where)
+
+
+def evaluate(group: MetricGroup, window: Window) -> list[dict]:
+    """The group's cells in the window: one row per district × dimension keys (× sensitivity),
+    with a value per counted metric (keyed by its code). One statement."""
+    rows = group.rows(window)
+    fields = [group.district, *group.dimensions.values()]
+    if group.sensitive is not None:
+        rows = rows.annotate(**{SENSITIVE: ExpressionWrapper(group.sensitive, output_field=BooleanField())})
+        fields.append(SENSITIVE)
+    counted = group.counted()
+    aliases = {f"m{index}": metric for index, metric in enumerate(counted)}
+    cells = rows.order_by().values(*fields).annotate(**{alias: _aggregate(m) for alias, m in aliases.items()})
+    names = {value: name for name, value in group.dimensions.items()}
+    result = []
+    for cell in cells:
+        result.append(
+            {
+                "district": cell[group.district],
+                "keys": {names[f]: cell[f] for f in group.dimensions.values()},
+                "sensitive": bool(cell.get(SENSITIVE)),
+                "values": {metric.code: cell[alias] or 0 for alias, metric in aliases.items()},
+            }
+        )
+    return result
+
+
+@dataclass
+class _Totals:
+    total: dict = field(default_factory=lambda: defaultdict(int))
+    by_unit: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    by_key: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+
+
+def _totals(cells: list[dict], units: Units) -> _Totals:
+    totals = _Totals()
+    for cell in cells:
+        unit = units.unit_of(cell["district"])
+        for code, value in cell["values"].items():
+            totals.total[code] += value
+            if unit is not None:
+                totals.by_unit[code][unit] += value
+            # Sensitive rows are broken down by their dimensions at the region's level only.
+            if cell["sensitive"] and not units.whole_region:
+                continue
+            for dimension, key in cell["keys"].items():
+                totals.by_key[code][dimension][key] += value
+    return totals
+
+
+# --- building the figures -----------------------------------------------------------------------
+
+
+def _value(metric, totals_of, where: str, *keys):
+    """A metric's value at one level: a counted one read, a share computed from its parts."""
+
+    def read(code):
+        level = getattr(totals_of, where)[code]
+        for key in keys:
+            level = level.get(key, 0) if isinstance(level, dict) else 0
+        return level if not isinstance(level, dict) else 0
+
+    if metric.ratio:
+        return share(read(metric.ratio[0]), read(metric.ratio[1]))
+    return read(metric.code)
+
+
+def _figure_shell(row: Metric | None, metric, group: MetricGroup) -> Figure:
+    return Figure(
+        code=metric.code,
+        version=metric.version,
+        name=row.name if row else str(metric.name),
+        unit=metric.unit,
+        kind=group.kind,
+        area=metric.area,
+        aggregation=metric.aggregation,
+        hedging=row.hedging if row else metric.hedging,
+        rise_is_good=metric.rise_is_good,
+        parent=metric.parent,
+        source=Source.COMPUTED,
+    )
+
+
+def _rank(figure: Figure, parts: list[Part], units: Units) -> None:
+    """The best and the worst unit: by the share for a share, else by the rate per 10,000 where
+    every unit's population is known, else by the value; none when a rise is neither good nor bad."""
+    if figure.rise_is_good is None or len(parts) < 2:
+        return
+    by_rate = figure.unit not in (Unit.PERCENT,) and units.every_population_known
+    scored = [(part.rate if by_rate else part.value, part) for part in parts]
+    scored = [(score, part) for score, part in scored if score is not None]
+    if len(scored) < 2:
+        return
+    scored.sort(key=lambda item: (item[0], item[1].key))
+    low, high = scored[0][1], scored[-1][1]
+    figure.best, figure.worst = (high, low) if figure.rise_is_good else (low, high)
+
+
+def _dimension_labels(evaluated) -> dict:
+    """(labels function, dimension) -> {key: label}: each app's labels asked once per dimension
+    for the keys of every group and window, so the statements do not grow with the metrics."""
+    keys = defaultdict(set)
+    for group, *windows in evaluated:
+        if group.labels is None:
+            continue
+        for totals in windows:
+            for dimensions in totals.by_key.values():
+                for dimension, values in dimensions.items():
+                    keys[(group.labels, dimension)] |= {key for key in values if key not in (None, "")}
+    return {
+        (labels, dimension): labels(dimension, sorted(found, key=str)) for (labels, dimension), found in keys.items()
+    }
+
+
+def _compute_figure(figure, metric, current: _Totals, base: _Totals, units: Units, names: dict, comparable: bool):
+    counted = metric.unit in COUNTED_UNITS and not metric.ratio
+    figure.value = _value(metric, current, "total")
+    figure.base = _value(metric, base, "total")
+    if figure.value is not None and figure.base is not None:
+        figure.change = figure.value - figure.base
+    figure.change_percent = percent_change(figure.value, figure.base) if comparable else None
+    if counted:
+        figure.z = poisson_z(figure.value, figure.base)
+        figure.within_normal_variation = None if figure.z is None else abs(figure.z) < NORMAL_VARIATION
+        figure.rate = rate_per_population(figure.value, units.population)
+        figure.base_rate = rate_per_population(figure.base, units.population)
+    for unit in units.units:
+        value = _value(metric, current, "by_unit", unit.pk)
+        base_value = _value(metric, base, "by_unit", unit.pk)
+        figure.by_district.append(
+            Part(
+                key=unit.kato,  # a district's, or a region's in a national summary
+                label=unit.name,
+                value=value,
+                base=base_value,
+                change_percent=percent_change(value, base_value) if comparable else None,
+                rate=rate_per_population(value, unit.population) if counted else None,
+            )
+        )
+    _rank(figure, figure.by_district, units)
+    for dimension in metric.dimensions:
+        keys = set(current.by_key[_part_code(metric)].get(dimension, {})) | set(
+            base.by_key[_part_code(metric)].get(dimension, {})
+        )
+        labels = names.get(dimension, {})
+        parts = []
+        for key in keys:
+            value = _value(metric, current, "by_key", dimension, key)
+            base_value = _value(metric, base, "by_key", dimension, key)
+            change = percent_change(value, base_value) if comparable else None
+            label = labels.get(key, key) if key not in (None, "") else _("not given")
+            parts.append(Part("" if key is None else str(key), str(label), value, base_value, change))
+        figure.by[dimension] = sorted(parts, key=lambda part: (-(part.value or 0), part.label))
+
+
+def _part_code(metric) -> str:
+    """The counted metric whose cells name a metric's dimension keys (a share: its denominator)."""
+    return metric.ratio[1] if metric.ratio else metric.code
+
+
+def _reading(row: Metric | None, readings: dict, period: Period) -> str:
+    """The source the summary reads for the metric over the period (MetricReading)."""
+    source = row.source if row else Source.COMPUTED
+    for rule in readings.get(row.pk if row else None, []):
+        if rule.starts_on <= period.start:
+            source = rule.source
+    return source
+
+
+class _StatementCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def compute(request: Request) -> Summary:
+    """Every metric of the catalogue for the request. Computed metrics come from their groups;
+    a metric read from submissions or imports has no value until those exist (later issues)."""
+    counter = _StatementCounter()
+    with connection.execute_wrapper(counter):
+        return _compute(request, counter)
+
+
+def _compute(request: Request, counter: _StatementCounter) -> Summary:
+    notes = []
+    comparable_flows = request.comparable
+    if not comparable_flows:
+        notes.append(
+            _(
+                "The comparison base lasts %(base)s days and the period %(days)s: flows are shown beside their "
+                "base without a percent change."
+            )
+            % {"base": request.base.days, "days": request.period.days}
+        )
+    rows = {row.code: row for row in Metric.objects.current().select_related("parent")}
+    readings = defaultdict(list)
+    for rule in MetricReading.objects.filter(metric__in=rows.values()).order_by("starts_on"):
+        readings[rule.metric_id].append(rule)
+    units = Units(request.region, request.district_ids) if request.region is not None else RegionUnits()
+    current_window = _window(request, request.period, request.as_of)
+    base_window = _window(request, request.base, request.base_as_of)
+    evaluated = [
+        (group, _totals(evaluate(group, current_window), units), _totals(evaluate(group, base_window), units))
+        for group in metric_groups()
+    ]
+    labels = _dimension_labels(evaluated)
+    figures, computed_codes = [], set()
+    for group, current, base in evaluated:
+        comparable = comparable_flows or group.kind == Kind.STOCK
+        for metric in group.metrics:
+            row = rows.get(metric.code)
+            figure = _figure_shell(row, metric, group)
+            computed_codes.add(metric.code)
+            if _reading(row, readings, request.period) != Source.COMPUTED:
+                figure.source = _reading(row, readings, request.period)
+                figure.note = _("Read from submissions, which are not recorded yet.")
+            else:
+                names = {dimension: labels.get((group.labels, dimension), {}) for dimension in metric.dimensions}
+                _compute_figure(figure, metric, current, base, units, names, comparable)
+            figures.append((row.order if row else metric.order, row.area if row else metric.area, figure))
+    for row in rows.values():
+        if row.code not in computed_codes:  # submitted or imported: the values come with later issues
+            figure = Figure(
+                code=row.code,
+                version=row.version,
+                name=row.name,
+                unit=row.unit,
+                kind=row.kind,
+                area=row.area,
+                aggregation=row.aggregation,
+                hedging=row.hedging,
+                rise_is_good=row.rise_is_good,
+                parent=row.parent.code if row.parent_id else "",
+                source=row.source,
+                note=_("No values submitted or imported yet."),
+            )
+            figures.append((row.order, row.area, figure))
+    figures.sort(key=lambda item: (item[1], item[0], item[2].code))
+    return Summary(request, [figure for _, _, figure in figures], notes, counter.count)
+
+
+def rows_behind(request: Request, code: str, *, district_kato: str = "", dimension: str = "", key: str = "", limit=100):
+    """The rows one figure counts (the period's, as of its date), as the group describes them:
+    [{...}], at most `limit`, and how many there are in all."""
+    for group in metric_groups():
+        metric = next((m for m in group.metrics if m.code == code), None)
+        if metric is None:
+            continue
+        window = _window(request, request.period, request.as_of)
+        if district_kato:
+            ids = _district_and_children(request.region, district_kato, request.district_ids)
+            window = Window(window.region_id, ids, window.start, window.end, window.as_of)
+        parts = [metric.ratio[0]] if metric.ratio else [metric.code]
+        where = next(m for m in group.metrics if m.code == parts[0]).where
+        rows = group.rows(window).filter(where)
+        if dimension:
+            rows = rows.filter(**{group.dimensions[dimension]: key})
+            if group.sensitive is not None and request.district_ids is not None:
+                rows = rows.exclude(group.sensitive)
+        total = rows.count()
+        chosen = rows.order_by("pk")[:limit]
+        return (group.describe_rows(chosen) if group.describe_rows else list(chosen.values("pk"))), total
+    raise SummaryError(_("No metric has the code %(code)s.") % {"code": code})
+
+
+def _district_and_children(region: Region | None, kato: str, allowed: frozenset[int] | None) -> frozenset[int]:
+    districts = District.objects.filter(region=region) if region is not None else District.objects.all()
+    district = districts.filter(kato=kato).first()
+    if district is None or (allowed is not None and district.pk not in allowed):
+        raise SummaryError(_("No district of the summary has the KATO code %(codes)s.") % {"codes": kato})
+    ids = {district.pk, *District.objects.filter(parent=district).values_list("pk", flat=True)}
+    return frozenset(ids if allowed is None else ids & allowed)

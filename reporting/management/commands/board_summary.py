@@ -1,0 +1,202 @@
+"""python manage.py board_summary --from 2025-01-01 --to 2025-09-30 [--as-of DATE]
+[--base-from DATE --base-to DATE] [--district KATO ...] [--region KATO] [--user USERNAME]
+--lang kk|ru|en --format txt|json --output FILE (- for standard output)"""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Region
+from reporting import policy
+from reporting.figures import Figure, Part, Request, Summary, SummaryError, compute
+from reporting.numbers import number_text, percent_text
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(_("%(value)s is not a date: write it as 2025-09-30.") % {"value": value}) from None
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _part(part: Part | None) -> dict | None:
+    if part is None:
+        return None
+    return {
+        "key": part.key,
+        "label": part.label,
+        "value": _plain(part.value),
+        "base": _plain(part.base),
+        "change_percent": _plain(part.change_percent),
+        "rate_per_10000": _plain(part.rate),
+    }
+
+
+def figure_json(figure: Figure) -> dict:
+    return {
+        "code": figure.code,
+        "version": figure.version,
+        "name": figure.name,
+        "unit": figure.unit,
+        "kind": figure.kind,
+        "area": figure.area,
+        "source": figure.source,
+        "parent": figure.parent or None,
+        "hedging": figure.hedging,
+        "rise_is_good": figure.rise_is_good,
+        "value": _plain(figure.value),
+        "base": _plain(figure.base),
+        "change": _plain(figure.change),
+        "change_percent": _plain(figure.change_percent),
+        "z": figure.z,
+        "within_normal_variation": figure.within_normal_variation,
+        "rate_per_10000": _plain(figure.rate),
+        "base_rate_per_10000": _plain(figure.base_rate),
+        "by_district": [_part(part) for part in figure.by_district],
+        "best": _part(figure.best),
+        "worst": _part(figure.worst),
+        "by": {dimension: [_part(part) for part in parts] for dimension, parts in figure.by.items()},
+        "note": figure.note,
+    }
+
+
+def summary_json(summary: Summary) -> dict:
+    request = summary.request
+    return {
+        "region": request.region.kato if request.region is not None else None,
+        "period": request.period.as_dict(),
+        "as_of": request.as_of.isoformat(),
+        "base": request.base.as_dict(),
+        "base_as_of": request.base_as_of.isoformat(),
+        "districts": None if request.district_ids is None else len(request.district_ids),
+        "statements": summary.statements,
+        "notes": summary.notes,
+        "figures": [figure_json(figure) for figure in summary.figures],
+    }
+
+
+def _value_text(value, unit: str, language: str) -> str:
+    return percent_text(value, language) if unit == "percent" else number_text(value, language)
+
+
+def summary_text(summary: Summary, language: str) -> str:
+    """A table: each figure's value, its base, the change and the percent change; a note where a
+    change on a small base is within normal variation."""
+    request = summary.request
+    lines = [
+        _("Results summary: %(region)s, %(start)s – %(end)s, as of %(as_of)s")
+        % {
+            "region": request.region.name if request.region is not None else _("all regions"),
+            "start": request.period.start.isoformat(),
+            "end": request.period.end.isoformat(),
+            "as_of": request.as_of.isoformat(),
+        },
+        _("Compared with %(start)s – %(end)s, as of %(as_of)s")
+        % {
+            "start": request.base.start.isoformat(),
+            "end": request.base.end.isoformat(),
+            "as_of": request.base_as_of.isoformat(),
+        },
+        "",
+    ]
+    headings = [_("Metric"), _("Value"), _("Base"), _("Change"), _("Change, %")]
+    rows = []
+    for figure in summary.figures:
+        remark = figure.note
+        if figure.within_normal_variation:
+            remark = _("within normal variation")
+        rows.append(
+            [
+                figure.name,
+                _value_text(figure.value, figure.unit, language),
+                _value_text(figure.base, figure.unit, language),
+                number_text(figure.change, language),
+                percent_text(figure.change_percent, language),
+                remark,
+            ]
+        )
+    widths = [max(len(str(row[i])) for row in [headings, *rows]) for i in range(len(headings))]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip())
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:5], widths[1:], strict=True))]
+        lines.append(("  ".join(cells) + ("  " + row[5] if row[5] else "")).rstrip())
+    lines.extend(["", *summary.notes] if summary.notes else [])
+    return "\n".join(lines) + "\n"
+
+
+class Command(BaseCommand):
+    help = "Compute the results summary's figures for a period from the records, beside its comparison base."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="start", required=True, help="first day of the period (2025-01-01)")
+        parser.add_argument("--to", dest="end", required=True, help="last day of the period (2025-09-30)")
+        parser.add_argument("--as-of", help="the data as they stood at the end of this day (default: today)")
+        parser.add_argument("--base-from", help="first day of the comparison base (default: a year earlier)")
+        parser.add_argument("--base-to", help="last day of the comparison base")
+        parser.add_argument("--district", nargs="*", default=[], help="KATO codes of districts (default: all)")
+        parser.add_argument("--region", help="KATO code of the region (default: the only one)")
+        parser.add_argument("--national", action="store_true", help="every region, broken down by region")
+        parser.add_argument("--user", help="compute as this user, within their remit (default: the administrator)")
+        parser.add_argument("--lang", choices=LANGUAGES, default="ru")
+        parser.add_argument("--format", choices=("txt", "json"), default="txt")
+        parser.add_argument("--output", default="-", help="a file, or - for standard output")
+
+    def handle(self, *args, **options):
+        with translation.override(options["lang"]):
+            try:
+                summary = self._compute(options)
+            except (SummaryError, ValidationError, PermissionDenied) as error:
+                raise CommandError(" ".join(getattr(error, "messages", None) or [str(error)])) from None
+            if options["format"] == "json":
+                text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2) + "\n"
+            else:
+                text = summary_text(summary, options["lang"])
+        if options["output"] == "-":
+            self.stdout.write(text, ending="")
+        else:
+            with open(options["output"], "w", encoding="utf-8") as output:
+                output.write(text)
+
+    def _compute(self, options) -> Summary:
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).select_related("organisation").first()
+            if user is None:
+                raise CommandError(_("No user is named %(name)s.") % {"name": options["user"]})
+        region = None
+        if options["region"]:
+            region = Region.objects.filter(kato=options["region"]).first()
+            if region is None:
+                raise CommandError(_("No region has the KATO code %(codes)s.") % {"codes": options["region"]})
+        if options["national"]:
+            if not policy.may_compute_national(user):
+                raise CommandError(_("Only an administrator computes the national summary."))
+            region, district_ids = None, None
+        else:
+            region = policy.summary_region(user, region)
+            district_ids = policy.summary_districts(user, region, options["district"])
+        optional = {name: _day(options[name]) for name in ("as_of", "base_from", "base_to") if options[name]}
+        request = Request.make(
+            region=region,
+            start=_day(options["start"]),
+            end=_day(options["end"]),
+            as_of=optional.get("as_of"),
+            base_start=optional.get("base_from"),
+            base_end=optional.get("base_to"),
+            district_ids=district_ids,
+        )
+        return compute(request)

@@ -1,0 +1,81 @@
+"""The metric catalogue: every figure the board may read, computed from Tartip's records or submitted
+and imported per organisation and period (later issues fill those).
+
+A computed metric's row mirrors its declaration in a fact app's `metrics.py` (lib.metrics): the
+rows are synced by code when migrating (reporting.catalogue.sync), the administrator edits only
+their names, hedging and order, and a metric removed from the code is retired, never deleted (a
+summary computed earlier still names it). Submitted and imported metrics are rows the
+administrator adds without a code change.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Localized
+from lib.i18n import localized
+from lib.metrics import Aggregation, Area, Hedging, Kind, Source, Unit
+
+
+class MetricQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(retired_at__isnull=True)
+
+
+class Metric(Localized):
+    code = models.CharField(_("code"), max_length=80, unique=True)
+    definition_kk = models.TextField(_("definition (Kazakh)"), blank=True)
+    definition_ru = models.TextField(_("definition (Russian)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    area = models.CharField(_("area"), max_length=30, choices=Area.choices)
+    kind = models.CharField(_("flow or stock"), max_length=10, choices=Kind.choices)
+    aggregation = models.CharField(_("over districts"), max_length=10, choices=Aggregation.choices)
+    rise_is_good = models.BooleanField(_("a rise is good"), null=True, blank=True)
+    hedging = models.CharField(_("hedging in texts"), max_length=20, choices=Hedging.choices, default=Hedging.EXACT)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="parts", verbose_name=_("part of")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # A computed metric's group (lib.metrics.MetricGroup.name) and dimensions, as the code declares them.
+    group = models.CharField(_("computed by"), max_length=80, blank=True)
+    dimensions = models.JSONField(_("broken down by"), default=list, blank=True)
+    version = models.PositiveIntegerField(_("definition version"), default=1)
+    order = models.IntegerField(_("order"), default=0)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    objects = MetricQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area", "order", "code"]
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    @property
+    def definition(self) -> str:
+        return localized(self, "definition")
+
+    @property
+    def computed(self) -> bool:
+        return self.source == Source.COMPUTED
+
+
+class MetricReading(models.Model):
+    """Which source the summary reads for a metric that is both computed and submitted: from
+    `starts_on` on (a period is read by the rule in force on its first day); without a rule, the
+    metric's own source."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="readings", verbose_name=_("metric"))
+    starts_on = models.DateField(_("from"))
+    source = models.CharField(_("the summary reads"), max_length=20, choices=Source.choices)
+
+    class Meta:
+        ordering = ["metric", "starts_on"]
+        constraints = [models.UniqueConstraint(fields=["metric", "starts_on"], name="one_reading_per_day")]
+        verbose_name = _("source read by the summary")
+        verbose_name_plural = _("sources read by the summary")
+
+    def __str__(self):
+        return f"{self.metric.code} {self.starts_on}: {self.source}"

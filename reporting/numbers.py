@@ -1,0 +1,55 @@
+"""Numbers as the summary writes them: grouped in the reader's language (CLDR, through Babel), a
+percent with one decimal and ",0" dropped (61 %, 7 %, 3,8 %), and the hedged value a text may give
+instead of the exact one (DESIGN.md: "more than 1,000", "about 8 billion"). Tables always show the
+exact value."""
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from babel import Locale
+from babel.numbers import format_decimal
+from django.utils.translation import pgettext_lazy
+
+from lib.metrics import Hedging
+
+# Shown for a figure that is not defined (a percent change on a base of 0).
+NOT_AVAILABLE = pgettext_lazy("figure not defined", "n/a")
+
+
+def number_text(value, language: str) -> str:
+    if value is None:
+        return str(NOT_AVAILABLE)
+    return format_decimal(value, format="#,##0.#", locale=language)
+
+
+def percent_text(value, language: str) -> str:
+    """A percent (61, 3.8) in the language's percent pattern with at most one decimal."""
+    if value is None:
+        return str(NOT_AVAILABLE)
+    pattern = Locale.parse(language).percent_formats[None].pattern.replace("#,##0", "#,##0.#")
+    # The pattern multiplies by 100: the figure is a percent already.
+    return format_decimal(Decimal(value) / 100, format=pattern, locale=language)
+
+
+@dataclass(frozen=True)
+class Hedged:
+    kind: str  # lib.metrics.Hedging; EXACT when the value is given as it is
+    value: int | Decimal
+
+
+def hedge(value, kind: str, figures: int = 1) -> Hedged:
+    """The value a text gives for a metric hedged by `kind`: "more than" and "over" floor it to its
+    leading `figures` (1,043 -> more than 1,000; 7,212 -> over 7,000); "about" rounds it (7.9
+    billion -> about 8 billion). A value that is already round is given exactly (1,000 is not
+    "more than 1,000")."""
+    if kind == Hedging.EXACT or not value:
+        return Hedged(Hedging.EXACT, value)
+    number = Decimal(value)
+    magnitude = Decimal(10) ** (math.floor(math.log10(abs(number))) - figures + 1)
+    mode = ROUND_HALF_UP if kind == Hedging.ABOUT else ROUND_FLOOR
+    rounded = (number / magnitude).quantize(Decimal(1), rounding=mode) * magnitude
+    rounded = int(rounded) if rounded == rounded.to_integral_value() else rounded
+    if rounded == number:
+        return Hedged(Hedging.EXACT, value)
+    return Hedged(kind, rounded)

@@ -1,0 +1,63 @@
+"""Who may compute which results summary: the one place the views and the command ask.
+
+A district prosecutor computes the districts their work covers (their city's districts with the
+city); the region-wide roles (the analyst, the regional and department prosecutors, the board's
+secretary, the administrator) the whole region or any of its districts; a body's officer, a
+partner or a citizen nothing. The command line runs as the administrator unless told otherwise.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.models import District, Region
+from accounts.roles import SUMMARY_READERS
+from accounts.scoping import role_of, work_district_ids
+
+
+def may_read_summaries(user) -> bool:
+    return user is None or role_of(user) in SUMMARY_READERS
+
+
+def summary_region(user, region: Region | None) -> Region:
+    """The region the summary is of: the user's own (a user of another region may not choose it)."""
+    if not may_read_summaries(user):
+        raise PermissionDenied(_("Your role does not compute results summaries."))
+    own = getattr(getattr(user, "organisation", None), "region", None) if user is not None else None
+    if user is not None and not user.is_superuser:
+        if own is None or (region is not None and region.pk != own.pk):
+            raise PermissionDenied(_("You may compute the summary of your own region only."))
+        return own
+    if region is not None:
+        return region
+    regions = list(Region.objects.all()[:2])
+    if len(regions) != 1:
+        raise ValidationError(_("Name the region: this installation holds several."))
+    return regions[0]
+
+
+def may_compute_national(user) -> bool:
+    """A national summary (every region): the installation's administrators only."""
+    return user is None or user.is_superuser
+
+
+def summary_districts(user, region: Region, katos: list[str] | None) -> frozenset[int] | None:
+    """The district ids the summary covers (None: the whole region), for the KATO codes asked
+    (none: all the user may read). A code outside the region or the user's work is refused."""
+    if not may_read_summaries(user):
+        raise PermissionDenied(_("Your role does not compute results summaries."))
+    allowed = work_district_ids(user) if user is not None else None
+    if not katos:
+        return None if allowed is None else frozenset(allowed)
+    found = {district.kato: district.pk for district in District.objects.filter(region=region, kato__in=katos)}
+    unknown = [kato for kato in katos if kato not in found]
+    if unknown:
+        raise ValidationError(
+            _("No district of this region has the KATO code %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    outside = [kato for kato, pk in found.items() if allowed is not None and pk not in allowed]
+    if outside:
+        raise PermissionDenied(_("The district %(codes)s is outside your remit.") % {"codes": ", ".join(outside)})
+    # A city asked for brings its city districts (a city's figure includes them).
+    ids = set(found.values())
+    ids |= set(District.objects.filter(parent_id__in=ids).values_list("id", flat=True))
+    return frozenset(ids)
