@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from signals import policy, selectors
 from signals.services.intake import find_report_by_token
+from signals.views.report_form import TRACKING_REFERRER_POLICY
 
 MY_REPORTS_PAGE_SIZE = 20
 
@@ -44,8 +45,10 @@ def follow(request):
         return redirect(reverse("signals:track", args=[form.cleaned_data["link"]]))
     status = 400 if form.is_bound else 200
     response = render(request, "signals/public/follow.html", {"form": form}, status=status)
-    # A pasted link carries the token: no referrer may take it elsewhere.
-    response["Referrer-Policy"] = "no-referrer"
+    # A pasted link carries the token (in the form, not the address): no referrer may take it to
+    # another site, but the form's own POST keeps a real Origin ("no-referrer" made Chromium send
+    # "Origin: null", which the CSRF check refused: TRACKING_REFERRER_POLICY).
+    response["Referrer-Policy"] = TRACKING_REFERRER_POLICY
     return response
 
 
