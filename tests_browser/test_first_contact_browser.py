@@ -18,7 +18,7 @@ WIDTHS = {"1280": {"width": 1280, "height": 900}, "1366": {"width": 1366, "heigh
 # The personas with the most menu items: the administrator, and a prosecutor of a district.
 MENU_PERSONAS = ("administrator", "alga_prosecutor")
 CITIZEN_ACTIONS = {
-    "kk": ("Құқық бұзушылық туралы хабарлау", "Өтінішімді бақылау"),
+    "kk": ("Құқық бұзушылық туралы хабарлау", "Хабарламамды бақылау"),
     "ru": ("Сообщить о правонарушении", "Следить за моим сообщением"),
     "en": ("Report an offence", "Follow my report"),
 }
