@@ -70,6 +70,13 @@ def permission_denied(request, exception=None):
     return defaults.permission_denied(request, exception)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the site's own 403 page (header, language, a way back) instead of
+    Django's English one, whose inline style the CSP blocks. Not audited: the path may carry a
+    tracking token (/track/<token>/...), and Django logs the refusal already."""
+    return render(request, "403_csrf.html", status=403)
+
+
 # --- Second factor -------------------------------------------------------------------------
 
 

@@ -53,6 +53,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form answers the site's own 403 page, translated (Django's is English only).
+CSRF_FAILURE_VIEW = "accounts.auth_views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -60,6 +60,21 @@ def test_it_refuses_a_page_with_the_site_403(login, persona, language):
     _assert_site_page(response.content.decode(), language, HEADINGS[language]["403"])
 
 
+CSRF_REFUSED = {"kk": "Нысан жіберілмеді", "ru": "Форму не удалось отправить"}
+
+
+@pytest.mark.parametrize("language", sorted(HEADINGS))
+def test_it_refuses_a_form_without_its_csrf_token_with_the_site_403(db, language):
+    """CSRF_FAILURE_VIEW: the site's page, translated, not Django's English one with its inline style."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post("/track/", {"link": "whatever"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    _assert_site_page(html, language, HEADINGS[language]["403"])
+    assert CSRF_REFUSED[language] in html and "<style" not in html
+
+
 @pytest.mark.parametrize("language", sorted(HEADINGS))
 def test_it_renders_the_500_page_without_the_request_context(language):
     """Django's handler500 renders 500.html with no context processors and no database."""
