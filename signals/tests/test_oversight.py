@@ -17,6 +17,7 @@ from accounts.models import District, Organisation, Region, Role, User
 from conftest import client_for
 from signals import oversight, services
 from signals.models import Answer, ExtensionRequest, Report
+from signals.tests.builders import new_report, set_state
 
 pytestmark = pytest.mark.django_db
 
@@ -40,25 +41,6 @@ def region():
 @pytest.fixture
 def alga():
     return {District.objects.get(kato=ALGA).pk}
-
-
-def new_report(kato=ALGA, category="public-order", **overrides) -> Report:
-    values = {
-        "actor": None,
-        "category": category,
-        "description": "Known data set.",
-        "channel": Report.Channel.WEB,
-        "district": District.objects.get(kato=kato),
-        "address": "Main street 1",
-    }
-    values.update(overrides)
-    return services.report_submit(**values).report
-
-
-def set_state(report: Report, **fields) -> Report:
-    Report.objects.filter(pk=report.pk).update(**fields)
-    report.refresh_from_db()
-    return report
 
 
 def officer_of(report: Report) -> User:

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import District, Organisation, Role, User
+from accounts.models import Organisation, Role, User
 from conftest import client_for
 from signals import services
 from signals.models import (
@@ -30,6 +30,8 @@ from signals.models import (
     ReportPhoto,
     ReportSupporter,
 )
+from signals.tests import builders
+from signals.tests.builders import set_state
 
 pytestmark = pytest.mark.django_db
 
@@ -46,23 +48,9 @@ def _media_and_english(settings, tmp_path):
 
 
 def new_report(category="public-order", kato=ALGA, **overrides) -> Report:
-    values = {
-        "actor": None,
-        "category": category,
-        "description": "Fights near the shop every night.",
-        "channel": Report.Channel.WEB,
-        "district": District.objects.get(kato=kato),
-        "address": "Main street 1",
-        "contact": CONTACT,
-    }
-    values.update(overrides)
-    return services.report_submit(**values).report
-
-
-def set_state(report: Report, **fields) -> Report:
-    Report.objects.filter(pk=report.pk).update(**fields)
-    report.refresh_from_db()
-    return report
+    """signals.tests.builders.new_report, with the reporter's contact unless told otherwise."""
+    overrides.setdefault("contact", CONTACT)
+    return builders.new_report(category, kato, **overrides)
 
 
 def body(code: str) -> Organisation:
