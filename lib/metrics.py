@@ -23,7 +23,7 @@ base query; the values are counted rows or a summed field.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -128,6 +128,21 @@ class Window:
     end: datetime
     as_of: datetime
 
+    # The local days of the moments, for facts dated by a day (an act's date): the engine builds
+    # the moments at the region's local midnight, in its zone, so their own dates are its days.
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    @property
+    def end_day(self) -> date:
+        """The day after the period's last (excluded)."""
+        return self.end.date()
+
+    @property
+    def as_of_day(self) -> date:
+        return self.as_of.date()
+
 
 @dataclass(frozen=True)
 class MetricGroup:
@@ -136,7 +151,10 @@ class MetricGroup:
     - `queryset()`: every row of the group's facts (all regions);
     - `region`, `district`: the fields naming a row's region and district (district may be null:
       such rows count in the region's total and in no district);
-    - a flow's `effective` and `recorded` fields (datetimes); a stock's `state_at(moment) -> Q`;
+    - a flow's `effective` and `recorded` fields (datetimes; `effective_is_day` when the effective
+      field is a date, compared with the window's local days); a stock's `state_at(moment) -> Q`;
+    - `annotate(window) -> {name: expression}`: fields that depend on the window (an act's outcome
+      as it stood on the "as of" day), added before filtering, so metrics and dimensions may name them;
     - `dimensions`: name -> field, the breakdowns the metrics may ask for (a category's code...);
     - `sensitive`: a Q marking rows never broken down below the region in anything published
       (reports of sensitive categories), or None;
@@ -152,6 +170,8 @@ class MetricGroup:
     district: str = "district_id"
     effective: str = ""
     recorded: str = ""
+    effective_is_day: bool = False
+    annotate: Callable[[Window], dict] | None = None
     state_at: Callable[[datetime], Q] | None = None
     dimensions: dict[str, str] = field(default_factory=dict)
     sensitive: Q | None = None
@@ -162,13 +182,16 @@ class MetricGroup:
         """The group's rows in the window: a flow's by its effective and recorded moments, a
         stock's as they stood at the window's "as of" moment."""
         rows = self.queryset()
+        if self.annotate is not None:
+            rows = rows.annotate(**self.annotate(window))
         if window.region_id is not None:
             rows = rows.filter(**{self.region: window.region_id})
         if window.district_ids is not None:
             rows = rows.filter(**{f"{self.district}__in": window.district_ids})
         if self.kind == Kind.STOCK:
             return rows.filter(self.state_at(window.as_of))
-        filters = {f"{self.effective}__gte": window.start, f"{self.effective}__lt": window.end}
+        start, end = (window.first_day, window.end_day) if self.effective_is_day else (window.start, window.end)
+        filters = {f"{self.effective}__gte": start, f"{self.effective}__lt": end}
         filters[f"{self.recorded}__lte"] = window.as_of
         return rows.filter(**filters)
 

@@ -10,8 +10,6 @@ computed again later gives the same numbers. The acts are counted in the distric
 (SupervisoryAct.district, supervision.districts), or in the region's total only.
 """
 
-from datetime import datetime
-
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields import CharField, PositiveSmallIntegerField
 from django.utils.translation import gettext_lazy as _
@@ -22,59 +20,31 @@ from .models import SupervisoryAct, SupervisoryActEvent
 
 Outcome = SupervisoryAct.Outcome
 
-# The annotations ActsGroup.rows adds: the act's outcome and officials held accountable as they
+# The annotations of each window (_as_of_outcome): the act's outcome and officials held accountable as they
 # stood at the window's "as of" moment (pending and 0 before its outcome was dated and entered).
 OUTCOME_AS_OF = "outcome_as_of"
 OFFICIALS_AS_OF = "officials_as_of"
 SATISFIED = (Outcome.SATISFIED, Outcome.PARTLY)
 
 
-def _local_day(moment: datetime):
-    """The local day of one of the window's moments: they are built at the region's local midnight
-    (lib.periods.period_bounds) and keep its zone, so their own date is the region's day."""
-    return moment.date()
-
-
-def _decided_by(as_of: datetime) -> Q:
+def _decided_by(window: Window) -> Q:
     """Acts whose outcome was dated by the "as of" day and entered in Tartip by the moment."""
     entered = SupervisoryActEvent.objects.filter(
-        act=OuterRef("pk"), kind=SupervisoryActEvent.Kind.OUTCOME, at__lte=as_of
+        act=OuterRef("pk"), kind=SupervisoryActEvent.Kind.OUTCOME, at__lte=window.as_of
     )
-    return Q(outcome_at__lte=_local_day(as_of)) & ~Q(outcome=Outcome.PENDING) & Exists(entered)
+    return Q(outcome_at__lte=window.as_of_day) & ~Q(outcome=Outcome.PENDING) & Exists(entered)
 
 
-class ActsGroup(MetricGroup):
-    """A flow whose effective field is a DateField: lib.metrics.MetricGroup.rows compares the
-    effective field with the window's moments, which a date cannot be (Django would take the
-    moment's date in the installation's zone, not the region's). Here the act's date is compared
-    with the window's local days, [first day, day after the last), and each row carries its outcome
-    as of the window (OUTCOME_AS_OF, OFFICIALS_AS_OF), which the metrics' filters and sums read."""
-
-    def rows(self, window: Window) -> QuerySet:
-        decided = _decided_by(window.as_of)
-        rows = self.queryset().annotate(
-            **{
-                OUTCOME_AS_OF: Case(
-                    When(decided, then=F("outcome")), default=Value(Outcome.PENDING), output_field=CharField()
-                ),
-                OFFICIALS_AS_OF: Case(
-                    When(decided, then=F("officials_disciplined")),
-                    default=Value(0),
-                    output_field=PositiveSmallIntegerField(),
-                ),
-            }
-        )
-        if window.region_id is not None:
-            rows = rows.filter(**{self.region: window.region_id})
-        if window.district_ids is not None:
-            rows = rows.filter(**{f"{self.district}__in": window.district_ids})
-        return rows.filter(
-            **{
-                f"{self.effective}__gte": _local_day(window.start),
-                f"{self.effective}__lt": _local_day(window.end),
-                f"{self.recorded}__lte": window.as_of,
-            }
-        )
+def _as_of_outcome(window: Window) -> dict:
+    """Each act's outcome and officials held accountable as they stood at the window's "as of"
+    moment (pending and 0 before its outcome was dated and entered), which the metrics read."""
+    decided = _decided_by(window)
+    return {
+        OUTCOME_AS_OF: Case(When(decided, then=F("outcome")), default=Value(Outcome.PENDING), output_field=CharField()),
+        OFFICIALS_AS_OF: Case(
+            When(decided, then=F("officials_disciplined")), default=Value(0), output_field=PositiveSmallIntegerField()
+        ),
+    }
 
 
 def _labels(dimension: str, keys: list) -> dict:
@@ -103,14 +73,16 @@ def _acts_described(acts: QuerySet) -> list[dict]:
     return described
 
 
-ACTS = ActsGroup(
+ACTS = MetricGroup(
     name="supervision-acts",
     kind=Kind.FLOW,
     queryset=lambda: SupervisoryAct.objects.all(),
     region="region_id",
     district="district_id",
-    effective="date",
+    effective="date",  # a local day, compared with the window's days
+    effective_is_day=True,
     recorded="created_at",
+    annotate=_as_of_outcome,
     dimensions={"type": "type", "outcome": OUTCOME_AS_OF},
     labels=_labels,
     describe_rows=_acts_described,
