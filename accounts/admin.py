@@ -13,10 +13,10 @@ NAME_FIELDS = ("name_kk", "name_ru", "name_en")
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ("kato", "short_code", *NAME_FIELDS, "population", "population_year")
+    list_display = ("kato", "short_code", *NAME_FIELDS, "population", "population_year", "time_zone")
     search_fields = ("kato", "short_code", *NAME_FIELDS)
     fieldsets = (
-        (None, {"fields": ("kato", "short_code", *NAME_FIELDS)}),
+        (None, {"fields": ("kato", "short_code", *NAME_FIELDS, "time_zone")}),
         (_("Centre and population"), {"fields": ("centre_lat", "centre_lon", "population", "population_year")}),
         (_("Outline"), {"fields": ("outline",), "classes": ("collapse",)}),
         (_("Source"), {"fields": ("source",)}),

@@ -1,8 +1,8 @@
-"""Cached lookups of reference data read on every submission (see lib.cache): districts."""
+"""Cached lookups of reference data read on every submission (see lib.cache): districts, the regions' time zones."""
 
 from lib.cache import process_cached
 
-from .models import District, Region
+from .models import District, Organisation, Region
 
 # Districts change by load_reference or in the admin, rarely: each process keeps them this long.
 CACHE_SECONDS = 60
@@ -22,3 +22,13 @@ def district_by_kato(kato: str) -> District | None:
 
 def district_by_pk(pk: int) -> District | None:
     return cached_districts()["pk"].get(pk)
+
+
+@process_cached(seconds=CACHE_SECONDS, models=[Region, Organisation])
+def cached_zone_names() -> dict:
+    """The time zone names of the regions by primary key, and each organisation's region
+    (accounts.zones reads them on every page: no query per request; shared: never modify)."""
+    return {
+        "regions": dict(Region.objects.values_list("pk", "time_zone")),
+        "organisations": dict(Organisation.objects.exclude(region=None).values_list("pk", "region_id")),
+    }

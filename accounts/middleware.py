@@ -3,8 +3,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp import user_has_device
+
+from accounts.zones import sole_region_zone, user_zone
 
 # The language a visitor chose before logging in (accounts.views.set_language), for the login to save.
 CHOSEN_LANGUAGE_SESSION_KEY = "chosen_language"
@@ -25,6 +27,22 @@ class UserLanguageMiddleware:
             with translation.override(user.language):
                 return self.get_response(request)
         return self.get_response(request)
+
+
+class RegionTimeZoneMiddleware:
+    """Pages show dates in the zone of the logged-in user's region; a visitor who is nobody in
+    particular gets the zone of the only region when there is one, else settings.TIME_ZONE
+    (accounts.zones). Read from a per-process cache: no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = user_zone(user) if user is not None and user.is_authenticated else sole_region_zone()
+        # override() restores the previous zone afterwards, so it never leaks to the thread.
+        with timezone.override(zone):
+            return self.get_response(request)
 
 
 def second_factor_pending(request) -> bool:

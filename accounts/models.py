@@ -1,5 +1,7 @@
 """Who is who, and where: regions, their units, organisations, users, the calendar, the audit log."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 # here too, where most code looks for them.
 from accounts.roles import PERSONAL_DATA_ROLES, PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role  # noqa: F401
 from accounts.scoping import visible_districts, visible_organisations, visible_users
+from accounts.zones import region_zone, validate_time_zone
 from lib.i18n import localized as localized_text
 
 
@@ -52,11 +55,26 @@ class Region(Localized, Sourced):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.CharField(_("population as of"), max_length=100, blank=True)
     outline = models.JSONField(_("outline (GeoJSON geometry)"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            'IANA time zone name, e.g. Asia/Almaty; periods, deadlines and "today" are the region\'s local '
+            "days in it. Blank: not verified, settings.TIME_ZONE is used."
+        ),
+    )
 
     class Meta:
         ordering = ["kato"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The region's zone (accounts.zones.region_zone): settings.TIME_ZONE when not recorded."""
+        return region_zone(self)
 
 
 class DistrictQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -58,6 +59,7 @@ def test_it_gives_one_generic_error_whether_or_not_the_account_exists(persona):
         assert not response.wsgi_request.user.is_authenticated
 
 
+@pytest.mark.django_db  # the page's time zone is the only region's (accounts.middleware)
 def test_it_renders_labels_for_every_input(client):
     html = client.get(LOGIN_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<label for="id_username"' in html

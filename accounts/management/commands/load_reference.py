@@ -16,11 +16,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CalendarOverride, District, Organisation, Region
+from accounts.zones import validate_time_zone
 from lib.plugins import ReferenceLoader, reference_loaders
 from lib.reference_files import decimal_or_none, int_or_none, read_csv, upsert
 
@@ -102,6 +104,12 @@ class ReferenceFolder:
             "population_year": row["population_year"],
             "source": row["source"],
         }
+        if "time_zone" in row:  # an older file without the column leaves the admin's value alone
+            try:
+                validate_time_zone(row["time_zone"])
+            except ValidationError as error:
+                raise CommandError(f"{self.path / 'region.csv'}: {' '.join(error.messages)}") from None
+            values["time_zone"] = row["time_zone"]
         outline = self.region_outline(row["kato"])
         if outline is not None:
             values["outline"] = outline
