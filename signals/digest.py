@@ -1,7 +1,7 @@
 """The district prosecutor's daily oversight digest, by email.
 
 Each active district prosecutor with an address gets, once a day from settings.DIGEST_HOUR
-(local time, settings.TIME_ZONE), one mail summarising the districts their office serves: the
+(local time of the office's region: accounts.zones), one mail summarising the districts their office serves: the
 reports overdue now, the answers returned for re-work, the reports the reporter reopened, the
 forwards and extensions waiting for the prosecutor's decision, and the answers waiting for
 acceptance, each with its count and its first references.
@@ -32,6 +32,7 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.scoping import office_district_ids
+from accounts.zones import default_zone, zones_by_region
 from lib import once
 from lib.i18n import localized
 from lib.mail import send_each
@@ -56,8 +57,8 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
     """Mail today's digest to every district prosecutor with an address who has not had it yet;
     nothing before settings.DIGEST_HOUR. Returns the number of mails sent."""
     now = now or timezone.now()
-    local = timezone.localtime(now)
-    if local.hour < settings.DIGEST_HOUR:
+    zones = zones_by_region()
+    if all(timezone.localtime(now, zone).hour < settings.DIGEST_HOUR for zone in {default_zone(), *zones.values()}):
         return 0
     prosecutors = (
         district_overseers().select_related("organisation").exclude(email="").order_by("organisation_id", "id")
@@ -68,6 +69,11 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
     mark_done = partial(once.done, keep_seconds=CLAIM_SECONDS)
     mails = []
     for users in by_office.values():
+        # The hour and the day are the office's region's; so are the deadlines the mail shows.
+        zone = zones.get(users[0].organisation.region_id) or default_zone()
+        local = timezone.localtime(now, zone)
+        if local.hour < settings.DIGEST_HOUR:
+            continue
         claimed = [user for user in users if once.claim(_claim_key(local.date(), user.pk))]
         if not claimed:
             continue
@@ -77,7 +83,7 @@ def send_oversight_digests(*, now: datetime | None = None) -> int:
                 mark_done(_claim_key(local.date(), user.pk))
             continue
         for user in claimed:
-            with translation.override(user.language or settings.LANGUAGE_CODE):
+            with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(zone):
                 subject, body = render_digest(sections, day=local.date())
             mails.append((_claim_key(local.date(), user.pk), EmailMessage(subject=subject, body=body, to=[user.email])))
     # A mail that fails releases its claim and those after it: the next run tries them again.

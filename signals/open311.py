@@ -37,6 +37,7 @@ from rest_framework.views import APIView
 
 from accounts.api_keys import ApiRateThrottle, Open311ApiKeyAuthentication
 from accounts.models import ApiKey, Region
+from accounts.zones import default_zone, local_today, region_zone, report_zone, sole_region_zone, zones_by_region
 from lib.i18n import localized
 from signals import open311_schema, services
 from signals.models import Category, CategoryAttribute, Report
@@ -67,11 +68,12 @@ def open311_status(report_status: str) -> str:
     return "closed" if report_status in CLOSED_STATUSES else "open"
 
 
-def w3_datetime(value: datetime | None) -> str | None:
-    """ISO 8601 with the offset, as the spec asks: 2025-03-01T14:30:00+05:00."""
+def w3_datetime(value: datetime | None, zone=None) -> str | None:
+    """ISO 8601 with the offset, as the spec asks: 2025-03-01T14:30:00+05:00; in `zone` (the
+    report's region's), else the active zone."""
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    return timezone.localtime(value, zone).isoformat(timespec="seconds")
 
 
 def localized_value_name(value: dict) -> str:
@@ -202,7 +204,8 @@ def _comma_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-def _parse_w3(name: str, value: str) -> datetime:
+def _parse_w3(name: str, value: str, zone=None) -> datetime:
+    """A date and time of a query; without an offset it is read in `zone` (the region's)."""
     parsed = None
     try:
         parsed = parse_datetime(value)
@@ -211,7 +214,7 @@ def _parse_w3(name: str, value: str) -> datetime:
     except ValueError:
         parsed = None
     if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+        parsed = timezone.make_aware(parsed, zone)
     if parsed is None or not _within_calendar(parsed):
         raise Open311Error(
             400, _("%(name)s must be an ISO 8601 date and time, e.g. 2025-01-01T00:00:00Z.") % {"name": name}
@@ -267,7 +270,7 @@ def parse_attributes(data) -> dict:
     return attributes
 
 
-def service_notice(report: Report) -> str | None:
+def service_notice(report: Report, zone=None) -> str | None:
     if report.status in CLOSED_STATUSES:
         return None
     if report.body_id and report.deadline_at:
@@ -275,14 +278,16 @@ def service_notice(report: Report) -> str | None:
             _("%(body)s must answer by %(deadline)s.")
             % {
                 "body": report.body.name,
-                "deadline": date_format(timezone.localtime(report.deadline_at), "DATETIME_FORMAT"),
+                "deadline": date_format(timezone.localtime(report.deadline_at, zone), "DATETIME_FORMAT"),
             }
         )
     return force_str(_("The district prosecutor's office will send the report to the responsible body."))
 
 
-def public_request(report: Report) -> dict:
-    """A report as anybody may see it (never called for a sensitive one)."""
+def public_request(report: Report, zones: dict | None = None) -> dict:
+    """A report as anybody may see it (never called for a sensitive one); its dates in its region's
+    zone (`zones`: accounts.zones.zones_by_region(), read once for a list)."""
+    zone = (zones if zones is not None else zones_by_region()).get(report.region_id) or default_zone()
     updated = max(d for d in (report.submitted_at, report.routed_at, report.answered_at, report.closed_at) if d)
 
     def coarse(value):
@@ -296,10 +301,10 @@ def public_request(report: Report) -> dict:
         "service_code": report.category.code,
         "description": None,
         "agency_responsible": report.body.name if report.body_id else None,
-        "service_notice": service_notice(report),
-        "requested_datetime": w3_datetime(report.submitted_at),
-        "updated_datetime": w3_datetime(updated),
-        "expected_datetime": w3_datetime(report.deadline_at),
+        "service_notice": service_notice(report, zone),
+        "requested_datetime": w3_datetime(report.submitted_at, zone),
+        "updated_datetime": w3_datetime(updated, zone),
+        "expected_datetime": w3_datetime(report.deadline_at, zone),
         "address": report.district.name if report.district_id else None,
         "lat": coarse(report.latitude),
         "long": coarse(report.longitude),
@@ -349,7 +354,7 @@ class DiscoveryView(Open311View):
     @open311_schema.DISCOVERY
     def get(self, request, format=None):
         url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "json"})).rsplit("/", 1)[0]
-        changeset = timezone.localdate().isoformat() + " 00:00"
+        changeset = local_today(sole_region_zone()).isoformat() + " 00:00"
         return Response(
             {
                 "changeset": changeset,
@@ -451,15 +456,17 @@ class RequestsView(Open311View):
             reports = reports.filter(region=region)
         ids = _comma_list(params.get("service_request_id"))
         # service_request_id "overrides all other arguments".
-        reports = reports.filter(reference__in=ids[:MAX_REQUESTS]) if ids else self._filtered(reports, params)
-        return Response([public_request(report) for report in reports[:MAX_REQUESTS]])
+        reports = reports.filter(reference__in=ids[:MAX_REQUESTS]) if ids else self._filtered(reports, params, region)
+        zones = zones_by_region()
+        return Response([public_request(report, zones) for report in reports[:MAX_REQUESTS]])
 
-    def _filtered(self, reports, params):
+    def _filtered(self, reports, params, region=None):
+        zone = region_zone(region) if region is not None else sole_region_zone()
         codes = _comma_list(params.get("service_code"))
         if codes:
             reports = reports.filter(category__code__in=codes)
-        start = _parse_w3("start_date", params["start_date"]) if params.get("start_date") else None
-        end = _parse_w3("end_date", params["end_date"]) if params.get("end_date") else None
+        start = _parse_w3("start_date", params["start_date"], zone) if params.get("start_date") else None
+        end = _parse_w3("end_date", params["end_date"], zone) if params.get("end_date") else None
         if start and end and end < start:
             raise Open311Error(400, _("end_date must not be before start_date."))
         if start and end and end - start > DEFAULT_SPAN:
@@ -518,7 +525,13 @@ class RequestsView(Open311View):
             detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
             raise Open311Error(400, *_flatten(detail)) from None
         report = submission.report
-        body = [{"service_request_id": report.reference, "service_notice": service_notice(report), "account_id": None}]
+        body = [
+            {
+                "service_request_id": report.reference,
+                "service_notice": service_notice(report, report_zone(report)),
+                "account_id": None,
+            }
+        ]
         return Response(body, status=status.HTTP_200_OK)
 
     def _location(self, data) -> dict:

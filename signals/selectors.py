@@ -4,12 +4,13 @@ deadlines, answer times), a report's family (it and the reports merged into it),
 Every figure is one database aggregation over a period (no loop over reports in Python) and comes
 back as plain dicts and lists, so reporting can keep what each number was computed from.
 
-A period is `start`..`end`, both dates included (local days, settings.TIME_ZONE); datetimes are
-taken as they are. `district_ids` narrows to some districts (a district prosecutor's view).
+A period is `start`..`end`, both dates included: the region's local days (its zone,
+accounts.zones.region_zone; lib.periods.period_bounds); aware datetimes are taken as they are.
+`district_ids` narrows to some districts (a district prosecutor's view).
 """
 
 from calendar import monthrange
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Region
+from accounts.zones import region_zone
+from lib.periods import period_bounds
 
 from .categories import cached_categories
 from .models import Report, ReporterContact
@@ -38,17 +41,22 @@ AWAITING = Q(status__in=AWAITING_ANSWER)
 GROUPINGS = {"category": "category__code", "channel": "channel", "district": "district__kato"}
 
 
-def _moment(value: date | datetime, *, end: bool) -> datetime:
+def _moment(value: date | datetime, *, end: bool, region=None) -> datetime:
+    """A period's bound: a date is the region's local midnight (lib.periods.period_bounds), the
+    day after for `end`; a naive datetime is read in the region's zone."""
+    zone = region_zone(region)
     if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, timezone.get_default_timezone())
-    day = value + timedelta(days=1) if end else value
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+        return value if timezone.is_aware(value) else timezone.make_aware(value, zone)
+    start, after = period_bounds(value, value, zone)
+    return after if end else start
 
 
 def reports_in_period(*, region: Region, start, end, district_ids=None) -> QuerySet:
     """Reports of the region submitted in the period."""
     reports = Report.objects.filter(
-        region=region, submitted_at__gte=_moment(start, end=False), submitted_at__lt=_moment(end, end=True)
+        region=region,
+        submitted_at__gte=_moment(start, end=False, region=region),
+        submitted_at__lt=_moment(end, end=True, region=region),
     )
     if district_ids is not None:
         reports = reports.filter(district_id__in=district_ids)
@@ -201,7 +209,9 @@ def on_time_rate(*, region: Region, start, end, district_ids=None) -> dict:
     from .models import Answer
 
     answers = Answer.objects.filter(
-        report__region=region, at__gte=_moment(start, end=False), at__lt=_moment(end, end=True)
+        report__region=region,
+        at__gte=_moment(start, end=False, region=region),
+        at__lt=_moment(end, end=True, region=region),
     )
     if district_ids is not None:
         answers = answers.filter(report__district_id__in=district_ids)
@@ -238,7 +248,9 @@ def overdue_summary(*, region: Region, start, end, now: datetime | None = None, 
     reports = Report.objects.filter(region=region)
     if district_ids is not None:
         reports = reports.filter(district_id__in=district_ids)
-    due = reports.filter(deadline_at__gte=_moment(start, end=False), deadline_at__lt=_moment(end, end=True))
+    due = reports.filter(
+        deadline_at__gte=_moment(start, end=False, region=region), deadline_at__lt=_moment(end, end=True, region=region)
+    )
     figures = {
         "due": Count("id"),
         "answered_on_time": Count("id", filter=ANSWER_STANDS & ANSWERED_ON_TIME),

@@ -42,6 +42,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from accounts.models import Organisation, User
 from accounts.notifications import notify
+from accounts.zones import default_zone, zones_by_region
 
 from .deadlines import working_days_ago
 from .models import Report, ReportEvent
@@ -93,7 +94,7 @@ def sweep_deadlines(*, now: datetime | None = None, dry_run: bool = False) -> Sw
     """Mark the newly overdue reports, escalate the long overdue ones, notify each recipient once."""
     now = now or timezone.now()
     days = settings.OVERDUE_ESCALATION_WORKING_DAYS
-    threshold = working_days_ago(now, days)
+    threshold = escalation_line(now, days)
     if dry_run:
         return SweepResult(
             marked=overdue_candidates(now).count(),
@@ -111,7 +112,7 @@ def sweep_deadlines(*, now: datetime | None = None, dry_run: bool = False) -> Sw
             overdue=True,
             overdue_at=now,
             escalated_at=Case(
-                When(deadline_at__lt=threshold, then=Value(now, output_field=DateTimeField())),
+                When(threshold, then=Value(now, output_field=DateTimeField())),
                 default=F("escalated_at"),
             ),
         )
@@ -140,7 +141,23 @@ def overdue_candidates(now: datetime) -> QuerySet:
     return Report.objects.filter(overdue_at(now), overdue=False)
 
 
-def escalation_candidates(threshold: datetime, *, including_unmarked: bool = False) -> QuerySet:
+def escalation_line(now: datetime, days: int) -> Q:
+    """Reports whose deadline is older than the end of the working day `days` working days before
+    `now`'s day, that day taken in each report's region's zone (one condition per zone in use)."""
+    by_zone: dict = defaultdict(list)
+    for region_id, zone in zones_by_region().items():
+        by_zone[zone].append(region_id)
+    default = default_zone()
+    line = Q(deadline_at__lt=working_days_ago(now, days, zone=default)) & ~Q(
+        region_id__in=[pk for zone, ids in by_zone.items() if zone != default for pk in ids]
+    )
+    for zone, ids in by_zone.items():
+        if zone != default:
+            line |= Q(region_id__in=ids, deadline_at__lt=working_days_ago(now, days, zone=zone))
+    return line
+
+
+def escalation_candidates(threshold: datetime | Q, *, including_unmarked: bool = False) -> QuerySet:
     """Overdue reports awaiting an answer whose deadline is older than `threshold`, not escalated
     since they were last marked overdue. `including_unmarked`: also those the sweep is about to
     mark (what a dry run counts)."""
@@ -148,7 +165,8 @@ def escalation_candidates(threshold: datetime, *, including_unmarked: bool = Fal
     overdue = Q(overdue=True) & not_escalated
     if including_unmarked:
         overdue |= Q(overdue=False)
-    return Report.objects.filter(overdue, status__in=AWAITING_ANSWER, deadline_at__lt=threshold)
+    late = threshold if isinstance(threshold, Q) else Q(deadline_at__lt=threshold)
+    return Report.objects.filter(overdue, late, status__in=AWAITING_ANSWER)
 
 
 # --- the claim: UPDATE ... RETURNING -------------------------------------------------------------
@@ -365,7 +383,8 @@ def _text(audience: str, reports: list[Swept], bodies: dict) -> str:
             count,
         )
     lines = [intro % {"count": count, "days": settings.OVERDUE_ESCALATION_WORKING_DAYS}]
-    deadlines: dict[datetime, str] = {}  # many reports share a deadline (the end of a working day)
+    # Many reports share a deadline (the end of a working day), shown in their region's zone.
+    deadlines: dict = {"zones": zones_by_region()}
     for report in reports[:DIGEST_LIST_LIMIT]:
         lines.append("- " + _line(report, bodies if audience != "body" else {}, deadlines))
     if count > DIGEST_LIST_LIMIT:
@@ -384,10 +403,12 @@ def _text(audience: str, reports: list[Swept], bodies: dict) -> str:
 def _line(report: Swept, bodies: dict, deadlines: dict) -> str:
     if report.sensitive:
         return report.reference  # a sensitive category: the reference alone, nothing else
-    if report.deadline_at not in deadlines:
-        local = timezone.localtime(report.deadline_at)
-        deadlines[report.deadline_at] = formats.date_format(local, "SHORT_DATETIME_FORMAT")
-    deadline = deadlines[report.deadline_at]
+    key = (report.deadline_at, report.region_id)
+    if key not in deadlines:
+        zone = deadlines.get("zones", {}).get(report.region_id) or default_zone()
+        local = timezone.localtime(report.deadline_at, zone)
+        deadlines[key] = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    deadline = deadlines[key]
     body = bodies.get(report.body_id)
     if body is not None:
         return gettext("%(reference)s, %(body)s, deadline %(deadline)s") % {

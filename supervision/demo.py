@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, User
+from accounts.zones import region_zone
 from signals.demo import ActNote, note_demo_acts
 from signals.models import Report
 
@@ -69,7 +70,8 @@ def create_demo_acts(command) -> None:
         if SupervisoryAct.objects.filter(region=region).exists():
             command.stdout.write(f"Acts of response of {region.short_code} exist: skipped.")
             continue
-        count = build_demo_acts(region=region)
+        with timezone.override(region_zone(region)):  # the acts' dates are the region's local days
+            count = build_demo_acts(region=region)
         command.stdout.write(f"Demo acts of response of {region.short_code}: {count}.")
 
 

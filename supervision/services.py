@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.zones import local_date, local_today, region_id_zone
 from signals.policy import may_decide
 from signals.services import report_note_act
 
@@ -75,7 +76,7 @@ def _clean_details(values: dict, *, region_id: int, errors: dict) -> dict:
         day = values["date"]
         if not isinstance(day, Date):
             errors.setdefault("date", []).append(_("Enter a date."))
-        elif day > timezone.localdate():
+        elif day > local_today(region_id_zone(region_id)):
             errors.setdefault("date", []).append(_("The date of an act cannot be in the future."))
         cleaned["date"] = day
     if "addressee" in values:
@@ -240,7 +241,9 @@ def act_letter(*, act: SupervisoryAct, actor) -> SupervisoryAct:
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
-    locked.outgoing_number = next_outgoing_number(locked.issuing_office, timezone.localdate(now).year)
+    locked.outgoing_number = next_outgoing_number(
+        locked.issuing_office, local_date(now, region_id_zone(locked.region_id)).year
+    )
     locked.letter_at = now
     locked.save(update_fields=["outgoing_number", "letter_at"])
     _event(locked, Kind.LETTER, actor, now, number=locked.outgoing_number, language=locked.language)
@@ -271,7 +274,7 @@ def act_outcome(
         errors.setdefault("outcome_at", []).append(_("Enter a date."))
     elif outcome_at < locked.date:
         errors.setdefault("outcome_at", []).append(_("The outcome cannot come before the act."))
-    elif outcome_at > timezone.localdate():
+    elif outcome_at > local_today(region_id_zone(locked.region_id)):
         errors.setdefault("outcome_at", []).append(_("The outcome date cannot be in the future."))
     if (
         not isinstance(officials_disciplined, int)

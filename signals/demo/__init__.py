@@ -30,6 +30,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Region
+from accounts.zones import local_date
 from signals.models import Category, ReportEvent
 
 from .acts import ActNote, note_demo_acts
@@ -84,19 +85,19 @@ class DemoPeriod:
     seed: int
 
 
-def demo_periods(now: datetime) -> list[DemoPeriod]:
+def demo_periods(now: datetime, region=None) -> list[DemoPeriod]:
     """2024-2025 as always (the same submissions whatever the day), then the months up to `now`'s
     day. Every report lives up to `now`: the old ones answered and closed since, the recent ones in
     the queues with deadlines still ahead or just passed."""
     periods = [DemoPeriod(DEMO_START, DEMO_END, DEMO_REPORTS_PER_REGION, DEMO_SEED)]
-    since = _period_after(DEMO_END, now)
+    since = _period_after(DEMO_END, now, region)
     return periods + [since] if since else periods
 
 
-def _period_after(last_day: date, now: datetime) -> DemoPeriod | None:
-    """The days after `last_day` up to `now`'s, at DEMO_REPORTS_PER_MONTH (None: no such day). The
-    seed is the first day's, so the same days give the same reports."""
-    today = timezone.localdate(now)
+def _period_after(last_day: date, now: datetime, region=None) -> DemoPeriod | None:
+    """The days after `last_day` up to `now`'s (the region's local day), at DEMO_REPORTS_PER_MONTH
+    (None: no such day). The seed is the first day's, so the same days give the same reports."""
+    today = local_date(now, region)
     if today <= last_day:
         return None
     start = last_day + timedelta(days=1)
@@ -122,7 +123,7 @@ def create_demo_reports(command, now: datetime | None = None) -> None:
         if demo_reports_exist(region):
             command.stdout.write(f"Demo reports of {region.short_code} exist: skipped.")
             continue
-        for period in demo_periods(now):
+        for period in demo_periods(now, region):
             _build_period(command, region, period, now)
 
 
@@ -134,7 +135,7 @@ def refresh_demo_reports(command, now: datetime | None = None) -> None:
     now = now or timezone.now()
     for region in Region.objects.filter(districts__isnull=False).distinct():
         latest = _demo_submissions(region).aggregate(last=Max("report__submitted_at"))["last"]
-        period = _period_after(timezone.localdate(latest), now) if latest else None
+        period = _period_after(local_date(latest, region), now, region) if latest else None
         if period is not None:
             _build_period(command, region, period, now)
 

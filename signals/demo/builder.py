@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import District, Organisation, Region, User
+from accounts.zones import region_zone
 from signals.deadlines import working_days_ago
 from signals.models import (
     Answer,
@@ -151,7 +152,8 @@ def bulk_build_reports(
     The random draws are seeded by `seed` and the region, so two regions never share a tracking
     token's hash.
     """
-    with transaction.atomic():
+    # The region's local days throughout (its zone: accounts.zones.region_zone).
+    with transaction.atomic(), timezone.override(region_zone(region)):
         return _Builder(region=region, seed=seed, now=now or timezone.now(), mark_demo=mark_demo).build(
             count=count, start=start, end=end, batch_size=batch_size, live_until_now=live_until_now
         )
@@ -179,11 +181,13 @@ class _Builder:
         self.place_weights = [place.weight for place in self.places]
         self._attach_prosecutors()
         self.routes = Routes(region)
-        self.deadlines = Deadlines()
+        self.deadlines = Deadlines(region_zone(region))
         self.channels, self.channel_weights = zip(*CHANNEL_WEIGHTS.items(), strict=True)
         self.actors = self._demo_actors()
         self.contact_number = itertools.count(1)
-        self.escalation_line = working_days_ago(now, getattr(settings, "OVERDUE_ESCALATION_WORKING_DAYS", 5))
+        self.escalation_line = working_days_ago(
+            now, getattr(settings, "OVERDUE_ESCALATION_WORKING_DAYS", 5), zone=self.deadlines.zone
+        )
 
     def other_body(self, report, body_id: int) -> int | None:
         """Where a body forwards a report it thinks is not its own: the police or the akimat of the

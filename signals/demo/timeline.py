@@ -11,6 +11,7 @@ from typing import Protocol
 from django.utils import timezone
 
 from accounts.calendar import working_calendar
+from accounts.zones import region_zone
 from signals.deadlines import compute_deadline, extend_deadline
 from signals.models import Answer, Category, ExtensionRequest, Forward, Report, ReportEvent
 from signals.policy import transition_for
@@ -55,16 +56,17 @@ class Deadlines:
     business-day deadlines (the only inputs they depend on), so 100,000 reports cost a few
     thousand calendar computations."""
 
-    def __init__(self):
+    def __init__(self, zone=None):
+        self.zone = region_zone(zone)  # the region's (a ZoneInfo), else settings.TIME_ZONE
         self.calendar = working_calendar()
         self._days: dict = {}
 
     def deadline(self, category: Category, start: datetime) -> datetime:
         if category.deadline_hours:
-            return compute_deadline(category, start, self.calendar)
-        key = (category.deadline_days, timezone.localdate(start))
+            return compute_deadline(category, start, self.calendar, zone=self.zone)
+        key = (category.deadline_days, timezone.localdate(start, self.zone))
         if key not in self._days:
-            self._days[key] = compute_deadline(category, start, self.calendar)
+            self._days[key] = compute_deadline(category, start, self.calendar, zone=self.zone)
         return self._days[key]
 
 
@@ -242,7 +244,9 @@ class _Timeline:
         granted = rng.random() < 0.7
         decided = self.clock.limit - at > timedelta(days=10)
         decided_at = self.clock.after(2, 20) if decided else None
-        new_deadline = extend_deadline(report.deadline_at, days, self.builder.deadlines.calendar)
+        new_deadline = extend_deadline(
+            report.deadline_at, days, self.builder.deadlines.calendar, zone=self.builder.deadlines.zone
+        )
         self.extensions.append(
             {
                 "body_id": body_id,

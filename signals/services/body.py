@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Role, User
+from accounts.zones import report_zone
 
 from .. import notices
 from ..deadlines import compute_deadline
@@ -80,7 +81,7 @@ def report_forward(*, report: Report, to_body: Organisation, reason: str, actor)
     )
     old_status = locked.status
     locked.body, locked.status, locked.routed_at, locked.assignee = to_body, Status.ROUTED, now, None
-    locked.deadline_at = compute_deadline(locked.category, now)
+    locked.deadline_at = compute_deadline(locked.category, now, zone=report_zone(locked))
     locked.overdue = False
     fields = ["body", "status", "routed_at", "assignee", "deadline_at", "overdue"]
     locked.save(update_fields=fields)

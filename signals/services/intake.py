@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.lookups import district_by_kato, district_by_pk
 from accounts.models import District, Region, Role
+from accounts.zones import local_date, region_zone
 from lib.i18n import localized
 from lib.inserts import insert_new
 
@@ -330,7 +331,7 @@ def _insert_report(*, values: dict, fields: dict, now: datetime, body, actor) ->
     region = values["region"]
     report = Report(
         region=region,
-        reference=next_reference(region, timezone.localtime(now).year),
+        reference=next_reference(region, local_date(now, region).year),
         category=values["category"],
         district=values["district"],
         body=body,
@@ -406,7 +407,7 @@ def report_submit(
     reporter = user_or_none(reporter) or (actor if actor is not None and actor.role == Role.CITIZEN else None)
     fields = {
         "channel": channel,
-        "deadline_at": compute_deadline(values["category"], now),
+        "deadline_at": compute_deadline(values["category"], now, zone=region_zone(values["region"])),
         "tracking_token_hash": hashed,
         "reporter": reporter,
         "entered_by": actor if actor is not None and actor.role != Role.CITIZEN else None,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.zones import report_zone
 
 from .. import notices
 from ..categories import get_category
@@ -49,7 +50,7 @@ def report_recategorise(*, report: Report, category, actor, reason: str = "") ->
     body = find_body(region=locked.region, category=category, district=locked.district)
     locked.category = category
     locked.sensitive = category.sensitive
-    locked.deadline_at = compute_deadline(category, now)
+    locked.deadline_at = compute_deadline(category, now, zone=report_zone(locked))
     locked.overdue = False
     if body is None:
         # No body for the new category: back to the prosecutor's triage.
@@ -95,7 +96,7 @@ def report_reroute(*, report: Report, body: Organisation, actor, reason: str = "
     now = timezone.now()
     old_body_id, old_status = locked.body_id, locked.status
     locked.body, locked.status, locked.routed_at = body, Status.ROUTED, now
-    locked.deadline_at = compute_deadline(locked.category, now)
+    locked.deadline_at = compute_deadline(locked.category, now, zone=report_zone(locked))
     locked.overdue = False
     fields = ["body", "status", "routed_at", "deadline_at", "overdue"]
     locked.save(update_fields=fields)
@@ -168,7 +169,7 @@ def report_transition(
     elif to_status == Status.RETURNED:
         if not reason:
             raise ValidationError({"reason": [_("Say what the body must do again.")]})
-        locked.deadline_at = compute_deadline(locked.category, now)
+        locked.deadline_at = compute_deadline(locked.category, now, zone=report_zone(locked))
         locked.overdue = False
         locked.answer_result = ""  # the returned answer no longer stands
         fields += ["deadline_at", "overdue", "answer_result"]
@@ -213,7 +214,9 @@ def forward_decide(*, forward: Forward, uphold: bool, actor, note: str = "") -> 
         if not note:
             raise ValidationError({"note": [_("Say why the report goes back to the first body.")]})
         locked.body, locked.status, locked.routed_at, locked.assignee = forward.from_body, Status.ROUTED, now, None
-        locked.deadline_at = forward.previous_deadline or compute_deadline(locked.category, now)
+        locked.deadline_at = forward.previous_deadline or compute_deadline(
+            locked.category, now, zone=report_zone(locked)
+        )
         locked.overdue = is_late(locked.deadline_at, now)
         locked.save(update_fields=["body", "status", "routed_at", "assignee", "deadline_at", "overdue"])
         notify_body_on_commit(locked, forward.from_body, Kind.FORWARD_DECIDED)
@@ -239,7 +242,7 @@ def extension_decide(*, extension: ExtensionRequest, grant: bool, actor, note: s
     extension.decision = ExtensionRequest.Decision.GRANTED if grant else ExtensionRequest.Decision.REFUSED
     extension.decided_by, extension.decided_at, extension.decision_note = user_or_none(actor), now, note
     if grant and locked.status in AWAITING_ANSWER and locked.deadline_at:
-        locked.deadline_at = extend_deadline(locked.deadline_at, extension.days)
+        locked.deadline_at = extend_deadline(locked.deadline_at, extension.days, zone=report_zone(locked))
         locked.overdue = is_late(locked.deadline_at, now)
         locked.save(update_fields=["deadline_at", "overdue"])
         extension.deadline_after = locked.deadline_at

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 
 from accounts.models import CalendarOverride
 from signals.deadlines import compute_deadline
@@ -15,7 +16,8 @@ from signals.models import Category
 pytestmark = pytest.mark.django_db
 
 CALENDAR_CSV = Path(__file__).resolve().parents[2] / "lib" / "tests" / "data" / "kz-calendar-2024-2026.csv"
-LOCAL = ZoneInfo("Asia/Almaty")
+# compute_deadline without a region's zone takes settings.TIME_ZONE (fixed UTC+5).
+LOCAL = ZoneInfo(settings.TIME_ZONE)
 
 
 def days(n: int) -> Category:

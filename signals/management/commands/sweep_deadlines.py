@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accounts.zones import sole_region_zone
 from signals.sweep import sweep_deadlines
 
 
 def parse_moment(value: str) -> datetime:
     """An ISO 8601 date and time (a date alone means its midnight); without an offset it is read
-    in settings.TIME_ZONE."""
+    in the zone of the only region when there is one, else settings.TIME_ZONE (accounts.zones)."""
     try:
         moment = parse_datetime(value.strip())
     except ValueError:
@@ -20,7 +21,7 @@ def parse_moment(value: str) -> datetime:
             "(local time) or 2025-03-01T09:00+05:00."
         )
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        moment = timezone.make_aware(moment, sole_region_zone())
     return moment
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = parse_moment(options["at"]) if options["at"] is not None else timezone.now()
         result = sweep_deadlines(now=now, dry_run=options["dry_run"])
-        moment = timezone.localtime(now).isoformat(timespec="seconds")
+        moment = timezone.localtime(now, sole_region_zone()).isoformat(timespec="seconds")
         if result.dry_run:
             self.stdout.write(
                 f"Dry run as of {moment}: would mark {result.marked} report(s) overdue "
