@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from accounts.audit import audit_record
 from accounts.models import ApiKey, AuditEvent
+from lib.log_redaction import redact
 
 Action = AuditEvent.Action
 ADMIN_OPERATIONS = {ADDITION: "add", CHANGE: "change", DELETION: "delete"}
@@ -78,7 +79,8 @@ def audit_denied(request, target: str = "") -> None:
     audit_record(
         action=Action.ACCESS_DENIED,
         actor=getattr(request, "user", None),
-        target=target or request.path,
+        # A path may carry a secret (a tracking token): the log keeps it redacted (lib.log_redaction).
+        target=target or redact(request.path),
         details=details,
         request=request,
     )

@@ -87,9 +87,9 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
-def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+def fetch(url: str, headers: dict | None = None, data: bytes | None = None) -> tuple[int, dict, bytes]:
     try:
-        request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - a loopback URL
+        request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 - a loopback URL
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - a loopback URL
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
@@ -162,6 +162,11 @@ def test_the_production_configuration_serves_each_kind_of_page(var_dir, tmp_path
         status, headers, body = fetch(f"{base}/no-such-page/")
         assert status == 404 and headers["Content-Type"].startswith("text/html")
         assert b"URLconf" not in body and b"technical_404" not in body  # not Django's debug list
+
+        # A form posted without its CSRF token: the site's own 403 page, not Django's.
+        status, headers, body = fetch(f"{base}/accounts/login/", data=b"username=a&password=b")
+        assert status == 403 and headers["Content-Type"].startswith("text/html")
+        assert b'<html lang="' in body and b"CSRF verification failed" not in body
 
         status, headers, body = fetch(f"{base}/api/schema/?format=json")
         assert status == 200 and headers["Content-Type"].startswith("application/vnd.oai.openapi+json")
