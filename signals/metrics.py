@@ -61,6 +61,27 @@ def _of_reports(path: str):
     return describe
 
 
+def _through_report(*, name: str, queryset, moment: str, dimensions: dict, metrics: tuple) -> MetricGroup:
+    """A flow of facts that belong to a report (a routing, an answer, a reopening), stamped when
+    they happen: in the report's region and district, sensitive with it, described by it."""
+    return MetricGroup(
+        name=name,
+        kind=Kind.FLOW,
+        queryset=queryset,
+        region="report__region_id",
+        district="report__district_id",
+        effective=moment,
+        recorded=moment,
+        dimensions=dimensions,
+        sensitive=Q(report__sensitive=True),
+        labels=_labels,
+        describe_rows=_of_reports("report"),
+        metrics=metrics,
+    )
+
+
+BY_CATEGORY_AND_BODY = {"category": "report__category__code", "body": "body__code"}
+
 # --- reports received ---------------------------------------------------------------------------
 
 RECEIVED = MetricGroup(
@@ -90,18 +111,11 @@ RECEIVED = MetricGroup(
 
 # --- routed to a body -----------------------------------------------------------------------------
 
-ROUTED = MetricGroup(
+ROUTED = _through_report(
     name="fsm-routing",
-    kind=Kind.FLOW,
     queryset=lambda: ReportEvent.objects.filter(kind=ReportEvent.Kind.ROUTED),
-    region="report__region_id",
-    district="report__district_id",
-    effective="at",
-    recorded="at",
-    dimensions={"category": "report__category__code", "body": "body__code"},
-    sensitive=Q(report__sensitive=True),
-    labels=_labels,
-    describe_rows=_of_reports("report"),
+    moment="at",
+    dimensions=BY_CATEGORY_AND_BODY,
     metrics=(
         Metric(
             code="fsm.reports.routed",
@@ -118,18 +132,11 @@ ROUTED = MetricGroup(
 
 # --- answers of the bodies -----------------------------------------------------------------------
 
-ANSWERS = MetricGroup(
+ANSWERS = _through_report(
     name="fsm-answers",
-    kind=Kind.FLOW,
     queryset=lambda: Answer.objects.all(),
-    region="report__region_id",
-    district="report__district_id",
-    effective="at",
-    recorded="at",
-    dimensions={"category": "report__category__code", "body": "body__code"},
-    sensitive=Q(report__sensitive=True),
-    labels=_labels,
-    describe_rows=_of_reports("report"),
+    moment="at",
+    dimensions=BY_CATEGORY_AND_BODY,
     metrics=(
         Metric(
             code="fsm.answers.given",
@@ -173,18 +180,11 @@ ANSWERS = MetricGroup(
     ),
 )
 
-RETURNS = MetricGroup(
+RETURNS = _through_report(
     name="fsm-returns",
-    kind=Kind.FLOW,
     queryset=lambda: Answer.objects.filter(decision=Answer.Decision.RETURNED),
-    region="report__region_id",
-    district="report__district_id",
-    effective="decided_at",
-    recorded="decided_at",
-    dimensions={"category": "report__category__code", "body": "body__code"},
-    sensitive=Q(report__sensitive=True),
-    labels=_labels,
-    describe_rows=_of_reports("report"),
+    moment="decided_at",
+    dimensions=BY_CATEGORY_AND_BODY,
     metrics=(
         Metric(
             code="fsm.answers.returned",
@@ -196,18 +196,11 @@ RETURNS = MetricGroup(
     ),
 )
 
-REOPENED = MetricGroup(
+REOPENED = _through_report(
     name="fsm-reopened",
-    kind=Kind.FLOW,
     queryset=lambda: ReportEvent.objects.filter(kind=ReportEvent.Kind.STATUS, to_status=Status.REOPENED),
-    region="report__region_id",
-    district="report__district_id",
-    effective="at",
-    recorded="at",
+    moment="at",
     dimensions={"category": "report__category__code"},
-    sensitive=Q(report__sensitive=True),
-    labels=_labels,
-    describe_rows=_of_reports("report"),
     metrics=(
         Metric(
             code="fsm.reports.reopened",
