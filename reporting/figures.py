@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from accounts.zones import region_zone
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lib.periods import period_bounds
 
 from accounts.models import District, Region
+from accounts.zones import region_zone
 from lib.metrics import COUNTED_UNITS, Kind, MetricGroup, Source, Unit, Window
+from lib.periods import period_bounds
 from lib.plugins import metric_groups
 
 from .models import Metric, MetricReading
