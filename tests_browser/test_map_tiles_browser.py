@@ -1,6 +1,7 @@
 """Base tiles under the maps: from the tile server the office configures (MAP_TILES_URL, with
-its attribution), and none at all by default (closed networks). The tile server here is the live
-server itself (its answers are 404s: what counts is that the map asks for tiles there)."""
+its attribution), and none at all by default (closed networks). The tile server here is at the
+live server's address, answered by the browser itself (404s: what counts is that the map asks for
+tiles there)."""
 
 import pytest
 
@@ -15,8 +16,11 @@ MAPS = {"report-form": ("/report/", "#report-map"), "public-map": ("/map/", "#pu
 
 
 def tile_requests(page) -> list[str]:
+    """The tile urls the page asks for. The browser answers them 404 itself: a tile asked while the
+    test's database is being emptied must not reach the live server."""
     requested = []
     page.on("request", lambda request: "/test-tiles/" in request.url and requested.append(request.url))
+    page.route("**/test-tiles/**", lambda route: route.fulfill(status=404, body=""))
     return requested
 
 
