@@ -66,6 +66,14 @@ def parse_args():
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for the measured session (jit=off, work_mem=64MB...); repeatable",
+    )
+    parser.add_argument("--region-only", action="store_true", help="the region's summary and the floor only")
+    parser.add_argument(
         "--explain", action="store_true", help="time each statement of the summary, EXPLAIN the slowest"
     )
     parser.add_argument("--sqlite-child", help=argparse.SUPPRESS)  # the SQLite part, in its own process
@@ -510,6 +518,12 @@ def postgres(args) -> dict:
         f"load average {os.getloadavg()}"
     )
     results = {}
+    with connection.cursor() as cursor:
+        for setting in args.pg_setting:
+            name, value = setting.split("=", 1)
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+        cursor.execute("SELECT current_setting('jit'), current_setting('work_mem'), current_setting('shared_buffers')")
+        print("session: jit {}, work_mem {}, shared_buffers {}".format(*cursor.fetchone()))
 
     # 2. The region-year, beside the floor.
     request = summary_request(region)
@@ -534,6 +548,8 @@ def postgres(args) -> dict:
 
     if args.explain:
         explain(request)
+    if args.region_only:
+        return results
 
     # 3. One region with 20 stored (the same region: the others are its copies), and the national summary.
     other = Region.objects.exclude(pk=region.pk).order_by("id").first()
