@@ -104,10 +104,8 @@ class Migration(migrations.Migration):
             name="until",
             field=models.DateTimeField(blank=True, null=True),
         ),
-        # Reversing drops the fields: nothing to undo.
-        migrations.RunPython(fill_deadlines, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(fill_until, migrations.RunPython.noop, elidable=True),
-        # After the fill: the index is built once over the filled rows.
+        # Before the fill: on PostgreSQL an index cannot be built in the transaction that has just
+        # updated the table's rows while its deferred foreign-key checks are pending.
         migrations.AddIndex(
             model_name="reportevent",
             index=models.Index(
@@ -116,4 +114,7 @@ class Migration(migrations.Migration):
                 name="report_event_awaiting",
             ),
         ),
+        # Reversing drops the fields: nothing to undo.
+        migrations.RunPython(fill_deadlines, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_until, migrations.RunPython.noop, elidable=True),
     ]
