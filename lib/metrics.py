@@ -145,6 +145,23 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Feed:
+    """An app's append-only log of changes (every state change appends an event row, DESIGN.md),
+    from which the engine learns which facts to count again: `log()` its rows, whose ids grow as
+    they are written, and `owner` the field naming what a row changed (a report). A group over
+    that feed names the path from its facts to the owner (`MetricGroup.owner`).
+
+    The engine keeps such groups' flows aggregated by day (reporting.cells) and, before reading
+    them, counts again the days of the facts whose owner changed since. So the feed must log every
+    change that moves a figure: a fact added, or a change of the owner a dimension or a district
+    is read from. A fact's effective moment and region never change."""
+
+    name: str
+    log: Callable[[], QuerySet]
+    owner: str
+
+
+@dataclass(frozen=True)
 class MetricGroup:
     """Metrics over one base query.
 
@@ -160,7 +177,10 @@ class MetricGroup:
       (reports of sensitive categories), or None;
     - `labels(dimension, keys) -> {key: label}`: the readable names of a dimension's keys;
     - `describe_rows(queryset) -> list[dict]`: the rows behind a figure, as a reader sees them
-      (a report's reference, its date...), never personal data."""
+      (a report's reference, its date...), never personal data;
+    - `feed`, `owner`: the log of the changes of the group's facts and the path from a fact to the
+      owner the log names (`Feed`): a flow with a feed and no window-dependent `annotate` is read
+      from the counts kept by day."""
 
     name: str
     kind: str
@@ -177,6 +197,8 @@ class MetricGroup:
     sensitive: Q | None = None
     labels: Callable[[str, list], dict] | None = None
     describe_rows: Callable[[QuerySet], list[dict]] | None = None
+    feed: Feed | None = None
+    owner: str = ""
 
     def rows(self, window: Window) -> QuerySet:
         """The group's rows in the window: a flow's by its effective and recorded moments, a

@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import SUMMARY_READERS
-from lib.plugins import NavEntry, PluginApp
+from lib.plugins import NavEntry, PeriodicJob, PluginApp
 
 
 def _sync_catalogue(sender, using="default", **kwargs):
@@ -17,6 +17,8 @@ class ReportingConfig(PluginApp, AppConfig):
     verbose_name = _("Results summary")
 
     navigation = (NavEntry("metrics", _("Metrics"), "reporting:catalogue", SUMMARY_READERS, order=700),)
+    # Every summary brings the counts kept by day up to the records first; the job keeps that short.
+    periodic_jobs = (PeriodicJob("summary-cells", "reporting.tasks.refresh_summary_cells_task", seconds=300),)
 
     def ready(self):
         # The computed metrics' rows follow the code after every migrate (reporting.catalogue).

@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from lib.metrics import COUNTED_UNITS, Kind, MetricGroup, Source, Unit, Window
 from lib.periods import period_bounds
 from lib.plugins import metric_groups
 
+from . import cells
 from .models import Metric, MetricReading
 
 ONE_DECIMAL = Decimal("0.1")
@@ -237,8 +237,6 @@ class Units:
 
 # --- evaluating a group -------------------------------------------------------------------------
 
-SENSITIVE = "_sensitive"
-
 
 def _window(request: Request, period: Period, as_of: date) -> Window:
     zone = _zone(request.region)
@@ -253,35 +251,23 @@ def _window(request: Request, period: Period, as_of: date) -> Window:
     )
 
 
-def _aggregate(metric):
-    if metric.sums:
-        return Sum(metric.sums, filter=metric.where)
-    return Count("pk", filter=metric.where)
-
-
 def evaluate(group: MetricGroup, window: Window) -> list[dict]:
     """The group's cells in the window: one row per district × dimension keys (× sensitivity),
-    with a value per counted metric (keyed by its code). One statement."""
-    rows = group.rows(window)
-    fields = [group.district, *group.dimensions.values()]
-    if group.sensitive is not None:
-        rows = rows.annotate(**{SENSITIVE: ExpressionWrapper(group.sensitive, output_field=BooleanField())})
-        fields.append(SENSITIVE)
-    counted = group.counted()
-    aliases = {f"m{index}": metric for index, metric in enumerate(counted)}
-    cells = rows.order_by().values(*fields).annotate(**{alias: _aggregate(m) for alias, m in aliases.items()})
-    names = {value: name for name, value in group.dimensions.items()}
-    result = []
-    for cell in cells:
-        result.append(
-            {
-                "district": cell[group.district],
-                "keys": {names[f]: cell[f] for f in group.dimensions.values()},
-                "sensitive": bool(cell.get(SENSITIVE)),
-                "values": {metric.code: cell[alias] or 0 for alias, metric in aliases.items()},
-            }
-        )
-    return result
+    with a value per counted metric (keyed by its code). One statement: over the counts kept by
+    day for a stored group (reporting.cells), over its rows otherwise."""
+    if cells.is_stored(group):
+        return cells.read(group, window)
+    names = list(group.dimensions)
+    codes = [metric.code for metric in group.counted()]
+    return [
+        {
+            "district": district,
+            "keys": dict(zip(names, keys, strict=True)),
+            "sensitive": sensitive,
+            "values": dict(zip(codes, values, strict=True)),
+        }
+        for _none, district, keys, sensitive, values in cells.grouped(group, group.rows(window))
+    ]
 
 
 @dataclass
@@ -440,6 +426,7 @@ def compute(request: Request) -> Summary:
     a metric read from submissions or imports has no value until those exist (later issues)."""
     counter = _StatementCounter()
     with connection.execute_wrapper(counter):
+        cells.refresh()  # the counts kept by day follow the records written since the last summary
         return _compute(request, counter)
 
 

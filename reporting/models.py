@@ -79,3 +79,60 @@ class MetricReading(models.Model):
 
     def __str__(self):
         return f"{self.metric.code} {self.starts_on}: {self.source}"
+
+
+class Cell(models.Model):
+    """A metric group's counts over the facts of one local day (or month) of a region, recorded on
+    one day (or in one month), for one district and one combination of its dimensions' keys:
+    the aggregates the summary sums instead of reading every fact (reporting.cells keeps them)."""
+
+    class Grain(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+
+    group = models.CharField(max_length=64)
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    region = models.ForeignKey("accounts.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The first day of the cell's effective (and recorded) day or month, local to the region.
+    effective = models.DateField()
+    recorded = models.DateField()
+    district = models.ForeignKey(
+        "accounts.District", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The dimensions' keys, in the group's order, as a JSON list: one text the database groups by.
+    keys = models.TextField()
+    sensitive = models.BooleanField(default=False)
+    # The counted metrics' values, in the group's order (a group counts at most VALUES of them):
+    # columns the database sums.
+    v0 = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    v1 = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    v2 = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    v3 = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    v4 = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    v5 = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+
+    VALUES = ("v0", "v1", "v2", "v3", "v4", "v5")
+
+    class Meta:
+        indexes = [models.Index(fields=["group", "region", "grain", "effective"], name="cell_lookup")]
+
+    def __str__(self):
+        return f"{self.group} {self.grain} {self.effective} {self.keys}"
+
+
+class CellMark(models.Model):
+    """How far the cells of a feed's groups follow its log (lib.metrics.Feed): every row up to
+    `after` is counted, and so are those in `pending`, ids below `after` that were not yet
+    visible when it was read (a writer's transaction committing after a later one's), looked at
+    again until they appear or expire. `signature` names the groups' definitions the cells were
+    built for: another rebuilds them."""
+
+    feed = models.CharField(max_length=64, unique=True)
+    signature = models.CharField(max_length=64)
+    after = models.BigIntegerField(default=0)
+    pending = models.JSONField(default=dict)  # id -> when it was first missed (ISO)
+    built_at = models.DateTimeField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.feed} after {self.after}"

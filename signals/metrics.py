@@ -11,13 +11,18 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from lib.metrics import Hedging, Kind, Metric, MetricGroup, Unit
+from lib.metrics import Feed, Hedging, Kind, Metric, MetricGroup, Unit
 
 from . import stocks
 from .categories import cached_categories
 from .models import Answer, Report, ReportEvent
 
 Status = Report.Status
+
+
+# Every change of a report, its answers and its registration appends one of its events
+# (signals.services.events), so the events' log names the reports whose figures to count again.
+REPORT_CHANGES = Feed(name="signals.report-events", log=lambda: ReportEvent.objects.all(), owner="report_id")
 
 
 def _labels(dimension: str, keys: list) -> dict:
@@ -76,6 +81,8 @@ def _through_report(*, name: str, queryset, moment: str, dimensions: dict, metri
         sensitive=Q(report__sensitive=True),
         labels=_labels,
         describe_rows=_of_reports("report"),
+        feed=REPORT_CHANGES,
+        owner="report_id",
         metrics=metrics,
     )
 
@@ -94,6 +101,8 @@ RECEIVED = MetricGroup(
     sensitive=Q(sensitive=True),
     labels=_labels,
     describe_rows=_reports_described,
+    feed=REPORT_CHANGES,
+    owner="pk",
     metrics=(
         Metric(
             code="fsm.reports.received",
@@ -223,6 +232,8 @@ REGISTERED = MetricGroup(
     sensitive=Q(sensitive=True),
     labels=_labels,
     describe_rows=_reports_described,
+    feed=REPORT_CHANGES,
+    owner="pk",
     metrics=(
         Metric(
             code="fsm.reports.registered",

@@ -275,6 +275,8 @@ class Report(models.Model):
                 condition=Q(answer_result="confirmed_criminal", registration_number=""),
                 name="report_unregistered_crimes",
             ),
+            # The summary's counts of a day of registrations, counted again (reporting.cells).
+            models.Index(fields=["region", "registered_at"], condition=~Q(registration=""), name="report_registered"),
         ]
 
     def __str__(self):
@@ -383,6 +385,8 @@ class ReportEvent(models.Model):
                 condition=Q(to_status__in=["routed", "accepted", "returned"]),
                 name="report_event_awaiting",
             ),
+            # A day's routings and reopenings, counted again for the summary (reporting.cells).
+            models.Index(fields=["kind", "at"], name="report_event_kind_at"),
         ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
@@ -490,7 +494,12 @@ class Answer(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        indexes = [models.Index(fields=["body", "at"])]
+        indexes = [
+            models.Index(fields=["body", "at"]),
+            # A day's answers and returns, counted again for the summary (reporting.cells).
+            models.Index(fields=["at"], name="answer_at"),
+            models.Index(fields=["decided_at"], condition=Q(decision="returned"), name="answer_returned"),
+        ]
 
     def __str__(self):
         return f"{self.report} answer {self.at:%Y-%m-%d}"
