@@ -43,6 +43,7 @@ def test_it_gathers_the_periodic_jobs_in_installed_apps_order():
         ("sweep-deadlines", 300),
         ("oversight-digest", 3600),
         ("oversight-statistics", 600),
+        ("summary-cells", 300),
     ]
     assert _in_order([(job.name, job.seconds) for job in jobs.values()], wanted) == wanted
     for job in jobs.values():
