@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.lookups import district_by_kato, district_by_pk
 from accounts.models import District, Region, Role
-from accounts.zones import local_date, region_zone
+from accounts.zones import local_date, make_local, region_zone
 from lib.i18n import localized
 from lib.inserts import insert_new
 
@@ -93,24 +93,23 @@ def _parse_number(value) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _parse_datetime(value) -> str:
+def _parse_datetime(value, region=None) -> str:
+    """A moment typed without an offset is the region's local time (where the reporter is)."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment.isoformat()
+    return make_local(moment, region).isoformat()
 
 
 def _is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value in ([], ())
 
 
-def clean_attribute(attribute: CategoryAttribute, value):
+def clean_attribute(attribute: CategoryAttribute, value, region=None):
     """One extra field's value in its stored form; ValueError with no message when it is invalid."""
     Datatype = CategoryAttribute.Datatype
     if attribute.datatype == Datatype.NUMBER:
         return _parse_number(value)
     if attribute.datatype == Datatype.DATETIME:
-        return _parse_datetime(value)
+        return _parse_datetime(value, region)
     if attribute.datatype == Datatype.SINGLE:
         if isinstance(value, list | tuple):
             if len(value) != 1:
@@ -133,8 +132,9 @@ def clean_attribute(attribute: CategoryAttribute, value):
     return text
 
 
-def clean_attributes(category: Category, attributes: dict | None) -> dict:
-    """The category's extra fields checked and typed; ValidationError listing every problem."""
+def clean_attributes(category: Category, attributes: dict | None, region=None) -> dict:
+    """The category's extra fields checked and typed (a local time read in the region's zone);
+    ValidationError listing every problem."""
     given = {str(code): value for code, value in (attributes or {}).items() if not _is_empty(value)}
     definitions = {attribute.code: attribute for attribute in category.attributes.all()}
     cleaned, errors = {}, []
@@ -147,7 +147,7 @@ def clean_attributes(category: Category, attributes: dict | None) -> dict:
                 errors.append(_("“%(field)s” is required.") % {"field": attribute_label(attribute)})
             continue
         try:
-            cleaned[code] = clean_attribute(attribute, given[code])
+            cleaned[code] = clean_attribute(attribute, given[code], region)
         except (ValueError, TypeError):
             errors.append(invalid_attribute_message(attribute))
     if errors:
@@ -262,7 +262,9 @@ def _validated(
     cleaned_attributes = {}
     if category is not None:
         try:
-            cleaned_attributes = clean_attributes(category, attributes)
+            # A local time typed in a field is the report's region's: the one given, or its district's.
+            place = region if isinstance(region, Region) else getattr(district, "region", None)
+            cleaned_attributes = clean_attributes(category, attributes, place)
         except ValidationError as problem:
             for message in problem.message_dict["attributes"]:
                 error("attributes", message)

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from accounts.models import Region
+from accounts.models import District, Region
 from accounts.zones import day_start, local_date, region_zone, report_zone, user_zone
 from lib.periods import period_bounds
+from signals import services
 from signals.deadlines import compute_deadline
 from signals.models import Category
 from signals.selectors import reports_in_period
@@ -122,3 +123,21 @@ def test_it_renders_a_pages_dates_in_the_users_region_zone(persona, login):
     page = client.get(f"/signals/{report.reference}/").content.decode()
     assert "2024, 00:30" in page and "2024, 23:30" not in page  # UTC+6 then
     assert timezone.get_current_timezone_name() != "Asia/Almaty"  # restored after the request
+
+
+def test_it_reads_a_time_typed_without_an_offset_in_the_reports_region_zone():
+    region = aktobe()
+    region.time_zone = "Europe/Moscow"  # another zone than the installation's (UTC+3, not +5)
+    region.save(update_fields=["time_zone"])
+    report = services.report_submit(
+        actor=None,
+        category="public-order",
+        description="Fights near the shop every night.",
+        channel="web",
+        district=District.objects.filter(region=region).first(),
+        address="Main street 1",
+        attributes={"occurred_at": "2025-10-01T00:30"},
+    ).report
+    assert datetime.fromisoformat(report.attributes["occurred_at"]) == datetime(
+        2025, 10, 1, 0, 30, tzinfo=ZoneInfo("Europe/Moscow")
+    )
