@@ -162,6 +162,17 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A stock as intervals: a row matching `member` is in the stock from the moment `enters()` (an
+    expression over the row) until the moment in its field `leaves` (null: still in). It must say
+    what `state_at(moment)` says: `member`, `enters() <= moment` and `leaves` null or after it."""
+
+    member: Q
+    enters: Callable[[], object]
+    leaves: str
+
+
+@dataclass(frozen=True)
 class MetricGroup:
     """Metrics over one base query.
 
@@ -180,7 +191,9 @@ class MetricGroup:
       (a report's reference, its date...), never personal data;
     - `feed`, `owner`: the log of the changes of the group's facts and the path from a fact to the
       owner the log names (`Feed`): a flow with a feed and no window-dependent `annotate` is read
-      from the counts kept by day."""
+      from the counts kept by day;
+    - a stock's `span`: the same stock as the moments each row enters and leaves it (`Span`), so
+      that it too is read from counts kept by day (the rows entered by a day, less those left)."""
 
     name: str
     kind: str
@@ -199,6 +212,7 @@ class MetricGroup:
     describe_rows: Callable[[QuerySet], list[dict]] | None = None
     feed: Feed | None = None
     owner: str = ""
+    span: Span | None = None
 
     def rows(self, window: Window) -> QuerySet:
         """The group's rows in the window: a flow's by its effective and recorded moments, a

@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from .models import Cell, CellMark
 SENSITIVE = "_sensitive"
 EFFECTIVE_DAY = "_effective_day"
 RECORDED_DAY = "_recorded_day"
+MOMENT, RECORDED = "_moment", "_recorded"
 # A log id not yet visible this long after a later one was read belonged to a rolled-back write.
 MISSED_FOR = timedelta(hours=1)
 # More log rows than this since the last refresh: building the feed's cells again costs less.
@@ -53,7 +54,7 @@ CHUNK = 2_000
 
 def is_stored(group: MetricGroup) -> bool:
     return (
-        group.kind == Kind.FLOW
+        (group.kind == Kind.FLOW or group.span is not None)
         and group.feed is not None
         and group.annotate is None
         and len(group.counted()) <= len(Cell.VALUES)
@@ -163,10 +164,22 @@ def _wanted(first: date, end: date, as_of: date) -> Q:
     return wanted
 
 
+def _standing(as_of: date) -> Q:
+    """A stock's cells up to the day `as_of`: the months ended by then, and its month's days."""
+    month = _next_month(as_of) if _next_month(as_of) - timedelta(days=1) == as_of else _month(as_of)
+    return Q(grain=Cell.Grain.MONTH, effective__lt=month) | Q(
+        grain=Cell.Grain.DAY, effective__gte=month, effective__lte=as_of
+    )
+
+
 def read(group: MetricGroup, window: Window) -> list[dict]:
     """The group's counts in the window, as the live statement gives them (reporting.figures.evaluate),
     from its cells: one statement, summing them by district and keys."""
-    cells = Cell.objects.filter(_wanted(window.first_day, window.end_day, window.as_of_day), group=group.name)
+    if group.kind == Kind.STOCK:  # every row entered by the day's end, less those left by then
+        wanted = _standing(window.as_of_day)
+    else:
+        wanted = _wanted(window.first_day, window.end_day, window.as_of_day)
+    cells = Cell.objects.filter(wanted, group=group.name)
     if window.region_id is not None:
         cells = cells.filter(region_id=window.region_id)
     if window.district_ids is not None:
@@ -207,6 +220,7 @@ def signature(groups: list[MetricGroup]) -> str:
             sorted(group.dimensions.items()),
             str(group.sensitive),
             [[m.code, m.version, m.sums, str(m.where)] for m in group.counted()],
+            [str(group.span.member), str(group.span.enters()), group.span.leaves] if group.span else None,
         ]
         for group in sorted(groups, key=lambda group: group.name)
     ]
@@ -237,18 +251,51 @@ def _cell(group: MetricGroup, grain: str, region_id, effective, recorded, distri
     return cell
 
 
-def _day_cells(group: MetricGroup, rows, zone) -> list[Cell]:
-    rows = rows.annotate(
-        **{
-            EFFECTIVE_DAY: LocalDate(group.effective, tzinfo=zone),
-            RECORDED_DAY: LocalDate(group.recorded, tzinfo=zone),
-        }
-    )
+ENTERS, LEAVES = "_enters", "_leaves"
+
+
+def _sides(group: MetricGroup, rows) -> list[tuple]:
+    """What a group's day cells count, as (rows annotated with their moment MOMENT and
+    RECORDED, sign): a flow's facts on their effective day; a stock's rows (lib.metrics.Span) +1
+    on the day they entered it, -1 on the day they left, those that left on a later day only."""
+    if group.kind == Kind.FLOW:
+        return [(rows.annotate(**{MOMENT: F(group.effective), RECORDED: F(group.recorded)}), 1)]
+    span = group.span
+    rows = rows.filter(span.member).annotate(**{ENTERS: span.enters(), LEAVES: F(span.leaves)})
+    return [
+        (rows.annotate(**{MOMENT: F(ENTERS), RECORDED: F(ENTERS)}), 1),
+        (rows.filter(**{f"{LEAVES}__isnull": False}).annotate(**{MOMENT: F(LEAVES), RECORDED: F(LEAVES)}), -1),
+    ]
+
+
+def _day_cells(group: MetricGroup, rows, zone, ranges: list[tuple] | None = None) -> list[Cell]:
+    """The group's day cells over `rows` (of the moments in `ranges` of aware [start, end) only)."""
+    totals: dict[tuple, list] = {}
+    for side, sign in _sides(group, rows):
+        if ranges is not None:
+            wanted = Q(pk__in=[])
+            for start, end in ranges:
+                wanted |= Q(**{f"{MOMENT}__gte": start, f"{MOMENT}__lt": end})
+            side = side.filter(wanted)
+        side = side.annotate(
+            **{EFFECTIVE_DAY: LocalDate(MOMENT, tzinfo=zone), RECORDED_DAY: LocalDate(RECORDED, tzinfo=zone)}
+        )
+        if group.kind == Kind.STOCK:  # a row in the stock for no day's end counts on no day
+            entered, left = LocalDate(ENTERS, tzinfo=zone), LocalDate(LEAVES, tzinfo=zone)
+            side = side.annotate(_entered=entered, _left=left).filter(
+                Q(_left__isnull=True) | Q(_left__gt=F("_entered"))
+            )
+        for leading, district, keys, sensitive, values in grouped(
+            group, side, (group.region, EFFECTIVE_DAY, RECORDED_DAY)
+        ):
+            key = (*leading, district, keys, sensitive)
+            total = totals.setdefault(key, [0] * len(values))
+            for index, value in enumerate(values):
+                total[index] += sign * value
     return [
         _cell(group, Cell.Grain.DAY, region_id, effective, recorded, district, keys, sensitive, values)
-        for (region_id, effective, recorded), district, keys, sensitive, values in grouped(
-            group, rows, (group.region, EFFECTIVE_DAY, RECORDED_DAY)
-        )
+        for (region_id, effective, recorded, district, keys, sensitive), values in totals.items()
+        if group.kind == Kind.FLOW or any(values)  # a stock's rows that entered and left that day
     ]
 
 
@@ -313,13 +360,10 @@ def _build_group(group: MetricGroup, zones: dict) -> int:
 
 def _recount_days(group: MetricGroup, zone, region_id: int, days: set[date]) -> None:
     """Count the region's days again, whole, and the months that hold them."""
-    moments = Q(pk__in=[])
-    for first, last in _ranges(days):
-        start, end = period_bounds(first, last, zone)
-        moments |= Q(**{f"{group.effective}__gte": start, f"{group.effective}__lt": end})
+    ranges = [period_bounds(first, last, zone) for first, last in _ranges(days)]
     Cell.objects.filter(group=group.name, grain=Cell.Grain.DAY, region_id=region_id, effective__in=days).delete()
-    rows = group.queryset().filter(moments, **{group.region: region_id})
-    Cell.objects.bulk_create(_day_cells(group, rows, zone), batch_size=CHUNK)
+    rows = group.queryset().filter(**{group.region: region_id})
+    Cell.objects.bulk_create(_day_cells(group, rows, zone, ranges), batch_size=CHUNK)
     months = {_month(day) for day in days}
     Cell.objects.filter(_months_q(months), group=group.name, grain=Cell.Grain.MONTH, region_id=region_id).delete()
     Cell.objects.bulk_create(_month_cells(group, [region_id], months), batch_size=CHUNK)
@@ -331,10 +375,11 @@ def _touched_days(group: MetricGroup, owners: list, zones_of: dict) -> dict[int,
     for start in range(0, len(owners), CHUNK):
         chunk = owners[start : start + CHUNK]
         facts = group.queryset().filter(**{f"{group.owner}__in": chunk})
-        for region_id, moment in facts.values_list(group.region, group.effective).distinct():
-            zone = zones_of.get(region_id)
-            if zone is not None and moment is not None:
-                days[region_id].add(timezone.localtime(moment, zone).date())
+        for side, _sign in _sides(group, facts):
+            for region_id, moment in side.values_list(group.region, MOMENT).distinct():
+                zone = zones_of.get(region_id)
+                if zone is not None and moment is not None:
+                    days[region_id].add(timezone.localtime(moment, zone).date())
     return days
 
 

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from lib.metrics import Feed, Hedging, Kind, Metric, MetricGroup, Unit
+from lib.metrics import Feed, Hedging, Kind, Metric, MetricGroup, Span, Unit
 
 from . import stocks
 from .categories import cached_categories
@@ -255,6 +255,9 @@ OVERDUE = MetricGroup(
     region="report__region_id",
     district="report__district_id",
     state_at=stocks.overdue_at,
+    span=Span(member=stocks.OVERDUE_MEMBER, enters=stocks.overdue_enters, leaves="until"),
+    feed=REPORT_CHANGES,
+    owner="report_id",
     dimensions={"category": "report__category__code", "body": "body__code"},
     sensitive=Q(report__sensitive=True),
     labels=_labels,

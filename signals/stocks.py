@@ -23,8 +23,10 @@ from datetime import datetime
 
 from django.db import connections
 from django.db.models import Q
+from django.db.models.functions import Greatest
 
 from .models import Report, ReportEvent
+from .policy import awaiting_answer
 from .policy import overdue_at as overdue_reports_at
 
 # Reports whose events relink_events recomputes in one statement.
@@ -35,6 +37,18 @@ def state_at(moment: datetime) -> Q:
     """The events that are their report's state at `moment` (over ReportEvent): at most one per
     report, none for a report not yet received then."""
     return Q(at__lte=moment) & (Q(until__gt=moment) | Q(until__isnull=True))
+
+
+def overdue_enters():
+    """The moment an awaiting state becomes overdue: its deadline, or its start if that came later.
+    (overdue_at asks the deadline to be before the moment; a deadline is the end of a day to the
+    second, 23:59:59, never the day's last microsecond, so the two agree for every day's end.)"""
+    return Greatest("at", "deadline_at")
+
+
+# The overdue states as intervals (lib.metrics.Span): awaiting with a deadline, from
+# overdue_enters() until superseded.
+OVERDUE_MEMBER = awaiting_answer("to_status") & Q(deadline_at__isnull=False)
 
 
 def overdue_at(moment: datetime) -> Q:
