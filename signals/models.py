@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Localized, Organisation, Region, Role
@@ -387,6 +388,13 @@ class ReportEvent(models.Model):
             ),
             # A day's routings and reopenings, counted again for the summary (reporting.cells).
             models.Index(fields=["kind", "at"], name="report_event_kind_at"),
+            # A day's states turning overdue (signals.stocks.overdue_enters), counted again for the
+            # summary; the condition is signals.stocks.OVERDUE_MEMBER's, written the same way.
+            models.Index(
+                Greatest("at", "deadline_at"),
+                condition=Q(to_status__in=["routed", "accepted", "returned"], deadline_at__isnull=False),
+                name="report_event_overdue_from",
+            ),
         ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")

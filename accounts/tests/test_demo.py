@@ -20,6 +20,17 @@ def debug_on(settings):
     settings.DEBUG = True
 
 
+@pytest.fixture(autouse=True)
+def accounts_step_only(monkeypatch):
+    """The accounts' own step: the other apps' (two years of reports, acts) are tested by their
+    apps and take a minute a run."""
+    from accounts.management.commands import demo as command
+
+    steps = [builder for builder in command.demo_builders() if builder.path.startswith("accounts.")]
+    assert steps, "the accounts app declares its demo step"
+    monkeypatch.setattr(command, "demo_builders", lambda: steps)
+
+
 def test_it_creates_an_account_for_every_role(db, debug_on):
     run_demo()
     roles = set(User.objects.filter(username__in=[d.username for d in demo.DEMO_USERS]).values_list("role", flat=True))

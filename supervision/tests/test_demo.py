@@ -20,7 +20,7 @@ def run(step) -> str:
     return command.stdout.getvalue()
 
 
-def test_it_records_acts_for_late_answers_with_numbers_outcomes_and_report_events():
+def test_it_records_acts_for_late_answers_with_numbers_outcomes_and_report_events(smaller_demo):
     run(create_demo_reports)
     assert "Demo acts of response of AKT" in run(create_demo_acts)
     acts = SupervisoryAct.objects.all()

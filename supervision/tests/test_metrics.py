@@ -332,7 +332,7 @@ def test_it_computes_every_figure_as_plain_sql_does(persona):
     assert checked == 10
 
 
-def test_it_gives_the_demo_acts_their_district_by_the_same_rule():
+def test_it_gives_the_demo_acts_their_district_by_the_same_rule(smaller_demo):
     command = BaseCommand(stdout=StringIO(), stderr=StringIO())
     create_demo_reports(command)
     create_demo_acts(command)
