@@ -153,12 +153,19 @@ class Feed:
 
     The engine keeps such groups' flows aggregated by day (reporting.cells) and, before reading
     them, counts again the days of the facts whose owner changed since. So the feed must log every
-    change that moves a figure: a fact added, or a change of the owner a dimension or a district
-    is read from. A fact's effective moment and region never change."""
+    change that moves a figure, when it happens: a fact added or changed, or a change of the owner
+    a dimension or a district is read from. An owner's region never changes."""
 
     name: str
     log: Callable[[], QuerySet]
     owner: str
+    # The log row's moment and the path to its owner's region: a changed owner's days are those
+    # of its facts now and those of its log rows, where a fact that since moved or left was then.
+    at: str = "at"
+    region: str = ""
+    # What the counts' keys read besides the log (the codes the dimensions name, editable in the
+    # admin), as a text: another builds the feed's counts again.
+    keys_version: Callable[[], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,9 @@ MOMENT, RECORDED = "_moment", "_recorded"
 MISSED_FOR = timedelta(hours=1)
 # More log rows than this since the last refresh: building the feed's cells again costs less.
 BACKLOG = 50_000
+# Ids below the head looked at for writers still open when the counts are built whole; more
+# missing ids than this pending at once: built whole instead (a bulk load's).
+RECENT = 10_000
 CHUNK = 2_000
 
 
@@ -57,6 +60,7 @@ def is_stored(group: MetricGroup) -> bool:
         (group.kind == Kind.FLOW or group.span is not None)
         and group.feed is not None
         and group.annotate is None
+        and not group.effective_is_day
         and len(group.counted()) <= len(Cell.VALUES)
     )
 
@@ -140,7 +144,7 @@ def _whole_months(first: date, end: date) -> list[date]:
 def _value(metric, total):
     """A summed column as the live statement gives it: a count an int, a sum a Decimal."""
     total = total or 0
-    return int(total) if not metric.sums else Decimal(total).normalize()
+    return int(total) if not metric.sums else Decimal(total)
 
 
 def _wanted(first: date, end: date, as_of: date) -> Q:
@@ -201,6 +205,8 @@ def read(group: MetricGroup, window: Window) -> list[dict]:
             "values": {metric.code: _value(metric, total) for metric, total in zip(metrics, totals, strict=True)},
         }
         for district, keys, sensitive, *totals in sums
+        # A stock's keys whose rows all left by then: the live statement has no row for them.
+        if group.kind == Kind.FLOW or any(totals)
     ]
 
 
@@ -208,10 +214,14 @@ def read(group: MetricGroup, window: Window) -> list[dict]:
 
 
 def signature(groups: list[MetricGroup]) -> str:
-    """What the cells of these groups were counted by: another definition builds them again."""
+    """What the cells of these groups were counted by (their definitions, the regions' zones, the
+    codes their keys name): another builds them again."""
+    feed = groups[0].feed
     described = [
         [
             group.name,
+            group.kind,
+            str(group.queryset().query),
             group.effective,
             group.recorded,
             group.region,
@@ -224,7 +234,9 @@ def signature(groups: list[MetricGroup]) -> str:
         ]
         for group in sorted(groups, key=lambda group: group.name)
     ]
-    return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+    zones = sorted((name, region_ids) for name, (_zone, region_ids) in _zones().items())
+    version = feed.keys_version() if feed.keys_version else ""
+    return hashlib.sha256(json.dumps([described, zones, version]).encode()).hexdigest()
 
 
 def _zones() -> dict[str, tuple]:
@@ -369,17 +381,31 @@ def _recount_days(group: MetricGroup, zone, region_id: int, days: set[date]) -> 
     Cell.objects.bulk_create(_month_cells(group, [region_id], months), batch_size=CHUNK)
 
 
-def _touched_days(group: MetricGroup, owners: list, zones_of: dict) -> dict[int, set[date]]:
-    """The local days, by region, of the group's facts whose owner changed."""
+def _add_days(days: dict, moments, zones_of: dict) -> None:
+    for region_id, moment in moments:
+        zone = zones_of.get(region_id)
+        if zone is not None and moment is not None:
+            days[region_id].add(timezone.localtime(moment, zone).date())
+
+
+def _logged_days(feed, owners: list, zones_of: dict) -> dict[int, set[date]]:
+    """The local days, by region, of every log row of the changed owners: where a fact stamped
+    when it happened (a registration since redone, say) was, before it moved or left its group."""
     days = defaultdict(set)
     for start in range(0, len(owners), CHUNK):
-        chunk = owners[start : start + CHUNK]
-        facts = group.queryset().filter(**{f"{group.owner}__in": chunk})
+        rows = feed.log().filter(**{f"{feed.owner}__in": owners[start : start + CHUNK]})
+        _add_days(days, rows.values_list(feed.region, feed.at).distinct(), zones_of)
+    return days
+
+
+def _touched_days(group: MetricGroup, owners: list, zones_of: dict, logged: dict) -> dict[int, set[date]]:
+    """The local days, by region, to count the group again on: its changed owners' facts' days
+    now, and their log rows' days."""
+    days = defaultdict(set, {region_id: set(region_days) for region_id, region_days in logged.items()})
+    for start in range(0, len(owners), CHUNK):
+        facts = group.queryset().filter(**{f"{group.owner}__in": owners[start : start + CHUNK]})
         for side, _sign in _sides(group, facts):
-            for region_id, moment in side.values_list(group.region, MOMENT).distinct():
-                zone = zones_of.get(region_id)
-                if zone is not None and moment is not None:
-                    days[region_id].add(timezone.localtime(moment, zone).date())
+            _add_days(days, side.values_list(group.region, MOMENT).distinct(), zones_of)
     return days
 
 
@@ -392,12 +418,22 @@ def _head(groups: list[MetricGroup]) -> int:
     return groups[0].feed.log().aggregate(head=Max("pk"))["head"] or 0
 
 
+def _recent_gaps(groups: list[MetricGroup], head: int, now: datetime) -> dict[str, str]:
+    """The ids among the last RECENT below `head` the log does not show: writers' transactions
+    still open (the ids are given in order, so theirs lie just below the head)."""
+    feed = groups[0].feed
+    low = max(head - RECENT, 0)
+    seen = set(feed.log().filter(pk__gt=low, pk__lte=head).values_list("pk", flat=True))
+    return {str(pk): now.isoformat() for pk in range(low + 1, head) if pk not in seen}
+
+
 def _build(groups: list[MetricGroup], mark: CellMark, now: datetime) -> None:
     head = _head(groups)
+    pending = _recent_gaps(groups, head, now)
     zones = _zones()
     for group in groups:
         _build_group(group, zones)
-    mark.signature, mark.after, mark.pending = signature(groups), head, {}
+    mark.signature, mark.after, mark.pending = signature(groups), head, pending
     mark.built_at = mark.refreshed_at = now
     mark.save()
 
@@ -420,12 +456,16 @@ def _catch_up(groups: list[MetricGroup], mark: CellMark, now: datetime) -> None:
     for pk, since in pending.items():
         if pk not in seen and datetime.fromisoformat(since) > now - MISSED_FOR:
             missed[pk] = since
+    if len(missed) > RECENT:  # more gaps than open transactions make: a bulk load's ids
+        _build(groups, mark, now)
+        return
     owners = sorted({owner for _pk, owner in rows if owner is not None})
     if owners:
         zones = _zones()
         zones_of = {region_id: zone for zone, region_ids in zones.values() for region_id in region_ids}
+        logged = _logged_days(feed, owners, zones_of)
         for group in groups:
-            for region_id, days in _touched_days(group, owners, zones_of).items():
+            for region_id, days in _touched_days(group, owners, zones_of, logged).items():
                 _recount_days(group, zones_of[region_id], region_id, days)
     mark.after, mark.pending, mark.refreshed_at = head, {str(pk): since for pk, since in missed.items()}, now
     mark.save()

@@ -424,9 +424,11 @@ class _StatementCounter:
 def compute(request: Request) -> Summary:
     """Every metric of the catalogue for the request. Computed metrics come from their groups;
     a metric read from submissions or imports has no value until those exist (later issues)."""
+    # The counts kept by day follow the records written since the last refresh first; its
+    # statements depend on those writes, not on the summary, and are not the summary's.
+    cells.refresh()
     counter = _StatementCounter()
     with connection.execute_wrapper(counter):
-        cells.refresh()  # the counts kept by day follow the records written since the last summary
         return _compute(request, counter)
 
 

@@ -7,6 +7,8 @@ its recorded moment), an answer when it is given, a decision when it is taken. T
 overdue reports is read from the reports' dated events (signals.stocks), as it stood at any moment.
 """
 
+import hashlib
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -15,14 +17,28 @@ from lib.metrics import Feed, Hedging, Kind, Metric, MetricGroup, Span, Unit
 
 from . import stocks
 from .categories import cached_categories
-from .models import Answer, Report, ReportEvent
+from .models import Answer, Category, Report, ReportEvent
 
 Status = Report.Status
 
 
 # Every change of a report, its answers and its registration appends one of its events
 # (signals.services.events), so the events' log names the reports whose figures to count again.
-REPORT_CHANGES = Feed(name="signals.report-events", log=lambda: ReportEvent.objects.all(), owner="report_id")
+def _codes_version() -> str:
+    """The codes the dimensions name (a category's, a body's: editable in the admin)."""
+    categories = list(Category.objects.order_by("pk").values_list("pk", "code"))
+    bodies = list(Organisation.objects.order_by("pk").values_list("pk", "code"))
+    return hashlib.sha256(repr((categories, bodies)).encode()).hexdigest()
+
+
+REPORT_CHANGES = Feed(
+    name="signals.report-events",
+    log=lambda: ReportEvent.objects.all(),
+    owner="report_id",
+    at="at",
+    region="report__region_id",
+    keys_version=_codes_version,
+)
 
 
 def _labels(dimension: str, keys: list) -> dict:

@@ -41,8 +41,8 @@ def state_at(moment: datetime) -> Q:
 
 def overdue_enters():
     """The moment an awaiting state becomes overdue: its deadline, or its start if that came later.
-    (overdue_at asks the deadline to be before the moment; a deadline is the end of a day to the
-    second, 23:59:59, never the day's last microsecond, so the two agree for every day's end.)"""
+    (overdue_at asks the deadline to be before the moment: the two agree at every day's end but for
+    a deadline on its very last microsecond, docs/metrics.md.)"""
     return Greatest("at", "deadline_at")
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from accounts.models import District
+from accounts.models import District, Region
 from lib.metrics import Window
 from lib.periods import period_bounds
 from reporting import cells
@@ -16,7 +16,7 @@ from reporting.models import Cell, CellMark
 from reporting.tests import facts
 from reporting.tests.facts import ALGA, ALMATY_DISTRICT, CITY, TEMIR, local
 from signals import services
-from signals.models import Report, ReportEvent
+from signals.models import Category, Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -52,19 +52,28 @@ def window(first: date, last: date, as_of: date, **scope) -> Window:
     )
 
 
+def _sortable(row: tuple) -> tuple:
+    district, keys, sensitive, values = row
+    return (district or 0, tuple(str(key) for key in keys), sensitive, values)
+
+
 def live(group, window_) -> list:
     return sorted(
-        (district, keys, sensitive, values)
-        for _none, district, keys, sensitive, values in cells.grouped(group, group.rows(window_))
-        if any(values)
+        (
+            (district, keys, sensitive, values)
+            for _none, district, keys, sensitive, values in cells.grouped(group, group.rows(window_))
+        ),
+        key=_sortable,
     )
 
 
 def stored(group, window_) -> list:
     return sorted(
-        (cell["district"], tuple(cell["keys"].values()), cell["sensitive"], list(cell["values"].values()))
-        for cell in cells.read(group, window_)
-        if any(cell["values"].values())
+        (
+            (cell["district"], tuple(cell["keys"].values()), cell["sensitive"], list(cell["values"].values()))
+            for cell in cells.read(group, window_)
+        ),
+        key=_sortable,
     )
 
 
@@ -157,3 +166,34 @@ def test_it_keeps_one_cell_per_day_and_month_of_the_facts(records):
     assert date(2025, 3, 30) in days and date(2025, 6, 1) in days
     months = set(Cell.objects.filter(group="fsm-reports", grain=Cell.Grain.MONTH).values_list("effective", flat=True))
     assert months == {day.replace(day=1) for day in days}
+
+
+def _group(name: str):
+    return next(group for group in cells.stored_groups()["signals.report-events"] if group.name == name)
+
+
+def test_it_counts_a_registration_redone_later_on_its_new_day_only(records):
+    cells.refresh()
+    registered = Report.objects.get(submitted_at=local(2025, 7, 1))
+    facts.register(registered, local(2025, 8, 10), number="251532000999")  # the number corrected
+    cells.refresh()
+    group = _group("fsm-registrations")
+    for first, last in ((date(2025, 7, 1), date(2025, 7, 31)), (date(2025, 1, 1), date(2025, 12, 31))):
+        view = window(first, last, date(2025, 12, 31))
+        assert stored(group, view) == live(group, view), (first, last)
+    year = window(date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 31))
+    assert sum(values[0] for *_rest, values in stored(group, year)) == 1
+
+
+def test_it_builds_the_cells_again_when_a_code_they_name_or_a_zone_changes(records):
+    cells.refresh()
+    Category.objects.filter(code="fraud").update(code="internet-fraud")
+    cells.refresh()
+    group = _group("fsm-reports")
+    year = window(date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 31))
+    assert stored(group, year) == live(group, year)
+    assert any(keys[0] == "internet-fraud" for _district, keys, _sensitive, _values in stored(group, year))
+    Region.objects.update(time_zone="Europe/Moscow")  # 23:50 on 30 March in Aqtobe is 21:50 there
+    cells.refresh()
+    days = set(Cell.objects.filter(group="fsm-reports", grain=Cell.Grain.DAY).values_list("effective", flat=True))
+    assert date(2025, 3, 30) in days and date(2025, 6, 1) not in days  # 00:10 on 1 June: 31 May in Moscow
