@@ -553,7 +553,7 @@ def postgres(args) -> dict:
         cursor.execute("SELECT count(*) FROM signals_answer")
         answers = cursor.fetchone()[0]
     stored = Report.objects.count()
-    own = Report.objects.filter(region=region).count()
+    own = Report.objects.filter(region=region, submitted_at__year__in=(BASE_YEAR, YEAR)).count()
     print(
         f"\nstored: {stored:,} reports ({own:,} of {region.short_code} in {BASE_YEAR}-{YEAR}), {events:,} events, "
         f"{answers:,} answers, {Region.objects.count()} regions; database {size}; cores {os.cpu_count()}; "
