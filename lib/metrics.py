@@ -241,3 +241,18 @@ class MetricGroup:
     def counted(self) -> tuple[Metric, ...]:
         """The metrics read from rows (a share is computed from two of them afterwards)."""
         return tuple(metric for metric in self.metrics if metric.ratio is None)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the summary's text about the app's area, in each language, its placeholders
+    naming the app's metrics (reporting.sentences says how: `{code}`, `{code|noun}`,
+    `{code.change}`, `{code.trend|rise|fall}`). Declared beside the metrics (the app's
+    `summary_sentences`, lib.plugins); the board secretary edits the texts in the admin."""
+
+    code: str
+    area: str
+    order: int
+    kk: str
+    ru: str
+    en: str

@@ -13,7 +13,9 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
   out of the logs by lib.log_redaction.
 
 - `metric_groups`: dotted paths of the app's metric groups (lib.metrics.MetricGroup, usually in
-  the app's `metrics.py`), which the results summary (reporting) computes.
+  the app's `metrics.py`), which the results summary (reporting) computes;
+- `summary_sentences`: dotted paths of tuples of the sentences the summary's text says about the
+  app's area (lib.metrics.Sentence), beside its metrics.
 
 `accounts`, `lib` and the project package read these lists through the functions below, which walk
 `django.apps.apps.get_app_configs()` in INSTALLED_APPS order, so they never name an app above them:
@@ -129,6 +131,7 @@ class PluginApp:
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     secret_url_prefixes: tuple[str, ...] = ()
     metric_groups: tuple[str, ...] = ()
+    summary_sentences: tuple[str, ...] = ()
 
 
 def _declared(attribute: str) -> list:
@@ -202,3 +205,14 @@ def metric_groups() -> list:
                 raise ImproperlyConfigured(f"Two metrics have the code {metric.code!r}.")
             codes.add(metric.code)
     return groups
+
+
+def summary_sentences() -> list:
+    """Every app's sentences of the summary's text (lib.metrics.Sentence), in INSTALLED_APPS order;
+    two may not share a code."""
+    sentences = [sentence for path in _declared("summary_sentences") for sentence in import_string(path)]
+    codes = [sentence.code for sentence in sentences]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise ImproperlyConfigured(f"Two summary sentences have the code {code!r}.")
+    return sentences

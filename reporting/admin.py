@@ -3,11 +3,20 @@
 only. Submitted and imported metrics are added and edited here in full. No metric is deleted: a
 summary computed earlier names it; one no longer wanted is retired."""
 
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Region
 from lib.metrics import Source
 
-from .models import Metric, MetricReading
+from .catalogue import LANGUAGES
+from .figures import Request, compute
+from .models import Metric, MetricReading, SentenceTemplate
+from .sentences import problems, render
 
 EDITABLE_OF_COMPUTED = {"name_kk", "name_ru", "name_en", "hedging", "order"}
 
@@ -37,6 +46,55 @@ class MetricAdmin(admin.ModelAdmin):
             field = form.base_fields["source"]
             field.choices = [choice for choice in field.choices if choice[0] != Source.COMPUTED]
         return form
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SentenceTemplateForm(forms.ModelForm):
+    """Refuses a text its language cannot fill: a placeholder naming no metric, a noun the grammar
+    cannot agree, a trend without its two words (reporting.sentences.problems)."""
+
+    class Meta:
+        model = SentenceTemplate
+        fields = ("order", "text_kk", "text_ru", "text_en")
+
+    def clean(self):
+        cleaned = super().clean()
+        codes = set(Metric.objects.current().values_list("code", flat=True))
+        for language in LANGUAGES:
+            for problem in problems(cleaned.get(f"text_{language}") or "", language, codes):
+                self.add_error(f"text_{language}", problem)
+        return cleaned
+
+
+@admin.register(SentenceTemplate)
+class SentenceTemplateAdmin(admin.ModelAdmin):
+    """The summary's sentences: declared by the apps, their texts and order edited here, with a
+    preview on the region's figures of the year so far."""
+
+    form = SentenceTemplateForm
+    list_display = ("code", "area", "order", "retired_at")
+    list_filter = ("area",)
+    readonly_fields = ("code", "area", "retired_at", "preview")
+    fields = ("code", "area", "order", "text_kk", "text_ru", "text_en", "preview", "retired_at")
+
+    @admin.display(description=_("preview on this year's figures"))
+    def preview(self, obj):
+        region = Region.objects.filter(districts__isnull=False).order_by("pk").first()
+        if obj is None or obj.pk is None or region is None:
+            return "—"
+        today = timezone.localdate()
+        summary = compute(Request.make(region=region, start=today.replace(month=1, day=1), end=today))
+        figures = {figure.code: figure for figure in summary.figures}
+        lines = []
+        for language in LANGUAGES:
+            sentence = render(obj.text(language), language, figures)
+            lines.append((language, sentence or _("(left out: no figure of it has a value for this period)")))
+        return format_html_join(mark_safe("<br>"), "<b>{}</b>: {}", lines)
+
+    def has_add_permission(self, request):
+        return False  # the apps declare the sentences
 
     def has_delete_permission(self, request, obj=None):
         return False

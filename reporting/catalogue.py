@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 
 from lib.metrics import Metric as Declared
 from lib.metrics import MetricGroup, Source
-from lib.plugins import metric_groups
+from lib.plugins import metric_groups, summary_sentences
 
-from .models import Metric
+from .models import Metric, SentenceTemplate
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -84,4 +84,27 @@ def sync(*, using: str = "default") -> SyncResult:
             rows[code].save(using=using, update_fields=["parent"])
     gone = [row.pk for code, row in rows.items() if code not in declared and row.retired_at is None]
     result.retired = Metric.objects.using(using).filter(pk__in=gone).update(retired_at=timezone.now())
+    sync_sentences(using=using)
     return result
+
+
+def sync_sentences(*, using: str = "default") -> None:
+    """The apps' sentences (lib.plugins.summary_sentences): a new one gets its row with the code's
+    texts and order, its area kept in step; the secretary's texts and order stay as edited; one no
+    longer declared is retired, and comes back when declared again."""
+    declared = {sentence.code: sentence for sentence in summary_sentences()}
+    rows = {row.code: row for row in SentenceTemplate.objects.using(using).all()}
+    for code, sentence in declared.items():
+        row = rows.get(code)
+        if row is None:
+            SentenceTemplate.objects.using(using).create(
+                code=code,
+                area=sentence.area,
+                order=sentence.order,
+                **{f"text_{language}": getattr(sentence, language) for language in LANGUAGES},
+            )
+        elif row.area != sentence.area or row.retired_at is not None:
+            row.area, row.retired_at = sentence.area, None
+            row.save(using=using, update_fields=["area", "retired_at"])
+    gone = [row.pk for code, row in rows.items() if code not in declared and row.retired_at is None]
+    SentenceTemplate.objects.using(using).filter(pk__in=gone).update(retired_at=timezone.now())

@@ -136,3 +136,28 @@ class CellMark(models.Model):
 
     def __str__(self):
         return f"{self.feed} after {self.after}"
+
+
+class SentenceTemplate(models.Model):
+    """A sentence of the summary's text, in each language (reporting.sentences): declared by a fact
+    app beside its metrics (lib.metrics.Sentence), copied here when migrating, then the board
+    secretary's to edit. A sentence no longer declared is retired, never deleted."""
+
+    code = models.CharField(_("code"), max_length=80, unique=True)
+    area = models.CharField(_("area"), max_length=30, choices=Area.choices)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text_kk = models.TextField(_("text (Kazakh)"))
+    text_ru = models.TextField(_("text (Russian)"))
+    text_en = models.TextField(_("text (English)"))
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("summary sentence")
+        verbose_name_plural = _("summary sentences")
+
+    def __str__(self):
+        return self.code
+
+    def text(self, language: str) -> str:
+        return getattr(self, f"text_{language}")

@@ -21,10 +21,12 @@ without its two words), in the reader's language, for the admin to refuse it.
 import re
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lib.metrics import Hedging, Unit
+from lib.metrics import Area, Hedging, Unit
 
+from .models import SentenceTemplate
 from .numbers import percent_text
 from .phrases import GrammarError, Noun, phrase, russian_agreeing
 
@@ -123,3 +125,25 @@ def render(text: str, language: str, figures: dict) -> str | None:
     except (Unfilled, GrammarError):
         return None
     return PLACEHOLDER.sub(lambda match: filled[match.group(0)], text)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    area: str
+    title: str
+    sentences: list[str]
+
+
+def narrative(figures: list, language: str) -> list[Paragraph]:
+    """The summary's text: a paragraph per area, in the catalogue's order of areas (the reference
+    documents'), each of the area's sentences that its figures fill, in their order; an area none
+    of whose sentences has data is left out."""
+    by_code = {figure.code: figure for figure in figures}
+    templates = SentenceTemplate.objects.filter(retired_at__isnull=True).order_by("order", "code")
+    by_area: dict[str, list[str]] = {}
+    for template in templates:
+        sentence = render(template.text(language), language, by_code)
+        if sentence:
+            by_area.setdefault(template.area, []).append(sentence)
+    with translation.override(language):
+        return [Paragraph(area, str(Area(area).label), by_area[area]) for area in Area.values if by_area.get(area)]

@@ -42,6 +42,8 @@ class SignalsConfig(PluginApp, AppConfig):
         f"signals.metrics.{name}"
         for name in ("RECEIVED", "ROUTED", "ANSWERS", "RETURNS", "REOPENED", "REGISTERED", "OVERDUE")
     )
+    # What the summary's text says about FSM Social, beside the metrics.
+    summary_sentences = ("signals.metrics.SENTENCES",)
     periodic_jobs = (
         # Idempotent: the sweep's UPDATE claims the reports it marks, a second run marks nothing.
         PeriodicJob("sweep-deadlines", "signals.tasks.sweep_deadlines_task", seconds=300),

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from lib.metrics import Feed, Hedging, Kind, Metric, MetricGroup, Span, Unit
+from lib.metrics import Area, Feed, Hedging, Kind, Metric, MetricGroup, Sentence, Span, Unit
 
 from . import stocks
 from .categories import cached_categories
@@ -290,5 +290,60 @@ OVERDUE = MetricGroup(
             dimensions=("category", "body"),
             order=70,
         ),
+    ),
+)
+
+
+# --- the summary's sentences about FSM Social (reporting.sentences) --------------------------------
+
+SENTENCES = (
+    Sentence(
+        code="fsm.received",
+        area=Area.FSM_SOCIAL,
+        order=10,
+        kk="«FSM Social» арқылы азаматтардан {fsm.reports.received|өтініш} түсті, оның ішінде "
+        "{fsm.reports.routed} жауапты органдарға жіберілді.",
+        ru="Через «FSM Social» от граждан поступило {fsm.reports.received|обращение}, из них "
+        "{fsm.reports.routed} направлено в ответственные органы.",
+        en="{fsm.reports.received|report/reports} came in from citizens through FSM Social, "
+        "{fsm.reports.routed} of them sent to the responsible bodies.",
+    ),
+    Sentence(
+        code="fsm.received.change",
+        area=Area.FSM_SOCIAL,
+        order=20,
+        kk="Өткен жылмен салыстырғанда өтініштер санының {fsm.reports.received.trend|өсуі|азаюы}: "
+        "{fsm.reports.received.change}.",
+        ru="{fsm.reports.received.trend|Рост|Снижение} числа обращений к прошлому году: {fsm.reports.received.change}.",
+        en="The number of reports {fsm.reports.received.trend|rose|fell} by {fsm.reports.received.change} "
+        "against the previous year.",
+    ),
+    Sentence(
+        code="fsm.answers",
+        area=Area.FSM_SOCIAL,
+        order=30,
+        kk="Органдар {fsm.answers.given|жауап} берді, оның ішінде мерзімінде берілгені "
+        "{fsm.answers.on_time_share}; прокурорлар {fsm.answers.returned|жауап} пысықтауға қайтарды.",
+        ru="Органы дали {fsm.answers.given|ответ}, из них в срок — {fsm.answers.on_time_share}; прокуроры "
+        "вернули на доработку {fsm.answers.returned|ответ}.",
+        en="The bodies gave {fsm.answers.given|answer/answers}, {fsm.answers.on_time_share} of them on time; "
+        "prosecutors returned {fsm.answers.returned|answer/answers} for re-work.",
+    ),
+    Sentence(
+        code="fsm.overdue",
+        area=Area.FSM_SOCIAL,
+        order=40,
+        kk="Кезең соңында {fsm.reports.overdue|өтініш} бойынша жауап мерзімі өтіп кетті.",
+        ru="На конец периода просрочено {fsm.reports.overdue|обращение}.",
+        en="{fsm.reports.overdue|report/reports} overdue at the end of the period.",
+    ),
+    Sentence(
+        code="fsm.registered",
+        area=Area.FSM_SOCIAL,
+        order=50,
+        kk="Ақпаратты есепке алу кітабында және сотқа дейінгі тергеп-тексерулердің бірыңғай тізілімінде "
+        "{fsm.reports.registered|құқық бұзушылық} тіркелді.",
+        ru="В КУИ и ЕРДР зарегистрировано {fsm.reports.registered|правонарушение}.",
+        en="{fsm.reports.registered|offence/offences} registered in the KUI and the ERDR.",
     ),
 )

@@ -16,3 +16,4 @@ class SupervisionConfig(PluginApp, AppConfig):
     demo_builders = (DemoBuilder("supervision.demo.create_demo_acts"),)
     # The results summary's figures of the acts (reporting reads them through lib.plugins).
     metric_groups = ("supervision.metrics.ACTS",)
+    summary_sentences = ("supervision.metrics.SENTENCES",)

@@ -14,7 +14,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields import CharField, PositiveSmallIntegerField
 from django.utils.translation import gettext_lazy as _
 
-from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Unit, Window
+from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence, Unit, Window
 
 from .models import SupervisoryAct, SupervisoryActEvent
 
@@ -133,5 +133,22 @@ ACTS = MetricGroup(
             version=1,
             order=82,
         ),
+    ),
+)
+
+
+# --- the summary's sentence about the acts of response (reporting.sentences) ------------------------
+
+SENTENCES = (
+    Sentence(
+        code="fsm.acts",
+        area=Area.FSM_SOCIAL,
+        order=60,
+        kk="{fsm.acts.recorded|прокурорлық ықпал ету актісі} енгізілді, олар бойынша "
+        "{fsm.acts.officials_held_accountable|лауазымды адам} жауапкершілікке тартылды.",
+        ru="Внесено {fsm.acts.recorded|акт} прокурорского реагирования, по ним к ответственности привлечено "
+        "{fsm.acts.officials_held_accountable|лицо}.",
+        en="{fsm.acts.recorded|act/acts} of prosecutorial response issued, "
+        "{fsm.acts.officials_held_accountable|official/officials} held accountable through them.",
     ),
 )

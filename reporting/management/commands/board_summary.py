@@ -16,6 +16,7 @@ from accounts.models import Region
 from reporting import policy
 from reporting.figures import Figure, Part, Request, Summary, SummaryError, compute
 from reporting.numbers import number_text, percent_text
+from reporting.sentences import narrative
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -94,8 +95,9 @@ def _value_text(value, unit: str, language: str) -> str:
 
 
 def summary_text(summary: Summary, language: str) -> str:
-    """A table: each figure's value, its base, the change and the percent change; a note where a
-    change on a small base is within normal variation."""
+    """The text, a paragraph per area with data (reporting.sentences), then a table: each figure's
+    value, its base, the change and the percent change; a note where a change on a small base is
+    within normal variation."""
     request = summary.request
     lines = [
         _("Results summary: %(region)s, %(start)s – %(end)s, as of %(as_of)s")
@@ -113,6 +115,8 @@ def summary_text(summary: Summary, language: str) -> str:
         },
         "",
     ]
+    for paragraph in narrative(summary.figures, language):
+        lines.extend([paragraph.title, " ".join(paragraph.sentences), ""])
     headings = [_("Metric"), _("Value"), _("Base"), _("Change"), _("Change, %")]
     rows = []
     for figure in summary.figures:
