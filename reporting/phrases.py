@@ -23,12 +23,12 @@ from num2words import num2words
 
 from lib.metrics import Hedging, Unit
 
-from .numbers import hedge, number_text
+from .numbers import hedge, number_text, percent_text
 
 # From this value on, money is written in the short form ("59,5 млн тенге").
 COMPACT_FROM = 1_000_000
 CURRENCY = {"kk": "теңге", "ru": "тенге", "en": "tenge"}
-UNIT_WORDS = {Unit.KG: {"kk": "кг", "ru": "кг", "en": "kg"}, Unit.PERCENT: {"kk": "%", "ru": "%", "en": "%"}}
+UNIT_WORDS = {Unit.KG: {"kk": "кг", "ru": "кг", "en": "kg"}}
 # How a Kazakh reader reads the units' signs: the word whose sound the ablative follows.
 SPOKEN_KK = {Unit.KG: "килограмм", Unit.PERCENT: "пайыз"}
 
@@ -65,6 +65,8 @@ def amount_text(value, unit: str, language: str) -> str:
         else:
             number = number_text(value, language)
         return f"{number}\u00a0{CURRENCY[language]}"
+    if unit == Unit.PERCENT:  # as the tables write it: the language's percent pattern
+        return percent_text(value, language)
     if unit in UNIT_WORDS:
         return f"{number_text(value, language)}\u00a0{UNIT_WORDS[unit][language]}"
     return number_text(value, language)
