@@ -5,6 +5,7 @@ left out; a sentence edited in the admin refused when its language cannot fill i
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 
 from lib.metrics import Area
 from reporting.figures import Request, compute
@@ -65,3 +66,27 @@ def test_it_refuses_in_the_admin_a_sentence_its_language_cannot_fill(login):
     assert accepted.status_code == 302
     template.refresh_from_db()
     assert template.text_ru == "Просрочено {fsm.reports.overdue|обращение}."
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_it_writes_the_summary_as_a_standalone_page_in_each_language(summary, language, tmp_path):
+    output = tmp_path / "summary.html"
+    call_command(
+        "board_summary",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--lang",
+        language,
+        "--format",
+        "html",
+        "--output",
+        str(output),
+    )
+    page = output.read_text(encoding="utf-8")
+    assert f'<html lang="{language}">' in page
+    expected = {"kk": "3 өтініш түсті", "ru": "поступило 3 обращения", "en": "3 reports came in"}[language]
+    assert expected in page and "<table>" in page
+    assert "http://" not in page and "https://" not in page  # nothing fetched, no link out
+    assert "/reporting/" not in page  # no provenance link in what may be published

@@ -1,6 +1,6 @@
 """python manage.py board_summary --from 2025-01-01 --to 2025-09-30 [--as-of DATE]
 [--base-from DATE --base-to DATE] [--district KATO ...] [--region KATO] [--user USERNAME]
---lang kk|ru|en --format txt|json --output FILE (- for standard output)"""
+--lang kk|ru|en --format txt|json|html --output FILE (- for standard output)"""
 
 import json
 from datetime import date
@@ -9,8 +9,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Region
 from reporting import policy
@@ -94,35 +96,27 @@ def _value_text(value, unit: str, language: str) -> str:
     return percent_text(value, language) if unit == "percent" else number_text(value, language)
 
 
-def summary_text(summary: Summary, language: str) -> str:
-    """The text, a paragraph per area with data (reporting.sentences), then a table: each figure's
-    value, its base, the change and the percent change; a note where a change on a small base is
-    within normal variation."""
+def _headings(summary: Summary) -> tuple[str, str]:
     request = summary.request
-    lines = [
-        _("Results summary: %(region)s, %(start)s – %(end)s, as of %(as_of)s")
-        % {
-            "region": request.region.name if request.region is not None else _("all regions"),
-            "start": request.period.start.isoformat(),
-            "end": request.period.end.isoformat(),
-            "as_of": request.as_of.isoformat(),
-        },
-        _("Compared with %(start)s – %(end)s, as of %(as_of)s")
-        % {
-            "start": request.base.start.isoformat(),
-            "end": request.base.end.isoformat(),
-            "as_of": request.base_as_of.isoformat(),
-        },
-        "",
-    ]
-    for paragraph in narrative(summary.figures, language):
-        lines.extend([paragraph.title, " ".join(paragraph.sentences), ""])
-    headings = [_("Metric"), _("Value"), _("Base"), _("Change"), _("Change, %")]
+    title = _("Results summary: %(region)s, %(start)s – %(end)s, as of %(as_of)s") % {
+        "region": request.region.name if request.region is not None else _("all regions"),
+        "start": request.period.start.isoformat(),
+        "end": request.period.end.isoformat(),
+        "as_of": request.as_of.isoformat(),
+    }
+    compared = _("Compared with %(start)s – %(end)s, as of %(as_of)s") % {
+        "start": request.base.start.isoformat(),
+        "end": request.base.end.isoformat(),
+        "as_of": request.base_as_of.isoformat(),
+    }
+    return title, compared
+
+
+def _rows(summary: Summary, language: str) -> list[list[str]]:
+    """Each figure's name, value, base, change, percent change and remark, as text."""
     rows = []
     for figure in summary.figures:
-        remark = figure.note
-        if figure.within_normal_variation:
-            remark = _("within normal variation")
+        remark = _("within normal variation") if figure.within_normal_variation else figure.note
         rows.append(
             [
                 figure.name,
@@ -133,6 +127,22 @@ def summary_text(summary: Summary, language: str) -> str:
                 remark,
             ]
         )
+    return rows
+
+
+HEADINGS = (_lazy("Metric"), _lazy("Value"), _lazy("Base"), _lazy("Change"), _lazy("Change, %"))
+
+
+def summary_text(summary: Summary, language: str) -> str:
+    """The text, a paragraph per area with data (reporting.sentences), then a table: each figure's
+    value, its base, the change and the percent change; a note where a change on a small base is
+    within normal variation."""
+    title, compared = _headings(summary)
+    lines = [title, compared, ""]
+    for paragraph in narrative(summary.figures, language):
+        lines.extend([paragraph.title, " ".join(paragraph.sentences), ""])
+    headings = [str(heading) for heading in HEADINGS]
+    rows = _rows(summary, language)
     widths = [max(len(str(row[i])) for row in [headings, *rows]) for i in range(len(headings))]
     lines.append("  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip())
     for row in rows:
@@ -140,6 +150,23 @@ def summary_text(summary: Summary, language: str) -> str:
         lines.append(("  ".join(cells) + ("  " + row[5] if row[5] else "")).rstrip())
     lines.extend(["", *summary.notes] if summary.notes else [])
     return "\n".join(lines) + "\n"
+
+
+def summary_html(summary: Summary, language: str) -> str:
+    """The same as a standalone page (its own styles, nothing fetched), without provenance links:
+    what may be published."""
+    title, compared = _headings(summary)
+    return render_to_string(
+        "reporting/summary_standalone.html",
+        {
+            "language": language,
+            "title": title,
+            "compared": compared,
+            "paragraphs": narrative(summary.figures, language),
+            "rows": _rows(summary, language),
+            "notes": summary.notes,
+        },
+    )
 
 
 class Command(BaseCommand):
@@ -156,7 +183,7 @@ class Command(BaseCommand):
         parser.add_argument("--national", action="store_true", help="every region, broken down by region")
         parser.add_argument("--user", help="compute as this user, within their remit (default: the administrator)")
         parser.add_argument("--lang", choices=LANGUAGES, default="ru")
-        parser.add_argument("--format", choices=("txt", "json"), default="txt")
+        parser.add_argument("--format", choices=("txt", "json", "html"), default="txt")
         parser.add_argument("--output", default="-", help="a file, or - for standard output")
 
     def handle(self, *args, **options):
@@ -167,6 +194,8 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(getattr(error, "messages", None) or [str(error)])) from None
             if options["format"] == "json":
                 text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2) + "\n"
+            elif options["format"] == "html":
+                text = summary_html(summary, options["lang"])
             else:
                 text = summary_text(summary, options["lang"])
         if options["output"] == "-":
