@@ -120,6 +120,18 @@ def grouped(group: MetricGroup, rows, leading: Iterable[str] = ()) -> Iterable[t
         )
 
 
+def row_of(group: MetricGroup, district, keys, sensitive: bool, values) -> dict:
+    """A row of a group's counts as the summary reads it: the district, the dimensions' keys by
+    name, the sensitivity, the counted metrics' values by code (`keys`, `values` in the group's
+    order)."""
+    return {
+        "district": district,
+        "keys": dict(zip(group.dimensions, keys, strict=True)),
+        "sensitive": sensitive,
+        "values": {metric.code: value for metric, value in zip(group.counted(), values, strict=True)},
+    }
+
+
 # --- reading --------------------------------------------------------------------------------
 
 
@@ -190,7 +202,6 @@ def read(group: MetricGroup, window: Window) -> list[dict]:
         cells = cells.filter(district_id__in=window.district_ids)
     counted = list(zip(group.counted(), Cell.VALUES, strict=False))
     metrics = [metric for metric, _column in counted]
-    names = list(group.dimensions)
     sums = (
         cells.order_by()
         .values("district_id", "keys", "sensitive")
@@ -198,12 +209,9 @@ def read(group: MetricGroup, window: Window) -> list[dict]:
         .values_list("district_id", "keys", "sensitive", *(f"total_{column}" for _metric, column in counted))
     )
     return [
-        {
-            "district": district,
-            "keys": dict(zip(names, json.loads(keys), strict=True)),
-            "sensitive": sensitive,
-            "values": {metric.code: _value(metric, total) for metric, total in zip(metrics, totals, strict=True)},
-        }
+        row_of(
+            group, district, json.loads(keys), sensitive, [_value(m, t) for m, t in zip(metrics, totals, strict=True)]
+        )
         for district, keys, sensitive, *totals in sums
         # A stock's keys whose rows all left by then: the live statement has no row for them.
         if group.kind == Kind.FLOW or any(totals)
@@ -213,7 +221,7 @@ def read(group: MetricGroup, window: Window) -> list[dict]:
 # --- keeping them -----------------------------------------------------------------------------
 
 
-def signature(groups: list[MetricGroup]) -> str:
+def signature(groups: list[MetricGroup], zones: dict) -> str:
     """What the cells of these groups were counted by (their definitions, the regions' zones, the
     codes their keys name): another builds them again."""
     feed = groups[0].feed
@@ -234,7 +242,7 @@ def signature(groups: list[MetricGroup]) -> str:
         ]
         for group in sorted(groups, key=lambda group: group.name)
     ]
-    zones = sorted((name, region_ids) for name, (_zone, region_ids) in _zones().items())
+    zones = sorted((name, region_ids) for name, (_zone, region_ids) in zones.items())
     version = feed.keys_version() if feed.keys_version else ""
     return hashlib.sha256(json.dumps([described, zones, version]).encode()).hexdigest()
 
@@ -427,29 +435,29 @@ def _recent_gaps(groups: list[MetricGroup], head: int, now: datetime) -> dict[st
     return {str(pk): now.isoformat() for pk in range(low + 1, head) if pk not in seen}
 
 
-def _build(groups: list[MetricGroup], mark: CellMark, now: datetime) -> None:
+def _build(groups: list[MetricGroup], mark: CellMark, now: datetime, zones: dict, current: str) -> None:
+    """Every cell of the feed's groups counted again; `current`: their signature now."""
     head = _head(groups)
     pending = _recent_gaps(groups, head, now)
-    zones = _zones()
     for group in groups:
         _build_group(group, zones)
-    mark.signature, mark.after, mark.pending = signature(groups), head, pending
+    mark.signature, mark.after, mark.pending = current, head, pending
     mark.built_at = mark.refreshed_at = now
     mark.save()
 
 
-def _catch_up(groups: list[MetricGroup], mark: CellMark, now: datetime) -> None:
+def _catch_up(groups: list[MetricGroup], mark: CellMark, now: datetime, zones: dict) -> None:
     feed = groups[0].feed
     pending = {int(key): value for key, value in mark.pending.items()}
     log = feed.log().filter(Q(pk__gt=mark.after) | Q(pk__in=list(pending))).order_by("pk")
     rows = list(log.values_list("pk", feed.owner)[: BACKLOG + 1])
     if len(rows) > BACKLOG:
-        _build(groups, mark, now)
+        _build(groups, mark, now, zones, mark.signature)
         return
     seen = {pk for pk, _owner in rows}
     head = max(seen | {mark.after})
     if head - mark.after - len(seen) > BACKLOG:  # ids skipped by the thousand: a bulk load's
-        _build(groups, mark, now)
+        _build(groups, mark, now, zones, mark.signature)
         return
     first_missed = now.isoformat()
     missed = {pk: pending.get(pk, first_missed) for pk in range(mark.after + 1, head) if pk not in seen}
@@ -457,11 +465,10 @@ def _catch_up(groups: list[MetricGroup], mark: CellMark, now: datetime) -> None:
         if pk not in seen and datetime.fromisoformat(since) > now - MISSED_FOR:
             missed[pk] = since
     if len(missed) > RECENT:  # more gaps than open transactions make: a bulk load's ids
-        _build(groups, mark, now)
+        _build(groups, mark, now, zones, mark.signature)
         return
     owners = sorted({owner for _pk, owner in rows if owner is not None})
     if owners:
-        zones = _zones()
         zones_of = {region_id: zone for zone, region_ids in zones.values() for region_id in region_ids}
         logged = _logged_days(feed, owners, zones_of)
         for group in groups:
@@ -474,19 +481,20 @@ def _catch_up(groups: list[MetricGroup], mark: CellMark, now: datetime) -> None:
 def refresh() -> None:
     """Bring every stored group's cells up to the records (built whole the first time, or when a
     definition changed)."""
-    now = timezone.now()
+    now, zones = timezone.now(), _zones()
     for groups in stored_groups().values():
         with transaction.atomic():
             mark = _mark(groups[0].feed.name)
-            if mark.built_at is None or mark.signature != signature(groups):
-                _build(groups, mark, now)
+            current = signature(groups, zones)
+            if mark.built_at is None or mark.signature != current:
+                _build(groups, mark, now, zones, current)
             else:
-                _catch_up(groups, mark, now)
+                _catch_up(groups, mark, now, zones)
 
 
 def build() -> None:
     """Build every stored group's cells again, whole."""
-    now = timezone.now()
+    now, zones = timezone.now(), _zones()
     for groups in stored_groups().values():
         with transaction.atomic():
-            _build(groups, _mark(groups[0].feed.name), now)
+            _build(groups, _mark(groups[0].feed.name), now, zones, signature(groups, zones))

@@ -257,17 +257,7 @@ def evaluate(group: MetricGroup, window: Window) -> list[dict]:
     day for a stored group (reporting.cells), over its rows otherwise."""
     if cells.is_stored(group):
         return cells.read(group, window)
-    names = list(group.dimensions)
-    codes = [metric.code for metric in group.counted()]
-    return [
-        {
-            "district": district,
-            "keys": dict(zip(names, keys, strict=True)),
-            "sensitive": sensitive,
-            "values": dict(zip(codes, values, strict=True)),
-        }
-        for _none, district, keys, sensitive, values in cells.grouped(group, group.rows(window))
-    ]
+    return [cells.row_of(group, *row) for _none, *row in cells.grouped(group, group.rows(window))]
 
 
 @dataclass

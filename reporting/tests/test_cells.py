@@ -157,7 +157,9 @@ def test_it_builds_the_cells_again_when_a_definition_changes(records):
     group = next(group for group in cells.stored_groups()["signals.report-events"] if group.name == "fsm-reports")
     year = window(date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 31))
     assert stored(group, year) == live(group, year)
-    assert CellMark.objects.get().signature == cells.signature(cells.stored_groups()["signals.report-events"])
+    assert CellMark.objects.get().signature == cells.signature(
+        cells.stored_groups()["signals.report-events"], cells._zones()
+    )
 
 
 def test_it_keeps_one_cell_per_day_and_month_of_the_facts(records):
