@@ -195,7 +195,8 @@ class MetricGroup:
       (reports of sensitive categories), or None;
     - `labels(dimension, keys) -> {key: label}`: the readable names of a dimension's keys;
     - `describe_rows(queryset) -> list[dict]`: the rows behind a figure, as a reader sees them
-      (a report's reference, its date...), never personal data;
+      (a report's reference, its date...), never personal data; a row's "link" is the path of its
+      own page (which applies its own policy); `columns` names the other keys for the reader;
     - `feed`, `owner`: the log of the changes of the group's facts and the path from a fact to the
       owner the log names (`Feed`): a flow with a feed and no window-dependent `annotate` is read
       from the counts kept by day;
@@ -217,6 +218,7 @@ class MetricGroup:
     sensitive: Q | None = None
     labels: Callable[[str, list], dict] | None = None
     describe_rows: Callable[[QuerySet], list[dict]] | None = None
+    columns: dict[str, str] = field(default_factory=dict)
     feed: Feed | None = None
     owner: str = ""
     span: Span | None = None

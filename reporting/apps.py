@@ -16,7 +16,9 @@ class ReportingConfig(PluginApp, AppConfig):
     name = "reporting"
     verbose_name = _("Results summary")
 
-    navigation = (NavEntry("metrics", _("Metrics"), "reporting:catalogue", SUMMARY_READERS, order=700),)
+    # One menu entry: the metrics' catalogue is linked from the summaries' page (the menu must fit
+    # at 1280 px).
+    navigation = (NavEntry("summaries", _("Summaries"), "reporting:summaries", SUMMARY_READERS, order=700),)
     # Every summary brings the counts kept by day up to the records first; the job keeps that short.
     periodic_jobs = (PeriodicJob("summary-cells", "reporting.tasks.refresh_summary_cells_task", seconds=300),)
 

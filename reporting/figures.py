@@ -411,18 +411,19 @@ class _StatementCounter:
         return execute(sql, params, many, context)
 
 
-def compute(request: Request) -> Summary:
-    """Every metric of the catalogue for the request. Computed metrics come from their groups;
-    a metric read from submissions or imports has no value until those exist (later issues)."""
+def compute(request: Request, only: str = "") -> Summary:
+    """Every metric of the catalogue for the request (`only`: the metrics of the group computing
+    that one). Computed metrics come from their groups; a metric read from submissions or imports
+    has no value until those exist (later issues)."""
     # The counts kept by day follow the records written since the last refresh first; its
     # statements depend on those writes, not on the summary, and are not the summary's.
     cells.refresh()
     counter = _StatementCounter()
     with connection.execute_wrapper(counter):
-        return _compute(request, counter)
+        return _compute(request, counter, only)
 
 
-def _compute(request: Request, counter: _StatementCounter) -> Summary:
+def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Summary:
     notes = []
     comparable_flows = request.comparable
     if not comparable_flows:
@@ -443,6 +444,7 @@ def _compute(request: Request, counter: _StatementCounter) -> Summary:
     evaluated = [
         (group, _totals(evaluate(group, current_window), units), _totals(evaluate(group, base_window), units))
         for group in metric_groups()
+        if not only or any(metric.code == only for metric in group.metrics)
     ]
     labels = _dimension_labels(evaluated)
     figures, computed_codes = [], set()
@@ -460,7 +462,8 @@ def _compute(request: Request, counter: _StatementCounter) -> Summary:
                 _compute_figure(figure, metric, current, base, units, names, comparable)
             figures.append((row.order if row else metric.order, row.area if row else metric.area, figure))
     for row in rows.values():
-        if row.code not in computed_codes:  # submitted or imported: the values come with later issues
+        # Submitted or imported: the values come with later issues.
+        if row.code not in computed_codes and (not only or row.code == only):
             figure = Figure(
                 code=row.code,
                 version=row.version,
@@ -480,28 +483,39 @@ def _compute(request: Request, counter: _StatementCounter) -> Summary:
     return Summary(request, [figure for _, _, figure in figures], notes, counter.count)
 
 
-def rows_behind(request: Request, code: str, *, district_kato: str = "", dimension: str = "", key: str = "", limit=100):
-    """The rows one figure counts (the period's, as of its date), as the group describes them:
-    [{...}], at most `limit`, and how many there are in all."""
+def group_of(code: str) -> tuple[MetricGroup, object]:
+    """The group that computes a metric, and the metric's declaration."""
     for group in metric_groups():
         metric = next((m for m in group.metrics if m.code == code), None)
-        if metric is None:
-            continue
-        window = _window(request, request.period, request.as_of)
-        if district_kato:
-            ids = _district_and_children(request.region, district_kato, request.district_ids)
-            window = Window(window.region_id, ids, window.start, window.end, window.as_of)
-        parts = [metric.ratio[0]] if metric.ratio else [metric.code]
-        where = next(m for m in group.metrics if m.code == parts[0]).where
-        rows = group.rows(window).filter(where)
-        if dimension:
-            rows = rows.filter(**{group.dimensions[dimension]: key})
-            if group.sensitive is not None and request.district_ids is not None:
-                rows = rows.exclude(group.sensitive)
-        total = rows.count()
-        chosen = rows.order_by("pk")[:limit]
-        return (group.describe_rows(chosen) if group.describe_rows else list(chosen.values("pk"))), total
+        if metric is not None:
+            return group, metric
     raise SummaryError(_("No metric has the code %(code)s.") % {"code": code})
+
+
+def rows_counted(request: Request, code: str, *, district_kato: str = "", dimension: str = "", key: str = ""):
+    """The rows one figure counts (the period's, as of its date; a share's, its numerator's), in one
+    district (with its city districts) or one key of a dimension if asked: (group, queryset)."""
+    group, metric = group_of(code)
+    window = _window(request, request.period, request.as_of)
+    if district_kato:
+        ids = _district_and_children(request.region, district_kato, request.district_ids)
+        window = Window(window.region_id, ids, window.start, window.end, window.as_of)
+    counted = metric.ratio[0] if metric.ratio else metric.code
+    rows = group.rows(window).filter(next(m for m in group.metrics if m.code == counted).where)
+    if dimension:
+        if dimension not in group.dimensions:
+            raise SummaryError(_("The metric is not broken down by %(dimension)s.") % {"dimension": dimension})
+        rows = rows.filter(**{group.dimensions[dimension]: key})
+        if group.sensitive is not None and request.district_ids is not None:
+            rows = rows.exclude(group.sensitive)
+    return group, rows.order_by("pk")
+
+
+def rows_behind(request: Request, code: str, *, district_kato: str = "", dimension: str = "", key: str = "", limit=100):
+    """The first `limit` rows one figure counts, as the group describes them, and how many there are."""
+    group, rows = rows_counted(request, code, district_kato=district_kato, dimension=dimension, key=key)
+    chosen = rows[:limit]
+    return (group.describe_rows(chosen) if group.describe_rows else list(chosen.values("pk"))), rows.count()
 
 
 def _district_and_children(region: Region | None, kato: str, allowed: frozenset[int] | None) -> frozenset[int]:

@@ -8,6 +8,7 @@ summary computed earlier still names it). Submitted and imported metrics are row
 administrator adds without a code change.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,94 @@ class SentenceTemplate(models.Model):
 
     def __str__(self):
         return self.code
+
+    def text(self, language: str) -> str:
+        return getattr(self, f"text_{language}")
+
+
+class ResultsSummary(models.Model):
+    """A results summary the office prepares for a board: what it covers (the region, or some of its
+    districts), the period and its comparison base. Its text, figures and approvals are its
+    versions' (SummaryVersion)."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    # None chosen: the whole region. A city chosen brings its city districts (reporting.policy).
+    districts = models.ManyToManyField("accounts.District", blank=True, related_name="+", verbose_name=_("districts"))
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    # Both empty: the same dates one year earlier.
+    base_start = models.DateField(_("base from"), null=True, blank=True)
+    base_end = models.DateField(_("base to"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_end", "-created_at", "-id"]
+        verbose_name = _("results summary")
+        verbose_name_plural = _("results summaries")
+
+    def __str__(self):
+        return self.title
+
+
+class SummaryVersion(models.Model):
+    """One version of a results summary. A draft's text is the analyst's and its figures are
+    computed when read; approving freezes the figures (with their definitions' versions) and the
+    text as written in each language; publishing makes that frozen version the office's. A
+    published version never changes: the next is made from it (reporting.documents)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        PUBLISHED = "published", _("published")
+
+    summary = models.ForeignKey(ResultsSummary, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    made_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("made from")
+    )
+    # The text in each language (reporting.sentences: "#" headings, a sentence template a line);
+    # empty: the catalogue's sentences.
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_ru = models.TextField(_("text (Russian)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    # Frozen when approved: the "as of" day, every figure as computed then, and the text as it read
+    # in each language ({language: [{title, linked}]}).
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    figures = models.JSONField(default=list, blank=True)
+    paragraphs = models.JSONField(default=dict, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["summary", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "number"], name="one_number_per_summary_version"),
+        ]
+        verbose_name = _("results summary version")
+        verbose_name_plural = _("results summary versions")
+
+    def __str__(self):
+        return f"{self.summary} v{self.number}"
+
+    @property
+    def frozen(self) -> bool:
+        return self.state != self.State.DRAFT
 
     def text(self, language: str) -> str:
         return getattr(self, f"text_{language}")

@@ -1,17 +1,27 @@
-"""Who may compute which results summary: the one place the views and the command ask.
+"""Who may compute, prepare and approve which results summary: the one place the views and the
+command ask.
 
 A district prosecutor computes the districts their work covers (their city's districts with the
 city); the region-wide roles (the analyst, the regional and department prosecutors, the board's
 secretary, the administrator) the whole region or any of its districts; a body's officer, a
 partner or a citizen nothing. The command line runs as the administrator unless told otherwise.
+
+The office's summaries (reporting.documents) follow the same scope: the analyst (and a district
+prosecutor, for their districts) writes a draft; the regional prosecutor or the board's secretary
+approves and publishes it.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import District, Region
-from accounts.roles import SUMMARY_READERS
+from accounts.roles import SUMMARY_READERS, Role
 from accounts.scoping import role_of, work_district_ids
+
+# Who writes a summary's drafts, and who approves and publishes them.
+SUMMARY_EDITORS = frozenset({Role.ANALYST, Role.DISTRICT_PROSECUTOR, Role.ADMIN})
+SUMMARY_APPROVERS = frozenset({Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN})
 
 
 def may_read_summaries(user) -> bool:
@@ -61,3 +71,29 @@ def summary_districts(user, region: Region, katos: list[str] | None) -> frozense
     ids = set(found.values())
     ids |= set(District.objects.filter(parent_id__in=ids).values_list("id", flat=True))
     return frozenset(ids)
+
+
+def may_edit_summaries(user) -> bool:
+    return role_of(user) in SUMMARY_EDITORS
+
+
+def may_approve_summaries(user) -> bool:
+    return role_of(user) in SUMMARY_APPROVERS
+
+
+def visible_summaries(user, summaries: QuerySet) -> QuerySet:
+    """The office's summaries a user may read: a region-wide role's of their region, a district
+    prosecutor's of their districts only (never the whole region's), nobody else's."""
+    if not may_read_summaries(user):
+        return summaries.none()
+    if user.is_superuser:
+        return summaries
+    region_id = getattr(user.organisation, "region_id", None) if user.organisation_id else None
+    if region_id is None:
+        return summaries.none()
+    summaries = summaries.filter(region_id=region_id)
+    allowed = work_district_ids(user)
+    if allowed is None:
+        return summaries
+    outside = District.objects.exclude(id__in=allowed)
+    return summaries.filter(districts__isnull=False).exclude(districts__in=outside).distinct()

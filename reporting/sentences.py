@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lib.metrics import Area, Hedging, Unit
@@ -112,9 +113,10 @@ def _fill(placeholder: Placeholder, figure, language: str) -> str:
     return phrase(figure.value, figure.unit, language, hedging=hedging, noun=_noun(placeholder.words, language))
 
 
-def render(text: str, language: str, figures: dict) -> str | None:
-    """The sentence with its placeholders filled from `figures` (code -> Figure), or None when it
-    is left out (no figure of it has a value, or one placeholder cannot be filled)."""
+def render_parts(text: str, language: str, figures: dict) -> list[tuple[str, str]] | None:
+    """The sentence as pieces of text, each with the code of the figure it writes ("" between
+    placeholders), or None when it is left out (no figure of it has a value, or one placeholder
+    cannot be filled). The pieces let a page link each number to its records."""
     found, errors = placeholders(text, figures)
     if errors or not found:
         return None
@@ -124,26 +126,98 @@ def render(text: str, language: str, figures: dict) -> str | None:
         filled = {placeholder.text: _fill(placeholder, figures[placeholder.code], language) for placeholder in found}
     except (Unfilled, GrammarError):
         return None
-    return PLACEHOLDER.sub(lambda match: filled[match.group(0)], text)
+    codes = {placeholder.text: placeholder.code for placeholder in found}
+    parts, at = [], 0
+    for match in PLACEHOLDER.finditer(text):
+        if match.start() > at:
+            parts.append((text[at : match.start()], ""))
+        parts.append((filled[match.group(0)], codes[match.group(0)]))
+        at = match.end()
+    if at < len(text):
+        parts.append((text[at:], ""))
+    return parts
+
+
+def render(text: str, language: str, figures: dict) -> str | None:
+    """The sentence with its placeholders filled from `figures` (code -> Figure), or None when it
+    is left out (render_parts)."""
+    parts = render_parts(text, language, figures)
+    return None if parts is None else "".join(piece for piece, _code in parts)
+
+
+# --- the text of a summary ---------------------------------------------------------------------
+#
+# A summary's text in one language is a list of paragraphs: a line starting with "#" is a
+# paragraph's heading, every other line one sentence template, a blank line ends a paragraph. The
+# catalogue's sentences give the text of a new draft (catalogue_text); the analyst edits it.
+
+HEADING = "#"
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    area: str
     title: str
     sentences: list[str]
+    # Each sentence as its pieces: (text, the code of the figure it writes, or "").
+    linked: list[list[tuple[str, str]]]
 
 
-def narrative(figures: list, language: str) -> list[Paragraph]:
-    """The summary's text: a paragraph per area, in the catalogue's order of areas (the reference
-    documents'), each of the area's sentences that its figures fill, in their order; an area none
-    of whose sentences has data is left out."""
-    by_code = {figure.code: figure for figure in figures}
+def catalogue_text(language: str) -> str:
+    """The text the catalogue's sentences make, by area in the reference documents' order."""
     templates = SentenceTemplate.objects.filter(retired_at__isnull=True).order_by("order", "code")
     by_area: dict[str, list[str]] = {}
     for template in templates:
-        sentence = render(template.text(language), language, by_code)
-        if sentence:
-            by_area.setdefault(template.area, []).append(sentence)
+        by_area.setdefault(template.area, []).append(" ".join(template.text(language).split()))
     with translation.override(language):
-        return [Paragraph(area, str(Area(area).label), by_area[area]) for area in Area.values if by_area.get(area)]
+        blocks = [
+            "\n".join([f"{HEADING} {capfirst(str(Area(area).label))}", *by_area[area]])
+            for area in Area.values
+            if by_area.get(area)
+        ]
+    return "\n\n".join(blocks)
+
+
+def _blocks(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The text's paragraphs: (heading, [(line number, sentence template)])."""
+    blocks, title, lines = [], "", []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if line.startswith(HEADING) or not line:
+            if title or lines:
+                blocks.append((title, lines))
+            title, lines = (line.lstrip(HEADING).strip(), []) if line else ("", [])
+            continue
+        lines.append((number, line))
+    if title or lines:
+        blocks.append((title, lines))
+    return blocks
+
+
+def text_problems(text: str, language: str, codes) -> list[str]:
+    """What makes a summary's text unusable in `language`, each naming its line; none: usable."""
+    errors = []
+    for _title, lines in _blocks(text):
+        for number, line in lines:
+            errors.extend(
+                _("Line %(line)s: %(problem)s") % {"line": number, "problem": problem}
+                for problem in problems(line, language, codes)
+            )
+    return errors
+
+
+def narrative(figures: list, language: str, text: str | None = None) -> list[Paragraph]:
+    """The summary's text from `text` (default: the catalogue's sentences): each paragraph with the
+    sentences its figures fill, in their order; a line without placeholders is kept as written; a
+    paragraph none of whose sentences has data is left out."""
+    by_code = {figure.code: figure for figure in figures}
+    paragraphs = []
+    for title, lines in _blocks(catalogue_text(language) if text is None else text):
+        linked = []
+        for _number, line in lines:
+            parts = render_parts(line, language, by_code) if PLACEHOLDER.search(line) else [(line, "")]
+            if parts:
+                linked.append(parts)
+        if linked:
+            sentences = ["".join(piece for piece, _code in parts) for parts in linked]
+            paragraphs.append(Paragraph(title, sentences, linked))
+    return paragraphs

@@ -10,9 +10,12 @@ overdue reports is read from the reports' dated events (signals.stocks), as it s
 import hashlib
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.zones import report_zone
 from lib.metrics import Area, Feed, Hedging, Kind, Metric, MetricGroup, Sentence, Span, Unit
 
 from . import stocks
@@ -58,12 +61,22 @@ def _report_row(report: Report) -> dict:
     """A report as the rows behind a figure show it: its reference, category, district, date and
     status; never what the reporter wrote nor who they are."""
     return {
+        "link": reverse("signals:detail", args=[report.reference]),
         "reference": report.reference,
         "category": report.category.name,
         "district": report.district.name if report.district else "",
-        "submitted": report.submitted_at.isoformat(),
+        "submitted": timezone.localtime(report.submitted_at, report_zone(report)).strftime("%Y-%m-%d %H:%M"),
         "status": str(report.get_status_display()),
     }
+
+
+REPORT_COLUMNS = {
+    "reference": _("reference"),
+    "category": _("category"),
+    "district": _("district"),
+    "submitted": _("received (local time)"),
+    "status": _("status"),
+}
 
 
 def _reports_described(reports: QuerySet) -> list[dict]:
@@ -97,6 +110,7 @@ def _through_report(*, name: str, queryset, moment: str, dimensions: dict, metri
         sensitive=Q(report__sensitive=True),
         labels=_labels,
         describe_rows=_of_reports("report"),
+        columns=REPORT_COLUMNS,
         feed=REPORT_CHANGES,
         owner="report_id",
         metrics=metrics,
@@ -117,6 +131,7 @@ RECEIVED = MetricGroup(
     sensitive=Q(sensitive=True),
     labels=_labels,
     describe_rows=_reports_described,
+    columns=REPORT_COLUMNS,
     feed=REPORT_CHANGES,
     owner="pk",
     metrics=(
@@ -248,6 +263,7 @@ REGISTERED = MetricGroup(
     sensitive=Q(sensitive=True),
     labels=_labels,
     describe_rows=_reports_described,
+    columns=REPORT_COLUMNS,
     feed=REPORT_CHANGES,
     owner="pk",
     metrics=(
@@ -278,6 +294,7 @@ OVERDUE = MetricGroup(
     sensitive=Q(report__sensitive=True),
     labels=_labels,
     describe_rows=_of_reports("report"),
+    columns=REPORT_COLUMNS,
     metrics=(
         Metric(
             code="fsm.reports.overdue",

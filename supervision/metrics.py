@@ -12,6 +12,7 @@ computed again later gives the same numbers. The acts are counted in the distric
 
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields import CharField, PositiveSmallIntegerField
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence, Unit, Window
@@ -63,6 +64,7 @@ def _acts_described(acts: QuerySet) -> list[dict]:
         outcome = getattr(act, OUTCOME_AS_OF, act.outcome)
         described.append(
             {
+                "link": reverse("supervision:act_detail", args=[act.pk]),
                 "number": act.outgoing_number,
                 "type": str(act.get_type_display()),
                 "date": act.date.isoformat(),
@@ -86,6 +88,13 @@ ACTS = MetricGroup(
     dimensions={"type": "type", "outcome": OUTCOME_AS_OF},
     labels=_labels,
     describe_rows=_acts_described,
+    columns={
+        "number": _("outgoing number"),
+        "type": _("type"),
+        "date": _("date"),
+        "office": _("issuing office"),
+        "outcome": _("outcome"),
+    },
     metrics=(
         Metric(
             code="fsm.acts.recorded",

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from lib.metrics import Area
 from reporting.figures import Request, compute
 from reporting.models import SentenceTemplate
 from reporting.sentences import narrative
@@ -34,7 +33,7 @@ def test_it_copies_the_apps_sentences_into_the_catalogue():
 
 def test_it_writes_the_fsm_paragraph_in_each_language_and_leaves_out_what_has_no_data(summary):
     russian = narrative(summary.figures, "ru")
-    assert [paragraph.area for paragraph in russian] == [Area.FSM_SOCIAL]  # no other area has data
+    assert [paragraph.title for paragraph in russian] == ["FSM Social"]  # no other area has data
     text = " ".join(russian[0].sentences)
     assert "поступило 3 обращения, из них 3 направлено" in text
     assert "Рост числа обращений к прошлому году: 200" in text

@@ -175,6 +175,7 @@ def test_it_describes_the_acts_behind_a_figure_as_they_stood(persona):
         described = ACTS.describe_rows(ACTS.rows(window(date(2025, 3, 1), date(2025, 3, 31), date(2025, 3, 31))))
         assert described == [
             {
+                "link": f"/supervision/acts/{act.pk}/",
                 "number": "akt-prok-alga/2025/7",
                 "type": "submission",
                 "date": "2025-03-10",
@@ -184,7 +185,7 @@ def test_it_describes_the_acts_behind_a_figure_as_they_stood(persona):
         ]
         later = ACTS.describe_rows(ACTS.rows(window(date(2025, 3, 1), date(2025, 3, 31), date(2025, 4, 30))))
         assert later[0]["outcome"] == "satisfied"
-    assert set(described[0]) == {"number", "type", "date", "office", "outcome"}
+    assert set(described[0]) == {"link", *ACTS.columns}
 
 
 # --- the district an act concerns ----------------------------------------------------------------

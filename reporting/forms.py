@@ -1,0 +1,60 @@
+"""The forms of the summaries' pages: their shape only; reporting.documents checks the rest."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District
+from accounts.scoping import visible_districts
+from accounts.zones import local_today
+from lib.forms import ServiceErrorsMixin
+
+
+def _default_period() -> tuple[date, date]:
+    """The year so far (the board's usual period), as a new summary's default."""
+    today = local_today()
+    return date(today.year, 1, 1), today
+
+
+class SummaryForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    base_start = forms.DateField(
+        label=_("Comparison base from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave both ends of the base empty to compare with the same dates one year earlier."),
+    )
+    base_end = forms.DateField(
+        label=_("Comparison base to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"),
+        queryset=District.objects.none(),
+        to_field_name="kato",
+        required=False,
+        help_text=_("None chosen: the whole region. A city brings its city districts."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].queryset = visible_districts(user, District.objects.all()).order_by("kato")
+        start, end = _default_period()
+        self.fields["start"].initial, self.fields["end"].initial = start, end
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("base_start") is None) != (data.get("base_end") is None):
+            self.add_error("base_end", _("Give both ends of the comparison base, or neither."))
+        return data
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        strip=False,
+    )

@@ -1,0 +1,89 @@
+"""The results summary as the office reads it and publishes it: the text by area, then a table of
+each figure beside its base, as plain text or as a standalone page (its own styles, nothing
+fetched, no provenance link: what may be published)."""
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from .figures import Summary
+from .numbers import number_text, percent_text
+from .sentences import Paragraph, narrative
+
+
+def value_text(value, unit: str, language: str) -> str:
+    return percent_text(value, language) if unit == "percent" else number_text(value, language)
+
+
+def headings(summary: Summary) -> tuple[str, str]:
+    request = summary.request
+    title = _("Results summary: %(region)s, %(start)s – %(end)s, as of %(as_of)s") % {
+        "region": request.region.name if request.region is not None else _("all regions"),
+        "start": request.period.start.isoformat(),
+        "end": request.period.end.isoformat(),
+        "as_of": request.as_of.isoformat(),
+    }
+    compared = _("Compared with %(start)s – %(end)s, as of %(as_of)s") % {
+        "start": request.base.start.isoformat(),
+        "end": request.base.end.isoformat(),
+        "as_of": request.base_as_of.isoformat(),
+    }
+    return title, compared
+
+
+def table_rows(summary: Summary, language: str) -> list[list[str]]:
+    """Each figure's name, value, base, change, percent change and remark, as text."""
+    rows = []
+    for figure in summary.figures:
+        remark = _("within normal variation") if figure.within_normal_variation else figure.note
+        rows.append(
+            [
+                figure.name,
+                value_text(figure.value, figure.unit, language),
+                value_text(figure.base, figure.unit, language),
+                number_text(figure.change, language),
+                percent_text(figure.change_percent, language),
+                remark,
+            ]
+        )
+    return rows
+
+
+HEADINGS = (_lazy("Metric"), _lazy("Value"), _lazy("Base"), _lazy("Change"), _lazy("Change, %"))
+
+
+def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | None = None) -> str:
+    """The text, a paragraph per area with data (reporting.sentences), then a table: each figure's
+    value, its base, the change and the percent change; a note where a change on a small base is
+    within normal variation."""
+    title, compared = headings(summary)
+    lines = [title, compared, ""]
+    for paragraph in narrative(summary.figures, language) if paragraphs is None else paragraphs:
+        lines.extend([paragraph.title, " ".join(paragraph.sentences), ""])
+    column_names = [str(heading) for heading in HEADINGS]
+    rows = table_rows(summary, language)
+    widths = [max(len(str(row[i])) for row in [column_names, *rows]) for i in range(len(column_names))]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(column_names, widths, strict=True)).rstrip())
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:5], widths[1:], strict=True))]
+        lines.append(("  ".join(cells) + ("  " + row[5] if row[5] else "")).rstrip())
+    lines.extend(["", *summary.notes] if summary.notes else [])
+    return "\n".join(lines) + "\n"
+
+
+def summary_html(summary: Summary, language: str, paragraphs: list[Paragraph] | None = None, heading: str = "") -> str:
+    """The same as a standalone page (its own styles, nothing fetched), without provenance links:
+    what may be published. `heading`: the office's title of the summary, above the period's."""
+    title, compared = headings(summary)
+    return render_to_string(
+        "reporting/summary_standalone.html",
+        {
+            "language": language,
+            "heading": heading,
+            "title": title,
+            "compared": compared,
+            "paragraphs": narrative(summary.figures, language) if paragraphs is None else paragraphs,
+            "rows": table_rows(summary, language),
+            "notes": summary.notes,
+        },
+    )
