@@ -199,15 +199,25 @@ def _require_approver(user) -> None:
         raise PermissionDenied(_("Only the regional prosecutor or the board's secretary approves and publishes."))
 
 
+def _move(version: SummaryVersion, user, *, from_state: str, refusal: str, change) -> SummaryVersion:
+    """One step of the approval (an approver's, from `from_state` only), under the version's lock."""
+    _require_approver(user)
+    with transaction.atomic():
+        version = _locked(version)
+        if version.state != from_state:
+            raise Refused(refusal)
+        change(version)
+        version.save()
+    return version
+
+
 def approve(version: SummaryVersion, user) -> SummaryVersion:
     """Freeze the draft: its figures computed now, their definitions' versions, its text in each
     language as it reads with them."""
     _require_approver(user)
     summary = compute(request_of(version.summary))
-    with transaction.atomic():
-        version = _locked(version)
-        if version.state != State.DRAFT:
-            raise Refused(_("Only a draft can be approved."))
+
+    def freeze(version):
         version.as_of = summary.request.as_of
         version.figures = [figure_stored(figure) for figure in summary.figures]
         version.notes = list(summary.notes)
@@ -216,32 +226,27 @@ def approve(version: SummaryVersion, user) -> SummaryVersion:
             for language in LANGUAGES
         }
         version.state, version.approved_by, version.approved_at = State.APPROVED, user, timezone.now()
-        version.save()
-    return version
+
+    return _move(version, user, from_state=State.DRAFT, refusal=_("Only a draft can be approved."), change=freeze)
 
 
 def send_back(version: SummaryVersion, user) -> SummaryVersion:
     """An approved version back to a draft (its figures live again), before it is published."""
-    _require_approver(user)
-    with transaction.atomic():
-        version = _locked(version)
-        if version.state != State.APPROVED:
-            raise Refused(_("Only an approved version that is not yet published can go back to a draft."))
+
+    def thaw(version):
         version.state, version.approved_by, version.approved_at = State.DRAFT, None, None
         version.as_of, version.figures, version.paragraphs, version.notes = None, [], {}, []
-        version.save()
-    return version
+
+    refusal = _("Only an approved version that is not yet published can go back to a draft.")
+    return _move(version, user, from_state=State.APPROVED, refusal=refusal, change=thaw)
 
 
 def publish(version: SummaryVersion, user) -> SummaryVersion:
-    _require_approver(user)
-    with transaction.atomic():
-        version = _locked(version)
-        if version.state != State.APPROVED:
-            raise Refused(_("Approve the version first: only an approved version is published."))
+    def release(version):
         version.state, version.published_by, version.published_at = State.PUBLISHED, user, timezone.now()
-        version.save()
-    return version
+
+    refusal = _("Approve the version first: only an approved version is published.")
+    return _move(version, user, from_state=State.APPROVED, refusal=refusal, change=release)
 
 
 def new_version(version: SummaryVersion, user) -> SummaryVersion:
