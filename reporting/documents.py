@@ -9,6 +9,7 @@ neither. An approved version may be sent back to a draft before it is published;
 never changes.
 """
 
+import difflib
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
@@ -157,8 +158,9 @@ def start(user, *, title: str, region, katos: list[str], start: date, end: date,
     _require_editor(user)
     region = policy.summary_region(user, region)
     policy.summary_districts(user, region, katos)  # refuses a district outside the user's remit
-    if work_district_ids(user) is not None and not katos:
-        raise PermissionDenied(_("Choose the districts of your remit: the whole region's summary is not yours."))
+    remit = work_district_ids(user)
+    if remit is not None and not katos:  # not the whole region's: all the districts of the user's remit
+        katos = list(District.objects.filter(pk__in=remit).values_list("kato", flat=True))
     Request.make(region=region, start=start, end=end, base_start=base[0], base_end=base[1])  # refuses bad dates
     with transaction.atomic():
         summary = ResultsSummary.objects.create(
@@ -297,6 +299,19 @@ def differences(before: list[Figure], after: list[Figure]) -> list[Difference]:
             named = now or was
             found.append(Difference(code, named.name, named.unit, *pair, *versions))
     return found
+
+
+def text_differences(before: list[Paragraph], after: list[Paragraph]) -> tuple[list[str], list[str]]:
+    """The sentences of the text one version has and the other lacks: (left out, added)."""
+    old = [sentence for paragraph in before for sentence in paragraph.sentences]
+    new = [sentence for paragraph in after for sentence in paragraph.sentences]
+    removed, added = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            removed.extend(old[i1:i2])
+        if tag in ("replace", "insert"):
+            added.extend(new[j1:j2])
+    return removed, added
 
 
 def previous_version(version: SummaryVersion) -> SummaryVersion | None:

@@ -196,9 +196,11 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
     language = _language(request)
     reading = documents.read(version, language)
     prior = documents.previous_version(version)
-    changes = None
+    changes, text_changes = None, None
     if prior is not None:
-        changes = documents.differences(documents.read(prior, language).summary.figures, reading.summary.figures)
+        prior_reading = documents.read(prior, language)
+        changes = documents.differences(prior_reading.summary.figures, reading.summary.figures)
+        text_changes = documents.text_differences(prior_reading.paragraphs, reading.paragraphs)
     editable = policy.may_edit_summaries(user) and not version.frozen
     if editable and text_form is None:
         text_form = TextForm(initial={"text": documents.text_for_editing(version, language)})
@@ -220,6 +222,7 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
         "query": "",
         "prior": prior,
         "changes": changes,
+        "text_changes": text_changes,
         "text_form": text_form if editable else None,
         "can_approve": approver and version.state == SummaryVersion.State.DRAFT,
         "can_send_back": approver and version.state == SummaryVersion.State.APPROVED,
@@ -253,10 +256,14 @@ def version_text(request, pk: int, number: int):
     try:
         documents.save_text(version, request.user, _language(request), form.cleaned_data.get("text", ""))
     except Refused as error:
+        version.refresh_from_db()
+        if version.frozen:  # nothing to edit any more: the reason and the way out, above the page
+            for message in _errors(error):
+                messages.error(request, message)
+            return _version_page(request, version, status=409)
         for message in _errors(error):
             form.add_error("text", message)
-        version.refresh_from_db()
-        return _version_page(request, version, text_form=form, status=409 if version.frozen else 400)
+        return _version_page(request, version, text_form=form, status=400)
     messages.success(request, _("The text is saved."))
     return redirect(_version_url(version, lang=_language(request)))
 
@@ -339,7 +346,7 @@ def _provenance(request, code: str, summary_request: Request, *, frozen=None, ba
     """The page behind one figure: the metric's definition and version, the parameters, the figure
     computed now, and the rows it counts (paged; a district's or a dimension's key if asked), as
     their app describes them: never a reporter's identity."""
-    metric = get_object_or_404(Metric.objects.select_related("parent"), code=code)
+    metric = get_object_or_404(Metric.objects.current().select_related("parent"), code=code)
     unit, dimension, key = (request.GET.get(name, "") for name in ("unit", "dimension", "key"))
     context = {"metric": metric, "parameters": summary_request, "frozen": frozen, "back": back, "errors": []}
     try:

@@ -101,18 +101,19 @@ def test_only_the_approvers_approve_and_only_the_editors_write(draft, persona):
         documents.approve(draft, persona("analyst"))
     with pytest.raises(PermissionDenied):
         documents.save_text(draft, persona("board_secretary"), "ru", "Текст.")
+    own = documents.start(
+        persona("alga_prosecutor"), title="Алга", region=None, katos=[], start=date(2025, 1, 1), end=date(2025, 3, 31)
+    )
+    assert list(own.summary.districts.values_list("kato", flat=True)) == [ALGA]  # the remit, not the region
     with pytest.raises(PermissionDenied):
         documents.start(
-            persona("alga_prosecutor"), title="x", region=None, katos=[], start=date(2025, 1, 1), end=date(2025, 3, 31)
+            persona("alga_prosecutor"),
+            title="x",
+            region=None,
+            katos=[TEMIR],
+            start=date(2025, 1, 1),
+            end=date(2025, 3, 31),
         )
-    own = documents.start(
-        persona("alga_prosecutor"),
-        title="Алга",
-        region=None,
-        katos=[ALGA],
-        start=date(2025, 1, 1),
-        end=date(2025, 3, 31),
-    )
     assert figure(documents.read(own, "ru")).value == 2
 
 

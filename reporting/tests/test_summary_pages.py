@@ -96,7 +96,7 @@ def test_a_version_is_edited_approved_published_and_made_again(login, persona, r
     version.refresh_from_db()
     assert version.state == SummaryVersion.State.PUBLISHED
     frozen = analyst.post(version_url(version, "text/"), {"lang": "ru", "text": "Иначе."})
-    assert frozen.status_code == 409 and "Make a new version" in frozen.content.decode()
+    assert frozen.status_code == 409 and "it no longer changes. Make a new version" in frozen.content.decode()
     facts.submit(local(2025, 4, 1), kato=TEMIR)
     page = strip_tags(analyst.get(version_url(version, "?lang=ru")).content.decode())
     assert "Всего 4 обращения." in page  # frozen: the later report is not in it
@@ -106,6 +106,8 @@ def test_a_version_is_edited_approved_published_and_made_again(login, persona, r
     second = SummaryVersion.objects.get(summary=version.summary, number=2)
     page = strip_tags(analyst.get(version_url(second, "?lang=ru")).content.decode())
     assert "Всего 5 обращений." in page and "What changed since version 1" in page
+    changed = page[page.index("What changed since version 1") :]
+    assert "Всего 4 обращения." in changed and "Всего 5 обращений." in changed  # the sentence before and now
 
 
 def test_a_figure_page_shows_the_definition_the_parameters_and_the_rows_never_the_reporter(login, reports):
