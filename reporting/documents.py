@@ -11,13 +11,14 @@ never changes.
 
 import difflib
 from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import District
@@ -71,9 +72,11 @@ def figure_read(data: dict) -> Figure:
     def part(item: dict | None) -> Part | None:
         if item is None:
             return None
-        return Part(**{name: _read_number(value) if name in _NUMBERS else value for name, value in item.items()})
+        known = {field.name for field in dataclass_fields(Part)}
+        return Part(**{k: _read_number(v) if k in _NUMBERS else v for k, v in item.items() if k in known})
 
-    fields = {name: _read_number(value) if name in _NUMBERS else value for name, value in data.items()}
+    known = {item.name for item in dataclass_fields(Figure)}
+    fields = {name: _read_number(value) if name in _NUMBERS else value for name, value in data.items() if name in known}
     fields["by_district"] = [part(item) for item in data["by_district"]]
     fields["best"], fields["worst"] = part(data["best"]), part(data["worst"])
     fields["by"] = {dimension: [part(item) for item in items] for dimension, items in data["by"].items()}
@@ -125,11 +128,15 @@ class Reading:
     paragraphs: list[Paragraph]
 
 
+def frozen_figures(version: SummaryVersion, language: str) -> list[Figure]:
+    """A frozen version's figures as they were named in `language` when it was approved."""
+    return [figure_read(item) for item in version.figures.get(language, [])]
+
+
 def read(version: SummaryVersion, language: str) -> Reading:
     if version.frozen:
         request = request_of(version.summary, version.as_of)
-        figures = [figure_read(item) for item in version.figures]
-        summary = Summary(request, figures, list(version.notes), 0)
+        summary = Summary(request, frozen_figures(version, language), list(version.notes.get(language, [])), 0)
         return Reading(version, summary, _paragraphs_read(version.paragraphs.get(language, [])))
     summary = compute(request_of(version.summary))
     return Reading(version, summary, narrative(summary.figures, language, version.text(language) or None))
@@ -173,6 +180,8 @@ def start(user, *, title: str, region, katos: list[str], start: date, end: date,
             created_by=user,
         )
         summary.districts.set(District.objects.filter(region=region, kato__in=katos))
+        if remit is not None and not summary.districts.exists():
+            raise PermissionDenied(_("Your remit names no district of this region: you prepare no summary of it."))
         return SummaryVersion.objects.create(summary=summary, number=1)
 
 
@@ -185,11 +194,12 @@ def save_text(version: SummaryVersion, user, language: str, text: str) -> None:
     if problems:
         raise Refused(problems)
     with transaction.atomic():
-        version = _locked(version)
-        _require_editor(user, version)
-        setattr(version, f"text_{language}", text.strip())
-        version.edited_by, version.edited_at = user, timezone.now()
-        version.save()
+        locked = _locked(version)
+        _require_editor(user, locked)
+        for saved in (locked, version):  # the caller's copy reads as saved too
+            setattr(saved, f"text_{language}", text.strip())
+            saved.edited_by, saved.edited_at = user, timezone.now()
+        locked.save()
 
 
 def _locked(version: SummaryVersion) -> SummaryVersion:
@@ -213,19 +223,53 @@ def _move(version: SummaryVersion, user, *, from_state: str, refusal: str, chang
     return version
 
 
+def _values(summary: Summary) -> list:
+    """The summary's numbers without their names: what must not differ between its languages."""
+    parts = ("by_district", "best", "worst", "by")
+    return [{k: v for k, v in figure_stored(f).items() if k not in ("name", "note", *parts)} for f in summary.figures]
+
+
+def _in_every_language(request: Request) -> dict[str, Summary]:
+    """The figures named in each language, computed once per language: records written meanwhile
+    would make the languages disagree, so they are computed again until they agree."""
+    for _attempt in range(3):
+        summaries = {}
+        for language in LANGUAGES:
+            with translation.override(language):
+                summaries[language] = compute(request)
+        if all(_values(summary) == _values(summaries[LANGUAGES[0]]) for summary in summaries.values()):
+            return summaries
+    raise Refused(_("The records kept changing while the figures were being frozen: approve again."))
+
+
+def _text_refusals(version: SummaryVersion) -> list[str]:
+    """What no longer fills the draft's text (a metric retired since it was written), by language."""
+    codes = set(Metric.objects.current().values_list("code", flat=True))
+    return [
+        f"{language}: {problem}"
+        for language in LANGUAGES
+        for problem in text_problems(version.text(language), language, codes)
+    ]
+
+
 def approve(version: SummaryVersion, user) -> SummaryVersion:
-    """Freeze the draft: its figures computed now, their definitions' versions, its text in each
-    language as it reads with them."""
+    """Freeze the draft: its figures computed now (named in each language), their definitions'
+    versions, its text in each language as it reads with them."""
     _require_approver(user)
-    summary = compute(request_of(version.summary))
+    version = SummaryVersion.objects.select_related("summary__region").get(pk=version.pk)  # the text as saved
+    refusals = _text_refusals(version)
+    if refusals:
+        raise Refused(refusals)
+    request = request_of(version.summary)
+    summaries = _in_every_language(request)
 
     def freeze(version):
-        version.as_of = summary.request.as_of
-        version.figures = [figure_stored(figure) for figure in summary.figures]
-        version.notes = list(summary.notes)
+        version.as_of = request.as_of
+        version.figures = {lang: [figure_stored(figure) for figure in summaries[lang].figures] for lang in LANGUAGES}
+        version.notes = {lang: list(summaries[lang].notes) for lang in LANGUAGES}
         version.paragraphs = {
-            language: _paragraphs_stored(narrative(summary.figures, language, version.text(language) or None))
-            for language in LANGUAGES
+            lang: _paragraphs_stored(narrative(summaries[lang].figures, lang, version.text(lang) or None))
+            for lang in LANGUAGES
         }
         version.state, version.approved_by, version.approved_at = State.APPROVED, user, timezone.now()
 
@@ -237,7 +281,7 @@ def send_back(version: SummaryVersion, user) -> SummaryVersion:
 
     def thaw(version):
         version.state, version.approved_by, version.approved_at = State.DRAFT, None, None
-        version.as_of, version.figures, version.paragraphs, version.notes = None, [], {}, []
+        version.as_of, version.figures, version.paragraphs, version.notes = None, {}, {}, {}
 
     refusal = _("Only an approved version that is not yet published can go back to a draft.")
     return _move(version, user, from_state=State.APPROVED, refusal=refusal, change=thaw)
@@ -256,8 +300,15 @@ def new_version(version: SummaryVersion, user) -> SummaryVersion:
     _require_editor(user)
     with transaction.atomic():
         summary = ResultsSummary.objects.select_for_update().get(pk=version.summary_id)
-        if version.state != State.PUBLISHED:
-            raise Refused(_("A new version is made from a published one: this one can still be edited."))
+        if version.state == State.DRAFT:
+            raise Refused(_("A new version is made from a published one: this draft can still be edited."))
+        if version.state == State.APPROVED:
+            raise Refused(_("Publish this approved version, or send it back to a draft, before making a new one."))
+        latest = summary.versions.filter(state=State.PUBLISHED).aggregate(last=Max("number"))["last"]
+        if version.number != latest:
+            raise Refused(
+                _("Version %(number)s is the latest published one: make the new version from it.") % {"number": latest}
+            )
         if summary.versions.filter(state__in=(State.DRAFT, State.APPROVED)).exists():
             raise Refused(_("This summary already has a version in preparation: edit that one."))
         number = summary.versions.aggregate(last=Max("number"))["last"] + 1
@@ -302,15 +353,25 @@ def differences(before: list[Figure], after: list[Figure]) -> list[Difference]:
 
 
 def text_differences(before: list[Paragraph], after: list[Paragraph]) -> tuple[list[str], list[str]]:
-    """The sentences of the text one version has and the other lacks: (left out, added)."""
-    old = [sentence for paragraph in before for sentence in paragraph.sentences]
-    new = [sentence for paragraph in after for sentence in paragraph.sentences]
+    """The sentences one version's text has and the other's lacks: (left out, added). Sentences are
+    compared with their figures masked, so that a number the records moved is not a text change
+    (the figures' differences say it)."""
+
+    def sentences(paragraphs):
+        return [
+            ("".join(f"{{{code}}}" if code else piece for piece, code in linked), text)
+            for paragraph in paragraphs
+            for linked, text in zip(paragraph.linked, paragraph.sentences, strict=True)
+        ]
+
+    old, new = sentences(before), sentences(after)
+    matcher = difflib.SequenceMatcher(a=[mask for mask, _ in old], b=[mask for mask, _ in new], autojunk=False)
     removed, added = [], []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("replace", "delete"):
-            removed.extend(old[i1:i2])
+            removed.extend(text for _mask, text in old[i1:i2])
         if tag in ("replace", "insert"):
-            added.extend(new[j1:j2])
+            added.extend(text for _mask, text in new[j1:j2])
     return removed, added
 
 

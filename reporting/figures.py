@@ -33,6 +33,9 @@ from .models import Metric, MetricReading
 
 ONE_DECIMAL = Decimal("0.1")
 PER_POPULATION = 10_000
+# The dates a summary may name: a year before them has no records, and after them the day
+# arithmetic overflows (a typing slip, not a period).
+FIRST_DAY, LAST_DAY = date(1991, 1, 1), date(2999, 12, 31)
 # |z| below this: "within normal variation" (DESIGN.md, Periods).
 NORMAL_VARIATION = 2
 
@@ -86,6 +89,12 @@ class Request:
     def make(cls, *, region, start, end, as_of=None, base_start=None, base_end=None, district_ids=None) -> "Request":
         if end < start:
             raise SummaryError(_("The period ends before it starts."))
+        for day in (start, end, as_of, base_start, base_end):
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                raise SummaryError(
+                    _("Choose dates from %(first)s to %(last)s.")
+                    % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+                )
         today = timezone.localtime(timezone.now(), _zone(region)).date()
         as_of = as_of or min(today, max(end, start))
         if as_of < start:
@@ -506,7 +515,8 @@ def rows_counted(request: Request, code: str, *, district_kato: str = "", dimens
         if dimension not in group.dimensions:
             raise SummaryError(_("The metric is not broken down by %(dimension)s.") % {"dimension": dimension})
         rows = rows.filter(**{group.dimensions[dimension]: key})
-        if group.sensitive is not None and request.district_ids is not None:
+        # Sensitive rows are never broken down by their dimensions below the region.
+        if group.sensitive is not None and (district_kato or request.district_ids is not None):
             rows = rows.exclude(group.sensitive)
     return group, rows.order_by("pk")
 

@@ -207,19 +207,19 @@ class SummaryVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     made_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("made from")
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("made from")
     )
     # The text in each language (reporting.sentences: "#" headings, a sentence template a line);
     # empty: the catalogue's sentences.
     text_kk = models.TextField(_("text (Kazakh)"), blank=True)
     text_ru = models.TextField(_("text (Russian)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
-    # Frozen when approved: the "as of" day, every figure as computed then, and the text as it read
-    # in each language ({language: [{title, linked}]}).
+    # Frozen when approved: the "as of" day, and in each language the figures as computed then
+    # (named in it), the summary's notes and the text as it read ({language: [...]}).
     as_of = models.DateField(_("as of"), null=True, blank=True)
-    figures = models.JSONField(default=list, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
     paragraphs = models.JSONField(default=dict, blank=True)
-    notes = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=dict, blank=True)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -182,6 +182,8 @@ def _blocks(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
     blocks, title, lines = [], "", []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
+        if not line and not lines:
+            continue  # a blank line under a heading keeps it the paragraph's
         if line.startswith(HEADING) or not line:
             if title or lines:
                 blocks.append((title, lines))

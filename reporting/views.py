@@ -19,9 +19,9 @@ from lib.metrics import Area
 from . import documents, policy
 from .documents import LANGUAGES, Refused
 from .figures import Request, SummaryError, compute, group_of, rows_counted
-from .forms import SummaryForm, TextForm
+from .forms import SummaryForm, TextForm, usual_periods
 from .models import Metric, ResultsSummary, SummaryVersion
-from .output import summary_html, table_rows
+from .output import summary_html, table_rows, value_text
 from .sentences import narrative
 
 SUMMARIES_PER_PAGE = 20
@@ -94,8 +94,10 @@ def _preview_context(request, form: SummaryForm) -> dict:
     """The live figures and text of the builder's fields (nothing while a date is missing or wrong)."""
     language = _language(request)
     data = form.cleaned_data if form.is_bound else {k: form.fields[k].initial for k in ("start", "end")}
-    if form.is_bound and any(name in form.errors for name in ("start", "end", "base_start", "base_end")):
-        return {"preview_errors": [], "language": language}
+    dates = ("start", "end", "base_start", "base_end")
+    if form.is_bound and any(name in form.errors for name in dates):
+        wrong = [f"{form.fields[name].label}: {error}" for name in dates for error in form.errors.get(name, [])]
+        return {"preview_errors": wrong, "language": language}
     try:
         summary_request = _builder_request(request.user, data)
     except (SummaryError, ValidationError) as error:
@@ -128,7 +130,7 @@ def summary_new(request):
     user = request.user
     if not policy.may_edit_summaries(user):
         raise PermissionDenied
-    form = SummaryForm(request.POST or None, user=user)
+    form = SummaryForm(request.POST or None, user=user, period=_asked_period(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -146,8 +148,17 @@ def summary_new(request):
         else:
             messages.success(request, _("The draft is saved: edit its text, then send it for approval."))
             return redirect(_version_url(version))
-    context = {"form": form, **_preview_context(request, form)}
+    context = {"form": form, "periods": usual_periods(), **_preview_context(request, form)}
     return render(request, "reporting/summary_builder.html", context, status=400 if form.errors else 200)
+
+
+def _asked_period(request) -> tuple[date, date] | None:
+    """A usual period's link (?from=&to=) chosen on the builder; anything else: the default."""
+    try:
+        start, end = _day(request, "from"), _day(request, "to")
+    except SummaryError:
+        return None
+    return (start, end) if start and end and start <= end else None
 
 
 @login_required
@@ -199,7 +210,13 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
     changes, text_changes = None, None
     if prior is not None:
         prior_reading = documents.read(prior, language)
-        changes = documents.differences(prior_reading.summary.figures, reading.summary.figures)
+        changes = [
+            (
+                change,
+                *(value_text(value, change.unit, language) for value in (change.before, change.after, change.change)),
+            )
+            for change in documents.differences(prior_reading.summary.figures, reading.summary.figures)
+        ]
         text_changes = documents.text_differences(prior_reading.paragraphs, reading.paragraphs)
     editable = policy.may_edit_summaries(user) and not version.frozen
     if editable and text_form is None:
@@ -296,10 +313,10 @@ def version_action(request, pk: int, number: int, action: str):
 
 @login_required
 def version_export(request, pk: int, number: int):
-    """GET /reporting/summaries/<id>/v<n>/export/?lang=: an approved or published version as a
-    standalone page, without provenance links: what the office publishes."""
+    """GET /reporting/summaries/<id>/v<n>/export/?lang=: a published version as a standalone page,
+    without provenance links: what the office publishes."""
     version = _visible_version(request.user, pk, number)
-    if not version.frozen:
+    if version.state != SummaryVersion.State.PUBLISHED:
         raise Http404
     language = _language(request)
     reading = documents.read(version, language)
@@ -346,12 +363,27 @@ def _provenance(request, code: str, summary_request: Request, *, frozen=None, ba
     """The page behind one figure: the metric's definition and version, the parameters, the figure
     computed now, and the rows it counts (paged; a district's or a dimension's key if asked), as
     their app describes them: never a reporter's identity."""
-    metric = get_object_or_404(Metric.objects.current().select_related("parent"), code=code)
+    metrics = Metric.objects.select_related("parent")
+    # A frozen version names the metrics it was approved with, retired since or not.
+    metric = get_object_or_404(metrics if frozen is not None else metrics.current(), code=code)
+    language = _language(request)
     unit, dimension, key = (request.GET.get(name, "") for name in ("unit", "dimension", "key"))
     context = {"metric": metric, "parameters": summary_request, "frozen": frozen, "back": back, "errors": []}
+    if frozen is not None:
+        context["frozen_text"] = value_text(frozen.value, frozen.unit, language)
+    if metric.retired_at is not None:
+        context["errors"] = [_("This metric is retired: it is no longer computed. The version keeps its figure.")]
+        return render(request, "reporting/figure_detail.html", context)
     try:
-        figure = compute(summary_request, only=code).figure(code)
+        figure = next((item for item in compute(summary_request, only=code).figures if item.code == code), None)
         context["figure"] = figure
+        if figure is not None:
+            context["figure_text"] = value_text(figure.value, figure.unit, language)
+            context["base_text"] = value_text(figure.base, figure.unit, language)
+            context["districts"] = [
+                (p.key, p.label, value_text(p.value, figure.unit, language)) for p in figure.by_district
+            ]
+            context["unit_label"] = next((p.label for p in figure.by_district if p.key == unit), unit)
         if metric.computed:
             group, _metric = group_of(code)
             rows = rows_counted(summary_request, code, district_kato=unit, dimension=dimension, key=key)[1]
@@ -364,11 +396,15 @@ def _provenance(request, code: str, summary_request: Request, *, frozen=None, ba
             ]
             query = request.GET.copy()
             query.pop("page", None)
+            scope = query.copy()
+            for name in ("unit", "dimension", "key"):
+                scope.pop(name, None)
             context.update(
                 page=page,
                 described=[(row.get("link", ""), [(label, row[name]) for name, label in columns]) for row in described],
                 columns=[label for _name, label in columns],
                 query=query.urlencode(),
+                scope_query=scope.urlencode(),
                 unit=unit,
                 dimension=dimension,
                 key=key,
@@ -398,6 +434,8 @@ def version_figure(request, pk: int, number: int, code: str):
     version = _visible_version(request.user, pk, number)
     frozen = None
     if version.frozen:
-        frozen = next((documents.figure_read(item) for item in version.figures if item["code"] == code), None)
+        frozen = next((f for f in documents.frozen_figures(version, _language(request)) if f.code == code), None)
+        if frozen is None:
+            raise Http404
     summary_request = documents.request_of(version.summary, version.as_of)
     return _provenance(request, code, summary_request, frozen=frozen, back=_version_url(version))

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from reporting import documents
-from reporting.models import SummaryVersion
+from reporting.models import Metric, SummaryVersion
 from reporting.tests import facts
 from reporting.tests.facts import ALGA, TEMIR, local
 
@@ -40,7 +41,7 @@ def test_a_draft_follows_the_records_and_an_approved_version_keeps_its_figures_a
     assert figure(documents.read(draft, "ru")).value == 3  # live
     approved = documents.approve(draft, persona("regional_prosecutor"))
     assert approved.state == SummaryVersion.State.APPROVED and approved.as_of == date(2025, 9, 30)
-    stored = next(item for item in approved.figures if item["code"] == RECEIVED)
+    stored = next(item for item in approved.figures["ru"] if item["code"] == RECEIVED)
     assert stored["value"] == 3 and stored["version"] == 1
     text = " ".join(" ".join(p.sentences) for p in documents.read(approved, "ru").paragraphs)
     assert "3 обращения" in text
@@ -123,4 +124,40 @@ def test_an_approved_version_goes_back_to_a_live_draft_before_it_is_published(dr
     with pytest.raises(documents.Refused):
         documents.new_version(approved, persona("analyst"))
     back = documents.send_back(approved, approver)
-    assert back.state == SummaryVersion.State.DRAFT and back.figures == [] and back.as_of is None
+    assert back.state == SummaryVersion.State.DRAFT and back.figures == {} and back.as_of is None
+
+
+def test_a_frozen_version_names_its_figures_in_each_language_whoever_approved_it(draft, persona):
+    with translation.override("ru"):
+        approved = documents.approve(draft, persona("regional_prosecutor"))
+    metric = Metric.objects.get(code=RECEIVED)
+    for language in ("kk", "ru", "en"):
+        assert figure(documents.read(approved, language)).name == getattr(metric, f"name_{language}")
+    assert figure(documents.read(approved, "kk")).value == figure(documents.read(approved, "en")).value == 2
+
+
+def test_a_new_version_is_made_from_the_latest_published_one_only(draft, persona):
+    analyst, approver = persona("analyst"), persona("board_secretary")
+    first = documents.publish(documents.approve(draft, approver), approver)
+    second = documents.new_version(first, analyst)
+    with pytest.raises(documents.Refused, match="draft can still be edited"):
+        documents.new_version(second, analyst)
+    documents.publish(documents.approve(second, approver), approver)
+    with pytest.raises(documents.Refused, match="Version 2 is the latest published one"):
+        documents.new_version(first, analyst)
+
+
+def test_approval_refuses_a_text_whose_metric_was_retired_since(draft, persona):
+    documents.save_text(draft, persona("analyst"), "ru", "Всего {fsm.reports.received|обращение}.")
+    Metric.objects.filter(code=RECEIVED).update(retired_at=local(2025, 10, 1))
+    with pytest.raises(documents.Refused, match="ru: Line 1"):
+        documents.approve(draft, persona("regional_prosecutor"))
+    draft.refresh_from_db()
+    assert draft.state == SummaryVersion.State.DRAFT
+
+
+def test_a_heading_keeps_its_paragraph_across_a_blank_line(draft, persona):
+    text = "# Итоги\n\nВсего {fsm.reports.received|обращение}.\n\n\nКонец."
+    documents.save_text(draft, persona("analyst"), "ru", text)
+    paragraphs = documents.read(draft, "ru").paragraphs
+    assert [(p.title, p.sentences) for p in paragraphs] == [("Итоги", ["Всего 2 обращения."]), ("", ["Конец."])]

@@ -66,6 +66,18 @@ def test_the_builder_shows_live_figures_and_text_and_saves_a_draft(login, report
     assert saved.status_code == 302 and saved["Location"] == version_url(version)
 
 
+def test_the_builder_offers_the_boards_usual_periods_and_opens_on_the_one_chosen(login, reports, monkeypatch):
+    client = login("analyst")
+    monkeypatch.setattr("reporting.forms.local_today", lambda: date(2026, 5, 4))
+    page = client.get(reverse("reporting:summary_new")).content.decode()
+    assert "First quarter of 2026" in page and "First half of 2026" not in page and "The year 2025" in page
+    assert "?from=2025-01-01&amp;to=2025-09-30" in page  # 9 months of 2025
+    chosen = client.get(reverse("reporting:summary_new"), {"from": "2025-03-01", "to": "2025-03-31", "lang": "ru"})
+    text = strip_tags(chosen.content.decode())
+    assert 'value="2025-03-31"' in chosen.content.decode() and "поступило 4 обращения" in text
+    assert client.get(reverse("reporting:summary_new"), {"from": "31.03.2025"}).status_code == 200  # the default
+
+
 def test_the_builder_refuses_a_period_ending_before_it_starts_and_keeps_what_was_typed(login):
     client = login("analyst")
     page = client.post(reverse("reporting:summary_new"), {"title": "Итоги", "start": "2025-09-30", "end": "2025-01-01"})
@@ -107,7 +119,11 @@ def test_a_version_is_edited_approved_published_and_made_again(login, persona, r
     page = strip_tags(analyst.get(version_url(second, "?lang=ru")).content.decode())
     assert "Всего 5 обращений." in page and "What changed since version 1" in page
     changed = page[page.index("What changed since version 1") :]
-    assert "Всего 4 обращения." in changed and "Всего 5 обращений." in changed  # the sentence before and now
+    assert "The text reads the same as in that version." in changed  # only a number moved: a figure's change
+    text = "# Итоги\nВсего {fsm.reports.received|обращение}.\nРабота продолжается."
+    analyst.post(version_url(second, "text/"), {"lang": "ru", "text": text})
+    changed = strip_tags(analyst.get(version_url(second, "?lang=ru")).content.decode()).split("What changed")[1]
+    assert "Работа продолжается." in changed and "Всего" not in changed.split("The text")[1]
 
 
 def test_a_figure_page_shows_the_definition_the_parameters_and_the_rows_never_the_reporter(login, reports):
@@ -166,3 +182,37 @@ def test_bodies_partners_and_citizens_reach_no_summary_page(login, persona, repo
     ):
         assert client.get(url).status_code == 403, url
     assert client.post(version_url(version, "approve/")).status_code == 403
+
+
+def test_a_figure_page_refuses_dates_out_of_range_and_an_unknown_metric(login, reports):
+    client = login("analyst")
+    figure = reverse("reporting:figure", args=["fsm.reports.received"])
+    for period in ({"from": "0001-01-01", "to": "2025-01-01"}, {"from": "2025-01-01", "to": "9999-12-31"}):
+        page = client.get(figure, period)
+        assert page.status_code == 400 and "Choose dates from 1991-01-01" in page.content.decode()
+    assert client.get(figure, {"from": "2025-01-01"}).status_code == 400
+    assert client.get(reverse("reporting:figure", args=["fsm.nothing"]), PERIOD).status_code == 404
+    assert client.get(figure, {**PERIOD, "page": "x"}).status_code == 200  # the first page
+    assert client.get(figure, {**PERIOD, "dimension": "colour", "key": "x"}).status_code == 400
+
+
+def test_a_districts_sensitive_reports_are_not_listed_by_category(login, reports):
+    hidden = facts.submit(local(2025, 3, 8), kato=ALGA, code="child-at-risk")
+    client = login("regional_prosecutor")
+    figure = reverse("reporting:figure", args=["fsm.reports.received"])
+    region_wide = client.get(figure, {**PERIOD, "dimension": "category", "key": "child-at-risk"}).content.decode()
+    assert hidden.reference in region_wide  # the region's own breakdown
+    one_district = {**PERIOD, "unit": ALGA, "dimension": "category", "key": "child-at-risk"}
+    assert hidden.reference not in client.get(figure, one_district).content.decode()
+    assert hidden.reference in client.get(figure, {**PERIOD, "unit": ALGA}).content.decode()  # counted, not broken down
+
+
+def test_only_a_published_version_is_downloaded_for_publishing(login, persona, reports):
+    version = start(persona)
+    client = login("regional_prosecutor")
+    assert client.get(version_url(version, "export/")).status_code == 404
+    client.post(version_url(version, "approve/"))
+    assert client.get(version_url(version, "export/")).status_code == 404
+    client.post(version_url(version, "publish/"))
+    export = client.get(version_url(version, "export/?lang=kk"))
+    assert export.status_code == 200 and 'lang="kk"' in export.content.decode()
