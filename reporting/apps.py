@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import SUMMARY_READERS
-from lib.plugins import NavEntry, PeriodicJob, PluginApp
+from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
 
 
 def _sync_catalogue(sender, using="default", **kwargs):
@@ -19,6 +19,8 @@ class ReportingConfig(PluginApp, AppConfig):
     # One menu entry: the metrics' catalogue is linked from the summaries' page (the menu must fit
     # at 1280 px).
     navigation = (NavEntry("summaries", _("Summaries"), "reporting:summaries", SUMMARY_READERS, order=700),)
+    # After the fact apps' demo records: the summaries are computed from them.
+    demo_builders = (DemoBuilder("reporting.demo.create_demo_summaries"),)
     # Every summary brings the counts kept by day up to the records first; the job keeps that short.
     periodic_jobs = (PeriodicJob("summary-cells", "reporting.tasks.refresh_summary_cells_task", seconds=300),)
 

@@ -4,7 +4,7 @@ fetched, no provenance link: what may be published)."""
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .figures import Summary
 from .numbers import number_text, percent_text
@@ -49,7 +49,13 @@ def table_rows(summary: Summary, language: str) -> list[list[str]]:
     return rows
 
 
-HEADINGS = (_lazy("Metric"), _lazy("Value"), _lazy("Base"), _lazy("Change"), _lazy("Change, %"))
+HEADINGS = (
+    gettext_lazy("Metric"),
+    gettext_lazy("Value"),
+    gettext_lazy("Base"),
+    gettext_lazy("Change"),
+    gettext_lazy("Change, %"),
+)
 
 
 def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | None = None) -> str:

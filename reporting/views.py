@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.metrics import Area
@@ -286,10 +286,10 @@ def version_text(request, pk: int, number: int):
 
 
 ACTIONS = {
-    "approve": (documents.approve, _lazy("The version is approved: its figures and text are frozen.")),
-    "send-back": (documents.send_back, _lazy("The version is a draft again: its figures are live.")),
-    "publish": (documents.publish, _lazy("The version is published.")),
-    "new-version": (documents.new_version, _lazy("A new draft is made from the published version.")),
+    "approve": (documents.approve, gettext_lazy("The version is approved: its figures and text are frozen.")),
+    "send-back": (documents.send_back, gettext_lazy("The version is a draft again: its figures are live.")),
+    "publish": (documents.publish, gettext_lazy("The version is published.")),
+    "new-version": (documents.new_version, gettext_lazy("A new draft is made from the published version.")),
 }
 
 

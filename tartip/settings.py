@@ -383,5 +383,6 @@ LOGGING = {
     "filters": {"redact_secrets": {"()": "lib.log_redaction.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pymorphy3 says at INFO which dictionary it loaded, once per process.
+    "loggers": {"axes": {"level": "WARNING"}, "pymorphy3": {"level": "WARNING"}},
 }

@@ -76,4 +76,5 @@ def test_the_analyst_builds_a_summary_and_follows_a_number_to_its_records(
     page.locator("form[action$='/publish/'] button").click()
     page.wait_for_load_state()
     expect(page.locator("form[action$='/new-version/'], a[href*='/export/']").first).to_be_visible()
+    capture(page, f"summary-published-{language}.png")
     assert page.locator("textarea").count() == 0  # published: nothing to edit

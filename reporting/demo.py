@@ -1,0 +1,54 @@
+"""Demo results summaries, a step of the `demo` command: what the board reads, prepared from the
+demo records through the office's own steps (reporting.documents), so that the summaries' pages
+are not empty on a first visit.
+
+The regional analyst's summary of the first 9 months of 2025, approved and published by the
+regional prosecutor, with a second version in preparation; the year 2025 as a draft; and a
+district prosecutor's draft of their district. Their titles are the only text written here: the
+figures and the text come from the records and the catalogue's sentences.
+"""
+
+from datetime import date
+
+from accounts.models import User
+
+from . import documents
+from .models import ResultsSummary
+
+ANALYST, APPROVER, DISTRICT_PROSECUTOR = "analyst", "regional", "prosecutor.alga"
+
+
+def create_demo_summaries(command) -> None:
+    users = {user.username: user for user in User.objects.filter(username__in=[ANALYST, APPROVER, DISTRICT_PROSECUTOR])}
+    if ResultsSummary.objects.exists():
+        command.stdout.write("Results summaries exist: skipped.")
+        return
+    if ANALYST not in users or APPROVER not in users:
+        command.stdout.write("No demo analyst and regional prosecutor: no demo results summary.")
+        return
+    analyst, approver = users[ANALYST], users[APPROVER]
+    nine_months = documents.start(
+        analyst,
+        title="Итоги работы за 9 месяцев 2025 года",
+        region=None,
+        katos=[],
+        start=date(2025, 1, 1),
+        end=date(2025, 9, 30),
+    )
+    published = documents.publish(documents.approve(nine_months, approver), approver)
+    documents.new_version(published, analyst)
+    documents.start(
+        analyst, title="Итоги работы за 2025 год", region=None, katos=[], start=date(2025, 1, 1), end=date(2025, 12, 31)
+    )
+    made = 2
+    if DISTRICT_PROSECUTOR in users:
+        documents.start(
+            users[DISTRICT_PROSECUTOR],
+            title="Итоги работы района за 2025 год",
+            region=None,
+            katos=[],
+            start=date(2025, 1, 1),
+            end=date(2025, 12, 31),
+        )
+        made += 1
+    command.stdout.write(f"Demo results summaries: {made} (one published, with a new version in preparation).")
