@@ -1,5 +1,5 @@
 """Demo results summaries, a step of the `demo` command: what the board reads, prepared from the
-demo records through the office's own steps (reporting.documents), so that the summaries' pages
+demo records through the office's own steps (reporting.services), so that the summaries' pages
 are not empty on a first visit.
 
 The regional analyst's summary of the first 9 months of 2025, approved and published by the
@@ -12,7 +12,7 @@ from datetime import date
 
 from accounts.models import User
 
-from . import documents
+from . import services
 from .models import ResultsSummary
 
 ANALYST, APPROVER, DISTRICT_PROSECUTOR = "analyst", "regional", "prosecutor.alga"
@@ -27,23 +27,29 @@ def create_demo_summaries(command) -> None:
         command.stdout.write("No demo analyst and regional prosecutor: no demo results summary.")
         return
     analyst, approver = users[ANALYST], users[APPROVER]
-    nine_months = documents.start(
-        analyst,
+    nine_months = services.summary_start(
+        actor=analyst,
         title="Итоги работы за 9 месяцев 2025 года",
         region=None,
         katos=[],
         start=date(2025, 1, 1),
         end=date(2025, 9, 30),
     )
-    published = documents.publish(documents.approve(nine_months, approver), approver)
-    documents.new_version(published, analyst)
-    documents.start(
-        analyst, title="Итоги работы за 2025 год", region=None, katos=[], start=date(2025, 1, 1), end=date(2025, 12, 31)
+    approved = services.summary_approve(actor=approver, version=nine_months)
+    published = services.summary_publish(actor=approver, version=approved)
+    services.summary_new_version(actor=analyst, version=published)
+    services.summary_start(
+        actor=analyst,
+        title="Итоги работы за 2025 год",
+        region=None,
+        katos=[],
+        start=date(2025, 1, 1),
+        end=date(2025, 12, 31),
     )
     made = 2
     if DISTRICT_PROSECUTOR in users:
-        documents.start(
-            users[DISTRICT_PROSECUTOR],
+        services.summary_start(
+            actor=users[DISTRICT_PROSECUTOR],
             title="Итоги работы района за 2025 год",
             region=None,
             katos=[],

@@ -1,4 +1,4 @@
-"""The forms of the summaries' pages: their shape only; reporting.documents checks the rest."""
+"""The forms of the summaries' pages: their shape only; reporting.services checks the rest."""
 
 from datetime import date, timedelta
 

@@ -196,7 +196,7 @@ class SummaryVersion(models.Model):
     """One version of a results summary. A draft's text is the analyst's and its figures are
     computed when read; approving freezes the figures (with their definitions' versions) and the
     text as written in each language; publishing makes that frozen version the office's. A
-    published version never changes: the next is made from it (reporting.documents)."""
+    published version never changes: the next is made from it (reporting.services)."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -250,3 +250,31 @@ class SummaryVersion(models.Model):
 
     def text(self, language: str) -> str:
         return getattr(self, f"text_{language}")
+
+
+class SummaryEvent(models.Model):
+    """A step of a summary version's way: its making, each text saved, the approval, a return to
+    a draft, the publication (the version's history; reporting.services appends them)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        TEXT_SAVED = "text_saved", _("text saved")
+        APPROVED = "approved", _("approved")
+        SENT_BACK = "sent_back", _("sent back to a draft")
+        PUBLISHED = "published", _("published")
+
+    version = models.ForeignKey(SummaryVersion, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("summary event")
+        verbose_name_plural = _("summary events")
+
+    def __str__(self):
+        return f"{self.version} {self.kind}"

@@ -6,7 +6,7 @@ city); the region-wide roles (the analyst, the regional and department prosecuto
 secretary, the administrator) the whole region or any of its districts; a body's officer, a
 partner or a citizen nothing. The command line runs as the administrator unless told otherwise.
 
-The office's summaries (reporting.documents) follow the same scope: the analyst (and a district
+The office's summaries (reporting.services) follow the same scope: the analyst (and a district
 prosecutor, for their districts) writes a draft; the regional prosecutor or the board's secretary
 approves and publishes it.
 """

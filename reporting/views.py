@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 
 from lib.metrics import Area
 
-from . import documents, policy
-from .documents import LANGUAGES, Refused
+from . import policy, selectors, services
 from .figures import Request, SummaryError, compute, group_of, rows_counted
 from .forms import SummaryForm, TextForm, usual_periods
 from .models import Metric, ResultsSummary, SummaryVersion
 from .output import summary_html, table_rows, value_text
+from .selectors import LANGUAGES
 from .sentences import narrative
+from .services import Refused
 
 SUMMARIES_PER_PAGE = 20
 ROWS_PER_PAGE = 50
@@ -134,8 +135,8 @@ def summary_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            version = documents.start(
-                user,
+            version = services.summary_start(
+                actor=user,
                 title=data["title"],
                 region=None,
                 katos=[district.kato for district in data["districts"]],
@@ -205,22 +206,22 @@ def summary_latest(request, pk: int):
 def _version_page(request, version: SummaryVersion, *, text_form=None, status=200):
     user = request.user
     language = _language(request)
-    reading = documents.read(version, language)
-    prior = documents.previous_version(version)
+    reading = selectors.read(version, language)
+    prior = selectors.previous_version(version)
     changes, text_changes = None, None
     if prior is not None:
-        prior_reading = documents.read(prior, language)
+        prior_reading = selectors.read(prior, language)
         changes = [
             (
                 change,
                 *(value_text(value, change.unit, language) for value in (change.before, change.after, change.change)),
             )
-            for change in documents.differences(prior_reading.summary.figures, reading.summary.figures)
+            for change in selectors.differences(prior_reading.summary.figures, reading.summary.figures)
         ]
-        text_changes = documents.text_differences(prior_reading.paragraphs, reading.paragraphs)
+        text_changes = selectors.text_differences(prior_reading.paragraphs, reading.paragraphs)
     editable = policy.may_edit_summaries(user) and not version.frozen
     if editable and text_form is None:
-        text_form = TextForm(initial={"text": documents.text_for_editing(version, language)})
+        text_form = TextForm(initial={"text": selectors.text_for_editing(version, language)})
     open_version = version.summary.versions.filter(
         state__in=(SummaryVersion.State.DRAFT, SummaryVersion.State.APPROVED)
     )
@@ -229,7 +230,8 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
         "version": version,
         "summary": version.summary,
         "versions": version.summary.versions.order_by("number"),
-        "katos": documents.district_katos(version.summary),
+        "events": version.events.select_related("actor").order_by("at", "id"),
+        "katos": selectors.district_katos(version.summary),
         "reading": reading,
         "paragraphs": reading.paragraphs,
         "rows": list(zip(reading.summary.figures, table_rows(reading.summary, language), strict=True)),
@@ -271,7 +273,9 @@ def version_text(request, pk: int, number: int):
     form = TextForm(request.POST)
     form.is_valid()
     try:
-        documents.save_text(version, request.user, _language(request), form.cleaned_data.get("text", ""))
+        services.summary_text_save(
+            actor=request.user, version=version, language=_language(request), text=form.cleaned_data.get("text", "")
+        )
     except Refused as error:
         version.refresh_from_db()
         if version.frozen:  # nothing to edit any more: the reason and the way out, above the page
@@ -286,10 +290,10 @@ def version_text(request, pk: int, number: int):
 
 
 ACTIONS = {
-    "approve": (documents.approve, gettext_lazy("The version is approved: its figures and text are frozen.")),
-    "send-back": (documents.send_back, gettext_lazy("The version is a draft again: its figures are live.")),
-    "publish": (documents.publish, gettext_lazy("The version is published.")),
-    "new-version": (documents.new_version, gettext_lazy("A new draft is made from the published version.")),
+    "approve": (services.summary_approve, gettext_lazy("The version is approved: its figures and text are frozen.")),
+    "send-back": (services.summary_send_back, gettext_lazy("The version is a draft again: its figures are live.")),
+    "publish": (services.summary_publish, gettext_lazy("The version is published.")),
+    "new-version": (services.summary_new_version, gettext_lazy("A new draft is made from the published version.")),
 }
 
 
@@ -302,7 +306,7 @@ def version_action(request, pk: int, number: int, action: str):
         raise Http404
     act, done = ACTIONS[action]
     try:
-        result = act(version, request.user)
+        result = act(actor=request.user, version=version)
     except Refused as error:
         for message in _errors(error):
             messages.error(request, message)
@@ -319,7 +323,7 @@ def version_export(request, pk: int, number: int):
     if version.state != SummaryVersion.State.PUBLISHED:
         raise Http404
     language = _language(request)
-    reading = documents.read(version, language)
+    reading = selectors.read(version, language)
     with translation.override(language):
         page = summary_html(reading.summary, language, reading.paragraphs, heading=version.summary.title)
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
@@ -434,8 +438,8 @@ def version_figure(request, pk: int, number: int, code: str):
     version = _visible_version(request.user, pk, number)
     frozen = None
     if version.frozen:
-        frozen = next((f for f in documents.frozen_figures(version, _language(request)) if f.code == code), None)
+        frozen = next((f for f in selectors.frozen_figures(version, _language(request)) if f.code == code), None)
         if frozen is None:
             raise Http404
-    summary_request = documents.request_of(version.summary, version.as_of)
+    summary_request = selectors.request_of(version.summary, version.as_of)
     return _provenance(request, code, summary_request, frozen=frozen, back=_version_url(version))

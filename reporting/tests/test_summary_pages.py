@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from lib.plugins import metric_groups
-from reporting import documents
+from reporting import services
 from reporting.models import ResultsSummary, SummaryVersion
 from reporting.tests import facts
 from reporting.tests.facts import ALGA, TEMIR, local
@@ -41,8 +41,13 @@ def reports():
 
 
 def start(persona, username="analyst", katos=()):
-    return documents.start(
-        persona(username), title="Итоги", region=None, katos=list(katos), start=date(2025, 1, 1), end=date(2025, 9, 30)
+    return services.summary_start(
+        actor=persona(username),
+        title="Итоги",
+        region=None,
+        katos=list(katos),
+        start=date(2025, 1, 1),
+        end=date(2025, 9, 30),
     )
 
 
