@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "accounts",
     "signals",
     "supervision",
+    # Indicators found in the offence reports (signals) and notices.
+    "registry",
     # Reads the apps above through their metrics; comes after them.
     "reporting",
 ]
@@ -386,3 +388,7 @@ LOGGING = {
     # pymorphy3 says at INFO which dictionary it loaded, once per process.
     "loggers": {"axes": {"level": "WARNING"}, "pymorphy3": {"level": "WARNING"}},
 }
+
+# The registry ("Territory Without Fraud"): an indicator nobody confirmed is forgotten after this
+# many days since it was last seen, with what it names (registry.services).
+REGISTRY_UNCONFIRMED_DAYS = env_int("REGISTRY_UNCONFIRMED_DAYS", 180, minimum=1)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from lib.plugins import PluginApp
+
+
+class RegistryConfig(PluginApp, AppConfig):
+    name = "registry"
+    verbose_name = _("Territory Without Fraud registry")

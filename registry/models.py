@@ -1,0 +1,161 @@
+"""The "Territory Without Fraud" registry: each indicator (an account, a card, a phone, a link...)
+kept once per region in its normal form (registry.indicators), every sighting of it with its source,
+and every change of its status as a dated event, so that the registry is counted as of any day.
+
+A card's number and a person's IIN or a company's BIN are kept encrypted and found by their keyed
+hash; the other kinds are kept as they are (they are what banks and platforms are asked to block).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lib.crypto import EncryptedTextField
+
+from .indicators import Kind
+
+
+class Status(models.TextChoices):
+    SUSPECTED = "suspected", _("suspected")
+    CONFIRMED = "confirmed", _("confirmed")
+    EXPIRED = "expired", _("expired")
+
+
+class Indicator(models.Model):
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The normal form, empty for the secret kinds (registry.indicators.SECRET_KINDS), whose form is
+    # in `secret`; `value_hash` is the keyed hash of "<kind>:<normal form>" either way.
+    value = models.CharField(_("value"), max_length=400, blank=True)
+    secret = EncryptedTextField(_("value (encrypted)"), blank=True)
+    value_hash = models.CharField(max_length=80, editable=False)
+    shown = models.CharField(_("shown as"), max_length=400)
+    details = models.JSONField(default=dict, blank=True)
+    bank = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("bank"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUSPECTED)
+    first_seen_at = models.DateTimeField(_("first seen"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    # An unconfirmed indicator (and what it names) is forgotten after a while (settings).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "value_hash"], name="one_indicator_per_value"),
+        ]
+        indexes = [models.Index(fields=["value_hash"], name="indicator_by_hash")]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.shown}"
+
+
+class Sighting(models.Model):
+    """Where and when an indicator was seen: an offence report, a bank's or the antifraud centre's
+    notice, police data, or a staff member's entry."""
+
+    class Source(models.TextChoices):
+        REPORT = "report", _("offence report")
+        BANK_NOTICE = "bank_notice", _("bank's notice")
+        ANTIFRAUD_NOTICE = "antifraud_notice", _("antifraud centre's notice")
+        POLICE = "police", _("police data")
+        MANUAL = "manual", _("entered by staff")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="sightings")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    report = models.ForeignKey(
+        "signals.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("report")
+    )
+    district = models.ForeignKey(
+        "accounts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When it was seen (a report's receipt), and when Tartip recorded it.
+    at = models.DateTimeField(_("seen"))
+    recorded_at = models.DateTimeField(_("recorded"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    unlinked_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
+    unlinked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "report"], condition=models.Q(report__isnull=False), name="one_sighting_per_report"
+            ),
+        ]
+        verbose_name = _("sighting")
+        verbose_name_plural = _("sightings")
+
+    def __str__(self):
+        return f"{self.indicator} · {self.get_source_display()} {self.at:%Y-%m-%d}"
+
+
+class IndicatorEvent(models.Model):
+    """A change of an indicator: found, confirmed, a sighting unlinked, expired."""
+
+    class Kind(models.TextChoices):
+        FOUND = "found", _("found")
+        CONFIRMED = "confirmed", _("confirmed")
+        UNLINKED = "unlinked", _("unlinked from a source")
+        EXPIRED = "expired", _("expired")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status after"), max_length=20, choices=Status.choices)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["indicator", "at"], name="indicator_event_at")]
+        verbose_name = _("indicator event")
+        verbose_name_plural = _("indicator events")
+
+    def __str__(self):
+        return f"{self.indicator} {self.kind}"
+
+
+class IgnoredValue(models.Model):
+    """A value never taken as an indicator: allow-listed by the administrator (the office's own
+    numbers, banks' hotlines, emergency numbers, government, bank and marketplace domains), or
+    unlinked by a staff member as wrongly taken, and so remembered."""
+
+    class Reason(models.TextChoices):
+        ALLOW_LIST = "allow_list", _("allow-listed")
+        UNLINKED = "unlinked", _("unlinked as wrongly taken")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    value_hash = models.CharField(max_length=80, editable=False)
+    shown = models.CharField(_("value"), max_length=400)
+    reason = models.CharField(_("why"), max_length=20, choices=Reason.choices, default=Reason.ALLOW_LIST)
+    label = models.CharField(_("whose"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "shown"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value_hash"], name="one_ignored_value")]
+        verbose_name = _("value never taken")
+        verbose_name_plural = _("values never taken (allow-list)")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.shown}"

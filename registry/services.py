@@ -1,0 +1,166 @@
+"""The registry's writes: an indicator recorded from a source (a report's text, a notice, a staff
+member's entry), confirmed, a wrong sighting unlinked (and the value remembered as not taken), and
+unconfirmed indicators expired with what they name. Each change is a dated event with its actor."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from lib.crypto import keyed_hash, keyed_hash_candidates
+
+from . import policy
+from .indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
+from .indicators import Indicator as Found
+from .models import IgnoredValue, Indicator, IndicatorEvent, Sighting, Status
+
+Event = IndicatorEvent.Kind
+
+
+def _hashed(found: Found) -> str:
+    return f"{found.kind}:{found.value}"
+
+
+def is_ignored(found: Found) -> bool:
+    """An allow-listed value, or one a staff member unlinked as wrongly taken."""
+    return IgnoredValue.objects.filter(kind=found.kind, value_hash__in=keyed_hash_candidates(_hashed(found))).exists()
+
+
+def _expiry(now: datetime) -> datetime:
+    return now + timedelta(days=settings.REGISTRY_UNCONFIRMED_DAYS)
+
+
+def _bank(found: Found) -> Organisation | None:
+    bic = found.details.get("bic") if found.kind == Kind.IBAN else ""
+    return Organisation.objects.filter(type=Organisation.Type.BANK, bic=bic).first() if bic else None
+
+
+def _indicator(found: Found, region, at: datetime, now: datetime, actor) -> Indicator:
+    """The region's row of the value, made on its first sighting (with its "found" event)."""
+    existing = Indicator.objects.select_for_update().filter(
+        region=region, kind=found.kind, value_hash__in=keyed_hash_candidates(_hashed(found))
+    )
+    indicator = existing.first()
+    if indicator is not None:
+        indicator.first_seen_at, indicator.last_seen_at = (
+            min(indicator.first_seen_at, at),
+            max(indicator.last_seen_at, at),
+        )
+        if indicator.status == Status.SUSPECTED:
+            indicator.expires_at = _expiry(now)
+        indicator.save(update_fields=["first_seen_at", "last_seen_at", "expires_at"])
+        return indicator
+    secret = found.kind in SECRET_KINDS
+    try:
+        with transaction.atomic():  # a savepoint: another writer may make the same row meanwhile
+            indicator = Indicator.objects.create(
+                region=region,
+                kind=found.kind,
+                value="" if secret else found.value,
+                secret=found.value if secret else "",
+                value_hash=keyed_hash(_hashed(found)),
+                shown=found.shown,
+                details=found.details,
+                bank=_bank(found),
+                first_seen_at=at,
+                last_seen_at=at,
+                expires_at=_expiry(now),
+            )
+    except IntegrityError:
+        return _indicator(found, region, at, now, actor)
+    IndicatorEvent.objects.create(indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor)
+    return indicator
+
+
+def indicator_take(
+    *, actor, found: Found, source: str, region, at: datetime, report=None, district=None, note: str = ""
+) -> Sighting | None:
+    """A value already read (registry.indicators) seen in a source: its indicator (made on its first
+    sighting) and the sighting; None for a value never taken (is_ignored). A report's value seen
+    again in the same report is one sighting."""
+    if is_ignored(found):
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        indicator = _indicator(found, region, at, now, actor)
+        fields = {"source": source, "district": district, "at": at, "recorded_at": now, "actor": actor, "note": note}
+        if report is None:
+            return Sighting.objects.create(indicator=indicator, **fields)
+        sighting, _created = Sighting.objects.get_or_create(indicator=indicator, report=report, defaults=fields)
+    return sighting
+
+
+def indicator_enter(*, actor, kind: str, raw: str, source: str = Sighting.Source.MANUAL, district=None, note: str = ""):
+    """A staff member's entry of a value: refused with the reason when it is not a valid one of its
+    kind, or when it is on the allow-list."""
+    if not policy.may_record(actor):
+        raise PermissionDenied(_("Your role does not record indicators."))
+    try:
+        found = normalize(kind, raw)
+    except InvalidIndicator as error:
+        raise ValidationError({"value": str(error)}) from None
+    region = actor.organisation.region if actor.organisation_id else None
+    if region is None:
+        raise PermissionDenied(_("Your organisation belongs to no region: its registry is not yours."))
+    sighting = indicator_take(
+        actor=actor, found=found, source=source, region=region, at=timezone.now(), district=district, note=note
+    )
+    if sighting is None:
+        raise ValidationError({"value": _("This value is on the allow-list: it is never taken as an indicator.")})
+    return sighting
+
+
+def indicator_confirm(*, actor, indicator: Indicator) -> Indicator:
+    """Suspected → confirmed, by a prosecutor or the police: it no longer expires."""
+    if not policy.may_record(actor):
+        raise PermissionDenied(_("Only a prosecutor or the police confirm an indicator."))
+    with transaction.atomic():
+        locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if locked.status != Status.SUSPECTED:
+            raise ValidationError(
+                _("Only a suspected indicator can be confirmed: this one is %(status)s.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.status, locked.expires_at = Status.CONFIRMED, None
+        locked.save(update_fields=["status", "expires_at"])
+        IndicatorEvent.objects.create(
+            indicator=locked, kind=Event.CONFIRMED, status=Status.CONFIRMED, at=timezone.now(), actor=actor
+        )
+    return locked
+
+
+def sighting_unlink(*, actor, sighting: Sighting, reason: str = "") -> None:
+    """A value wrongly taken from its source: the sighting is unlinked, and the value is remembered
+    so that it is not taken again."""
+    if not policy.may_record(actor):
+        raise PermissionDenied(_("Only a prosecutor or the police unlink an indicator."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Sighting.objects.select_for_update().select_related("indicator").get(pk=sighting.pk)
+        if locked.unlinked_at is not None:
+            return
+        locked.unlinked_at, locked.unlinked_by = now, actor
+        locked.save(update_fields=["unlinked_at", "unlinked_by"])
+        indicator = locked.indicator
+        IgnoredValue.objects.get_or_create(
+            kind=indicator.kind,
+            value_hash=indicator.value_hash,
+            defaults={
+                "shown": indicator.shown,
+                "reason": IgnoredValue.Reason.UNLINKED,
+                "actor": actor,
+                "source": reason,
+            },
+        )
+        IndicatorEvent.objects.create(
+            indicator=indicator,
+            kind=Event.UNLINKED,
+            status=indicator.status,
+            at=now,
+            actor=actor,
+            data={"sighting": locked.pk},
+        )
