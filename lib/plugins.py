@@ -10,7 +10,10 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
 - `periodic_jobs`: tasks `manage.py scheduler` enqueues at an interval (`PeriodicJob`, read by
   lib.scheduling);
 - `secret_url_prefixes`: url prefixes whose next path segment is a secret (a tracking token), kept
-  out of the logs by lib.log_redaction.
+  out of the logs by lib.log_redaction;
+- `report_tasks`: dotted paths of tasks (django_tasks) taking a new offence report's id, enqueued
+  with the report when it is submitted (signals' intake): an app's work on every report (the
+  registry reads the indicators it names) without signals naming the app.
 
 - `metric_groups`: dotted paths of the app's metric groups (lib.metrics.MetricGroup, usually in
   the app's `metrics.py`), which the results summary (reporting) computes;
@@ -28,6 +31,7 @@ models, such as accounts.roles for the roles that see an entry.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +136,7 @@ class PluginApp:
     secret_url_prefixes: tuple[str, ...] = ()
     metric_groups: tuple[str, ...] = ()
     summary_sentences: tuple[str, ...] = ()
+    report_tasks: tuple[str, ...] = ()
 
 
 def _declared(attribute: str) -> list:
@@ -189,6 +194,12 @@ def periodic_jobs() -> dict[str, PeriodicJob]:
 
 def secret_url_prefixes() -> frozenset[str]:
     return frozenset(_declared("secret_url_prefixes"))
+
+
+@cache
+def report_tasks() -> tuple:
+    """Every app's tasks on a new report, imported once per process (the intake is a hot path)."""
+    return tuple(import_string(path) for path in _declared("report_tasks"))
 
 
 def metric_groups() -> list:

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from lib.crypto import keyed_hash, keyed_hash_candidates
+from signals.models import Report, ReporterContact
 
 from . import policy
+from .extraction import extract
 from .indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
 from .indicators import Indicator as Found
 from .models import IgnoredValue, Indicator, IndicatorEvent, Sighting, Status
@@ -164,3 +166,41 @@ def sighting_unlink(*, actor, sighting: Sighting, reason: str = "") -> None:
             actor=actor,
             data={"sighting": locked.pk},
         )
+
+
+def _report_text(report: Report) -> str:
+    """What a report's reporter wrote: the description, the address, the category's extra fields."""
+    values = [report.description, report.address]
+    for value in (report.attributes or {}).values():
+        values.extend(value if isinstance(value, list) else [value])
+    return "\n".join(str(value) for value in values if value not in (None, ""))
+
+
+def _reporters_own(report: Report) -> frozenset[str]:
+    """The keyed hash of the reporter's own phone: a reporter's number in their text is no scam's."""
+    contact = ReporterContact.objects.filter(report=report).only("phone_hash").first()
+    return frozenset({contact.phone_hash} if contact is not None and contact.phone_hash else set())
+
+
+def report_indicators_take(*, report_id: int) -> int:
+    """The indicators an offence report names, each linked to it once (running again adds none),
+    but the reporter's own phone and what is never taken. The count of values linked."""
+    report = Report.objects.select_related("region", "district").filter(pk=report_id).first()
+    if report is None:
+        return 0
+    own = _reporters_own(report)
+    taken = 0
+    for found in extract(_report_text(report)):
+        if found.kind == Kind.PHONE and own & set(keyed_hash_candidates(found.value)):
+            continue
+        sighting = indicator_take(
+            actor=None,
+            found=found,
+            source=Sighting.Source.REPORT,
+            region=report.region,
+            at=report.submitted_at,
+            report=report,
+            district=report.district,
+        )
+        taken += sighting is not None
+    return taken

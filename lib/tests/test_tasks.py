@@ -6,7 +6,7 @@ from django_tasks_db import DatabaseBackend as LibraryDatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from lib.health import HEARTBEAT_KEYS
-from lib.tasks import DatabaseBackend, worker_heartbeat
+from lib.tasks import DatabaseBackend, enqueue_all_on_commit, worker_heartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,3 +34,15 @@ def test_a_worker_runs_a_task_enqueued_by_it():
     call_command("db_worker", "--batch", "--no-reload", verbosity=0)
     assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
     assert cache.get(HEARTBEAT_KEYS["worker"]) is not None
+
+
+def test_tasks_enqueued_together_are_one_insert_of_the_rows_each_would_write(django_assert_num_queries):
+    deferred = worker_heartbeat.using(priority=3)
+    alone = DBTaskResult.objects.get(pk=default_task_backend.enqueue(deferred, (), {}).id)
+    with django_assert_num_queries(1):
+        enqueue_all_on_commit([(deferred, ()), (worker_heartbeat, ())])
+    together = list(DBTaskResult.objects.exclude(pk=alone.pk).order_by("priority"))
+    assert [row.priority for row in together] == [0, 3]
+    assert [getattr(together[1], f) for f in COMPARED] == [getattr(alone, f) for f in COMPARED]
+    call_command("db_worker", "--batch", "--no-reload", verbosity=0)
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from lib.tasks import enqueue_on_commit
+from lib.plugins import report_tasks
+from lib.tasks import enqueue_all_on_commit, enqueue_on_commit
 
 from .. import notices, tasks
 from ..models import Report, ReportEvent
@@ -53,6 +54,14 @@ def require_reroutable(report: Report) -> None:
 
 def notify_body_on_commit(report: Report, body: Organisation, kind: str) -> None:
     enqueue_on_commit(tasks.notify_body, report.pk, body.pk, str(kind))
+
+
+def submitted_on_commit(report: Report, body: Organisation | None) -> None:
+    """A new report's tasks: the body's notice, and the other apps' work on every report
+    (lib.plugins' report_tasks), in one INSERT of task rows."""
+    calls = [(tasks.notify_body, (report.pk, body.pk, str(Kind.ROUTED)))] if body is not None else []
+    calls += [(task, (report.pk,)) for task in report_tasks()]
+    enqueue_all_on_commit(calls)
 
 
 def after_status_change(report: Report, from_status: str, to_status: str, actor) -> None:

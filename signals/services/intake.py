@@ -29,7 +29,7 @@ from ..deadlines import compute_deadline
 from ..models import Category, CategoryAttribute, Report, ReporterContact, ReportEvent, ReportPhoto
 from ..references import new_tracking_token, next_reference, token_hash
 from ..routing import find_body
-from .events import notify_body_on_commit, submission_events, user_or_none
+from .events import submission_events, submitted_on_commit, user_or_none
 
 Status = Report.Status
 Kind = ReportEvent.Kind
@@ -421,8 +421,7 @@ def report_submit(
         # transaction, and a refused insert rolls it all back before the lookup below.
         with transaction.atomic():
             report = _insert_report(values=values, fields=fields, now=now, body=body, actor=actor)
-            if body is not None:
-                notify_body_on_commit(report, body, Kind.ROUTED)
+            submitted_on_commit(report, body)
     except IntegrityError:
         # A repeat: the same (api key, idempotency key) is already stored, or was committed by a
         # concurrent request in the meantime. No check before the insert: repeats are rare, and

@@ -203,7 +203,8 @@ def test_it_submits_with_six_statements_once_the_reference_data_is_cached(django
     post_report(Client(), key, district=ALGA)  # fills this process's caches, writes the key's last use
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
         assert post_report(Client(), key, district=ALGA).status_code == 201
-    # The counter (UPDATE ... RETURNING), the report, its two events (one insert), the task; the
+    # The counter (UPDATE ... RETURNING), the report, its two events (one insert), the tasks (the
+    # body's notice and the registry's reading, one insert: lib.tasks.enqueue_all_on_commit); the
     # savepoint pair only because the test holds a transaction (a request has BEGIN and COMMIT
     # instead). The key, category, district, routing and calendar come from memory, and the
     # key's limit is counted in memory between batches.

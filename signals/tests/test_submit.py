@@ -352,6 +352,6 @@ def test_it_submits_with_a_small_fixed_number_of_queries(django_capture_on_commi
             contact={"name": "A", "phone": "", "email": ""},
         )
     # Savepoint, counter (one UPDATE ... RETURNING), report, events (one bulk insert), contact,
-    # task, release: the reference data (category, district, shapes, rules, calendar) is cached.
+    # tasks (one insert), release: the reference data (category, district, shapes, rules, calendar) is cached.
     # Pinned: a change to intake that adds a statement must say why (the benchmark's figures).
     assert len(queries) == 7, [query["sql"] for query in queries]

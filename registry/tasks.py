@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def take_report_indicators(report_id: int) -> int:
+    """The indicators a new offence report names, linked to it (lib.plugins' report_tasks)."""
+    return services.report_indicators_take(report_id=report_id)
