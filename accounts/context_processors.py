@@ -23,7 +23,7 @@ def navigation_for(request) -> list[dict]:
     role = role_of(request.user)
     entries = []
     for entry in navigation_entries():
-        if role not in entry.roles:
+        if role not in entry.roles or not entry.shown(request.user):
             continue
         try:
             url = reverse(entry.url_name)

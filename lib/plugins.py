@@ -53,7 +53,10 @@ class NavEntry:
     apps to come after them), 800-899 the staff's tools of accounts, 900 and up the administration.
 
     `lands`: the roles whose work starts on this page: they land here after login, and their home
-    page leads here (accounts.auth_views.LoginView, accounts.views.home)."""
+    page leads here (accounts.auth_views.LoginView, accounts.views.home).
+
+    `shown_to`: the dotted path of a `(user) -> bool` the app's policy answers, for an entry some
+    users of a role see and others not (the police among the bodies' officers)."""
 
     key: str
     label: str  # a lazy translation (gettext_lazy)
@@ -61,6 +64,10 @@ class NavEntry:
     roles: frozenset[str]
     order: int
     lands: frozenset[str] = frozenset()
+    shown_to: str = ""
+
+    def shown(self, user) -> bool:
+        return not self.shown_to or _predicate(self.shown_to)(user)
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,11 @@ def periodic_jobs() -> dict[str, PeriodicJob]:
 
 def secret_url_prefixes() -> frozenset[str]:
     return frozenset(_declared("secret_url_prefixes"))
+
+
+@cache
+def _predicate(path: str):
+    return import_string(path)
 
 
 @cache

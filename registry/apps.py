@@ -1,12 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from lib.plugins import PluginApp
+from accounts.roles import PROSECUTOR_ROLES, Role
+from lib.plugins import NavEntry, PluginApp
 
 
 class RegistryConfig(PluginApp, AppConfig):
     name = "registry"
     verbose_name = _("Territory Without Fraud registry")
 
+    # Prosecutors, the analyst and the police (bodies' officers of a police organisation only).
+    navigation = (
+        NavEntry(
+            "registry",
+            _("Registry"),
+            "registry:home",
+            PROSECUTOR_ROLES | {Role.ANALYST, Role.BODY_OFFICER},
+            order=300,
+            shown_to="registry.policy.may_read_registry",
+        ),
+    )
     # Every offence report's text is read for the indicators it names.
     report_tasks = ("registry.tasks.take_report_indicators",)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("signals.urls")),
     path("supervision/", include("supervision.urls")),
+    path("registry/", include("registry.urls")),
     path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

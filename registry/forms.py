@@ -1,0 +1,29 @@
+"""The registry's forms: their shape only; registry.services checks the rest."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District
+from accounts.scoping import visible_districts
+from lib.forms import ServiceErrorsMixin
+
+from .indicators import Kind
+
+
+class SearchForm(forms.Form):
+    value = forms.CharField(
+        label=_("Account, card, phone, link or name"),
+        max_length=400,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class EntryForm(ServiceErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    value = forms.CharField(label=_("Value"), max_length=400)
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False)
+    note = forms.CharField(label=_("Where it was found"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = visible_districts(user, District.objects.all()).order_by("kato")
