@@ -102,27 +102,40 @@ def audit_record(*, action, actor=None, target="", details=None, request=None) -
     """Append one event to the chain. Pass `request` to record the address of a staff actor."""
     if actor is not None and not actor.is_authenticated:
         actor = None
+    return audit_records([{"action": action, "actor": actor, "target": target, "details": details}], request=request)[0]
+
+
+def audit_records(entries: list[dict], *, request=None) -> list[AuditEvent]:
+    """Append several events (each {action, actor, target, details}) to the chain under one lock:
+    a worker folding many writers' records in, instead of a lock per request."""
+    if not entries:
+        return []
     key, secret = _newest_key()
     with transaction.atomic():
         _lock_the_chain()
         # The place is counted from the last committed row, under the lock: a rolled-back append
         # leaves no gap (an auto-increment id would), so a gap always means a deleted row.
         last_seq, last_mac = chain_head()
-        event = AuditEvent(
-            seq=last_seq + 1,
-            previous_mac=last_mac,
-            key_id=key,
-            at=timezone.now(),
-            action=action,
-            actor_id=actor.pk if actor else None,
-            actor_label=actor.get_username() if actor else "",
-            target=str(target)[:300],
-            details=canonical_details(details),
-            address=staff_address(request, actor),
-        )
-        event.mac = compute_mac(secret, event_content(event))
-        event.save()
-        return event
+        events = []
+        for entry in entries:
+            actor = entry.get("actor")
+            event = AuditEvent(
+                seq=last_seq + 1,
+                previous_mac=last_mac,
+                key_id=key,
+                at=timezone.now(),
+                action=entry["action"],
+                actor_id=actor.pk if actor else None,
+                actor_label=actor.get_username() if actor else "",
+                target=str(entry.get("target", ""))[:300],
+                details=canonical_details(entry.get("details")),
+                address=staff_address(request, actor),
+            )
+            event.mac = compute_mac(secret, event_content(event))
+            event.save()
+            events.append(event)
+            last_seq, last_mac = event.seq, event.mac
+        return events
 
 
 # --- checkpoints ---------------------------------------------------------------------------------

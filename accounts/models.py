@@ -285,6 +285,8 @@ class AuditEvent(models.Model):
         SECOND_FACTOR = "second_factor", _("second factor")
         ADMIN_CHANGE = "admin_change", _("admin change")
         PERSONAL_DATA_VIEW = "personal_data_view", _("personal data viewed")
+        # A batch of partners' lookups, each by the keyed hash of the value asked (never the value).
+        LOOKUPS = "lookups", _("lookups by partners' systems")
 
     at = models.DateTimeField(_("time"))
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

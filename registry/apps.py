@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PROSECUTOR_ROLES, Role
-from lib.plugins import NavEntry, PluginApp
+from lib.plugins import NavEntry, PeriodicJob, PluginApp
 
 
 class RegistryConfig(PluginApp, AppConfig):
@@ -20,5 +20,7 @@ class RegistryConfig(PluginApp, AppConfig):
             shown_to="registry.policy.may_read_registry",
         ),
     )
+    # The partners' lookups reach the audit chain in batches, not one lock per request.
+    periodic_jobs = (PeriodicJob("registry-lookup-audit", "registry.tasks.audit_lookups_task", seconds=60),)
     # Every offence report's text is read for the indicators it names.
     report_tasks = ("registry.tasks.take_report_indicators",)

@@ -159,3 +159,22 @@ class IgnoredValue(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.shown}"
+
+
+class Lookup(models.Model):
+    """A partner's system asked about a value (`POST /api/v1/registry/lookup`): kept by the keyed
+    hash of what was asked, never the value, until a worker folds a batch of them into the audit
+    chain (registry.tasks), so a lookup takes no lock on the chain."""
+
+    api_key = models.ForeignKey("accounts.ApiKey", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, blank=True)  # "" for a value of no known kind
+    value_hash = models.CharField(max_length=80)
+    status = models.CharField(max_length=20)  # what was answered
+    at = models.DateTimeField()
+    audited = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["audited", "id"], name="lookup_to_audit")]
+
+    def __str__(self):
+        return f"{self.api_key_id} {self.kind} {self.status}"

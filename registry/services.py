@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.audit import audit_records
+from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash, keyed_hash_candidates
 from signals.models import Report, ReporterContact
 
@@ -18,7 +19,7 @@ from . import policy
 from .extraction import extract
 from .indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
 from .indicators import Indicator as Found
-from .models import IgnoredValue, Indicator, IndicatorEvent, Sighting, Status
+from .models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Sighting, Status
 
 Event = IndicatorEvent.Kind
 
@@ -204,3 +205,39 @@ def report_indicators_take(*, report_id: int) -> int:
         )
         taken += sighting is not None
     return taken
+
+
+LOOKUP_BATCH = 1000
+
+
+def lookups_audit() -> int:
+    """Fold the lookups not yet audited into the audit chain: one event per key and batch, naming
+    each lookup by the keyed hash of the value asked, its kind, answer and time. The count folded."""
+    folded = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Lookup.objects.select_for_update(skip_locked=True)
+                .filter(audited=False)
+                .select_related("api_key")
+                .order_by("id")[:LOOKUP_BATCH]
+            )
+            if not batch:
+                return folded
+            by_key: dict = {}
+            for lookup in batch:
+                by_key.setdefault(lookup.api_key, []).append(
+                    [lookup.value_hash, lookup.kind, lookup.status, lookup.at.isoformat()]
+                )
+            audit_records(
+                [
+                    {
+                        "action": AuditEvent.Action.LOOKUPS,
+                        "target": f"api_key:{api_key.prefix}",
+                        "details": {"organisation": api_key.organisation_id, "lookups": lookups},
+                    }
+                    for api_key, lookups in by_key.items()
+                ]
+            )
+            Lookup.objects.filter(pk__in=[lookup.pk for lookup in batch]).update(audited=True)
+            folded += len(batch)

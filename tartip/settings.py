@@ -345,6 +345,8 @@ SPECTACULAR_SETTINGS = {
     # The REST API only: Open311 has its own schema (/open311/v2/schema/).
     "PREPROCESSING_HOOKS": ["signals.open311_schema.without_open311"],
     "SCHEMA_PATH_PREFIX": "/api/",
+    # Two "status" fields with their own choices: each enum named after what it answers.
+    "ENUM_NAME_OVERRIDES": {"LookupStatusEnum": "registry.api.LOOKUP_STATUSES"},
 }
 
 # --- Offence reports: uploads and the public form -------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     # The machine interfaces first: each request tries the patterns in order, and the intake
     # endpoints are the busiest (signals.urls, included at "", would be tried in full before them).
     path("api/v1/me/", MeView.as_view(), name="api-me"),
+    path("api/v1/registry/", include("registry.api_urls")),
     path("api/v1/", include("signals.api_urls")),
     path("open311/v2/", include("signals.open311_urls")),
     path("accounts/", include("accounts.urls")),
