@@ -21,6 +21,9 @@ class RegistryConfig(PluginApp, AppConfig):
         ),
     )
     # The partners' lookups reach the audit chain in batches, not one lock per request.
-    periodic_jobs = (PeriodicJob("registry-lookup-audit", "registry.tasks.audit_lookups_task", seconds=60),)
+    periodic_jobs = (
+        PeriodicJob("registry-lookup-audit", "registry.tasks.audit_lookups_task", seconds=60),
+        PeriodicJob("registry-expiry", "registry.tasks.expire_indicators_task", seconds=3600),
+    )
     # Every offence report's text is read for the indicators it names.
     report_tasks = ("registry.tasks.take_report_indicators",)

@@ -48,16 +48,21 @@ def _indicator(found: Found, region, at: datetime, now: datetime, actor) -> Indi
         region=region, kind=found.kind, value_hash__in=keyed_hash_candidates(_hashed(found))
     )
     indicator = existing.first()
+    secret = found.kind in SECRET_KINDS
     if indicator is not None:
-        indicator.first_seen_at, indicator.last_seen_at = (
-            min(indicator.first_seen_at, at),
-            max(indicator.last_seen_at, at),
-        )
+        indicator.first_seen_at = min(indicator.first_seen_at, at)
+        indicator.last_seen_at = max(indicator.last_seen_at, at)
+        if indicator.status == Status.EXPIRED:  # seen again once forgotten: suspected anew, as found now
+            indicator.status, indicator.shown, indicator.details = Status.SUSPECTED, found.shown, found.details
+            indicator.value, indicator.secret = ("", found.value) if secret else (found.value, "")
+            indicator.bank = _bank(found)
+            IndicatorEvent.objects.create(
+                indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor
+            )
         if indicator.status == Status.SUSPECTED:
             indicator.expires_at = _expiry(now)
-        indicator.save(update_fields=["first_seen_at", "last_seen_at", "expires_at"])
+        indicator.save()
         return indicator
-    secret = found.kind in SECRET_KINDS
     try:
         with transaction.atomic():  # a savepoint: another writer may make the same row meanwhile
             indicator = Indicator.objects.create(
@@ -241,3 +246,29 @@ def lookups_audit() -> int:
             )
             Lookup.objects.filter(pk__in=[lookup.pk for lookup in batch]).update(audited=True)
             folded += len(batch)
+
+
+def indicators_expire(*, now: datetime | None = None) -> int:
+    """Unconfirmed indicators past their time forgotten with what they name: the value, its details
+    and the sightings' notes are erased, the row and its events kept (the registry's counts as of an
+    earlier day stay right), an "expired" event added. The count expired."""
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Indicator.objects.select_for_update(skip_locked=True)
+                .filter(status=Status.SUSPECTED, expires_at__lte=now)
+                .order_by("id")[:LOOKUP_BATCH]
+            )
+            if not batch:
+                return expired
+            ids = [indicator.pk for indicator in batch]
+            Indicator.objects.filter(pk__in=ids).update(
+                status=Status.EXPIRED, value="", secret="", details={}, shown="—", bank=None, expires_at=None
+            )
+            Sighting.objects.filter(indicator_id__in=ids).update(note="")
+            IndicatorEvent.objects.bulk_create(
+                IndicatorEvent(indicator_id=pk, kind=Event.EXPIRED, status=Status.EXPIRED, at=now) for pk in ids
+            )
+            expired += len(ids)

@@ -128,3 +128,20 @@ def test_the_administrator_adds_a_value_to_the_allow_list_typed_any_way(login):
     ignored = IgnoredValue.objects.get()
     assert (ignored.shown, ignored.actor.username) == ("+77132556677", "administrator")
     assert services.is_ignored(normalize(Kind.PHONE, "+7 7132 556677"))
+
+
+def test_an_unconfirmed_indicator_is_forgotten_with_what_it_names_and_a_confirmed_one_stays(persona):
+    suspected = enter(persona, Kind.CARD, CARD).indicator
+    confirmed = enter(persona, Kind.PHONE, "8 705 123 45 67").indicator
+    services.indicator_confirm(actor=persona("alga_prosecutor"), indicator=confirmed)
+    later = timezone.now() + timedelta(days=181)
+    assert services.indicators_expire(now=timezone.now()) == 0
+    assert services.indicators_expire(now=later) == 1
+    forgotten = Indicator.objects.get(pk=suspected.pk)
+    assert (forgotten.status, forgotten.secret, forgotten.value, forgotten.shown) == (Status.EXPIRED, "", "", "—")
+    assert forgotten.events.filter(kind=IndicatorEvent.Kind.EXPIRED).exists()
+    assert Indicator.objects.get(pk=confirmed.pk).status == Status.CONFIRMED
+    assert services.indicators_expire(now=later) == 0
+    again = enter(persona, Kind.CARD, CARD).indicator  # seen again: suspected anew, as found now
+    again.refresh_from_db()
+    assert (again.pk, again.status, again.secret) == (suspected.pk, Status.SUSPECTED, CARD)
