@@ -25,5 +25,8 @@ class RegistryConfig(PluginApp, AppConfig):
         PeriodicJob("registry-lookup-audit", "registry.tasks.audit_lookups_task", seconds=60),
         PeriodicJob("registry-expiry", "registry.tasks.expire_indicators_task", seconds=3600),
     )
+    # The results summary's figures of the registry (reporting reads them through lib.plugins).
+    metric_groups = ("registry.metrics.FOUND", "registry.metrics.CONFIRMED")
+    summary_sentences = ("registry.metrics.SENTENCES",)
     # Every offence report's text is read for the indicators it names.
     report_tasks = ("registry.tasks.take_report_indicators",)

@@ -39,6 +39,10 @@ class Indicator(models.Model):
         related_name="+",
         verbose_name=_("bank"),
     )
+    # Where it was first seen (its confirmation counts there in the results summary).
+    district = models.ForeignKey(
+        "accounts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUSPECTED)
     first_seen_at = models.DateTimeField(_("first seen"))
     last_seen_at = models.DateTimeField(_("last seen"))

@@ -42,7 +42,7 @@ def _bank(found: Found) -> Organisation | None:
     return Organisation.objects.filter(type=Organisation.Type.BANK, bic=bic).first() if bic else None
 
 
-def _indicator(found: Found, region, at: datetime, now: datetime, actor) -> Indicator:
+def _indicator(found: Found, region, at: datetime, now: datetime, actor, district=None) -> Indicator:
     """The region's row of the value, made on its first sighting (with its "found" event)."""
     existing = Indicator.objects.select_for_update().filter(
         region=region, kind=found.kind, value_hash__in=keyed_hash_candidates(_hashed(found))
@@ -74,12 +74,13 @@ def _indicator(found: Found, region, at: datetime, now: datetime, actor) -> Indi
                 shown=found.shown,
                 details=found.details,
                 bank=_bank(found),
+                district=district,
                 first_seen_at=at,
                 last_seen_at=at,
                 expires_at=_expiry(now),
             )
     except IntegrityError:
-        return _indicator(found, region, at, now, actor)
+        return _indicator(found, region, at, now, actor, district)
     IndicatorEvent.objects.create(indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor)
     return indicator
 
@@ -94,7 +95,7 @@ def indicator_take(
         return None
     now = timezone.now()
     with transaction.atomic():
-        indicator = _indicator(found, region, at, now, actor)
+        indicator = _indicator(found, region, at, now, actor, district)
         fields = {"source": source, "district": district, "at": at, "recorded_at": now, "actor": actor, "note": note}
         if report is None:
             return Sighting.objects.create(indicator=indicator, **fields)

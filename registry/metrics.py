@@ -1,0 +1,136 @@
+"""The registry's figures for the results summary (reporting reads them through lib.plugins):
+the values citizens' reports named, by kind and district, and the indicators confirmed."""
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.zones import region_id_zone
+from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence
+
+from .indicators import Kind as IndicatorKind
+from .models import IndicatorEvent, Sighting
+
+
+def _labels(dimension: str, keys: list) -> dict:
+    if dimension == "kind":
+        return {key: IndicatorKind(key).label for key in keys if key in IndicatorKind.values}
+    return {}
+
+
+def _indicator_row(indicator, at, district) -> dict:
+    """An indicator behind a figure: its kind, what a reader may see of it (a card masked, an IIN
+    or a BIN never: registry.policy), its status, where and when."""
+    shown = "—" if indicator.kind in (IndicatorKind.IIN, IndicatorKind.BIN) else indicator.shown
+    return {
+        "link": reverse("registry:indicator", args=[indicator.pk]),
+        "kind": str(indicator.get_kind_display()),
+        "shown": shown,
+        "status": str(indicator.get_status_display()),
+        "district": district.name if district else "",
+        "at": timezone.localtime(at, region_id_zone(indicator.region_id)).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _sightings_described(rows: QuerySet) -> list[dict]:
+    return [_indicator_row(s.indicator, s.at, s.district) for s in rows.select_related("indicator", "district")]
+
+
+def _events_described(rows: QuerySet) -> list[dict]:
+    return [_indicator_row(e.indicator, e.at, None) for e in rows.select_related("indicator")]
+
+
+COLUMNS = {
+    "kind": _("kind"),
+    "shown": _("indicator"),
+    "status": _("status"),
+    "district": _("district"),
+    "at": _("when (local time)"),
+}
+
+FOUND = MetricGroup(
+    name="registry-found",
+    kind=Kind.FLOW,
+    queryset=lambda: Sighting.objects.filter(source=Sighting.Source.REPORT, unlinked_at__isnull=True),
+    region="indicator__region_id",
+    district="district_id",
+    effective="at",
+    recorded="recorded_at",
+    dimensions={"kind": "indicator__kind"},
+    labels=_labels,
+    describe_rows=_sightings_described,
+    columns=COLUMNS,
+    metrics=(
+        Metric(
+            code="fraud.indicators.found",
+            name=_("Indicators found in citizens' reports"),
+            definition=_(
+                "Accounts, cards, phones, links and names of the registry read from the offence reports received "
+                "in the period, each counted once per report, by the local day the report was received; values a "
+                "staff member unlinked as wrongly taken are not counted."
+            ),
+            area=Area.FRAUD,
+            hedging=Hedging.MORE_THAN,
+            dimensions=("kind",),
+            order=10,
+        ),
+        Metric(
+            code="fraud.indicators.found.accounts",
+            name=_("Bank accounts and cards found in citizens' reports"),
+            definition=_("Of the indicators found in citizens' reports, the bank accounts (IBAN) and payment cards."),
+            area=Area.FRAUD,
+            where=Q(indicator__kind__in=(IndicatorKind.IBAN, IndicatorKind.CARD)),
+            hedging=Hedging.MORE_THAN,
+            parent="fraud.indicators.found",
+            order=11,
+        ),
+    ),
+)
+
+CONFIRMED = MetricGroup(
+    name="registry-confirmed",
+    kind=Kind.FLOW,
+    queryset=lambda: IndicatorEvent.objects.filter(kind=IndicatorEvent.Kind.CONFIRMED),
+    region="indicator__region_id",
+    district="indicator__district_id",  # where it was first seen
+    effective="at",
+    recorded="at",
+    dimensions={"kind": "indicator__kind"},
+    labels=_labels,
+    describe_rows=_events_described,
+    columns=COLUMNS,
+    metrics=(
+        Metric(
+            code="fraud.indicators.confirmed",
+            name=_("Indicators confirmed"),
+            definition=_("Indicators of the registry a prosecutor or the police confirmed in the period."),
+            area=Area.FRAUD,
+            rise_is_good=True,
+            dimensions=("kind",),
+            order=20,
+        ),
+    ),
+)
+
+SENTENCES = (
+    Sentence(
+        code="fraud.found",
+        area=Area.FRAUD,
+        order=10,
+        kk="Азаматтардың өтініштерінен «Алаяқтықсыз аумақ» тізіліміне {fraud.indicators.found|көрсеткіш} "
+        "енгізілді, оның ішінде банк шоттары мен карталары — {fraud.indicators.found.accounts}.",
+        ru="Из обращений граждан в реестр «Территория без мошенничества» внесено {fraud.indicators.found|индикатор}, "
+        "из них банковских счетов и карт — {fraud.indicators.found.accounts}.",
+        en="{fraud.indicators.found|indicator/indicators} from citizens' reports entered the “Territory Without "
+        "Fraud” registry, {fraud.indicators.found.accounts} of them bank accounts or cards.",
+    ),
+    Sentence(
+        code="fraud.confirmed",
+        area=Area.FRAUD,
+        order=20,
+        kk="{fraud.indicators.confirmed|көрсеткіш} расталды.",
+        ru="Подтверждено {fraud.indicators.confirmed|индикатор}.",
+        en="{fraud.indicators.confirmed|indicator/indicators} confirmed.",
+    ),
+)
