@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PROSECUTOR_ROLES, Role
-from lib.plugins import NavEntry, PeriodicJob, PluginApp
+from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
 
 
 class RegistryConfig(PluginApp, AppConfig):
@@ -24,6 +24,10 @@ class RegistryConfig(PluginApp, AppConfig):
     periodic_jobs = (
         PeriodicJob("registry-lookup-audit", "registry.tasks.audit_lookups_task", seconds=60),
         PeriodicJob("registry-expiry", "registry.tasks.expire_indicators_task", seconds=3600),
+    )
+    # After the demo reports (signals' builder): read from their texts.
+    demo_builders = (
+        DemoBuilder("registry.demo.create_demo_indicators", refresh="registry.demo.refresh_demo_indicators"),
     )
     # The results summary's figures of the registry (reporting reads them through lib.plugins).
     metric_groups = ("registry.metrics.FOUND", "registry.metrics.CONFIRMED")

@@ -118,12 +118,19 @@ SENTENCES = (
         code="fraud.found",
         area=Area.FRAUD,
         order=10,
-        kk="Азаматтардың өтініштерінен «Алаяқтықсыз аумақ» тізіліміне {fraud.indicators.found|көрсеткіш} "
-        "енгізілді, оның ішінде банк шоттары мен карталары — {fraud.indicators.found.accounts}.",
-        ru="Из обращений граждан в реестр «Территория без мошенничества» внесено {fraud.indicators.found|индикатор}, "
-        "из них банковских счетов и карт — {fraud.indicators.found.accounts}.",
+        kk="Азаматтардың өтініштерінен «Алаяқтықсыз аумақ» тізіліміне {fraud.indicators.found|көрсеткіш} енгізілді.",
+        ru="Из обращений граждан в реестр «Территория без мошенничества» внесено {fraud.indicators.found|индикатор}.",
         en="{fraud.indicators.found|indicator/indicators} from citizens' reports entered the “Territory Without "
-        "Fraud” registry, {fraud.indicators.found.accounts} of them bank accounts or cards.",
+        "Fraud” registry.",
+    ),
+    # Apart from the sentence above, so that it is left out when no account or card was found.
+    Sentence(
+        code="fraud.found.accounts",
+        area=Area.FRAUD,
+        order=11,
+        kk="Олардың ішінде банк шоттары мен карталары — {fraud.indicators.found.accounts}.",
+        ru="Среди них банковских счетов и карт — {fraud.indicators.found.accounts}.",
+        en="{fraud.indicators.found.accounts} of them are bank accounts or cards.",
     ),
     Sentence(
         code="fraud.confirmed",

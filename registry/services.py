@@ -175,10 +175,10 @@ def sighting_unlink(*, actor, sighting: Sighting, reason: str = "") -> None:
         )
 
 
-def _report_text(report: Report) -> str:
+def report_text(description: str, address: str, attributes: dict | None) -> str:
     """What a report's reporter wrote: the description, the address, the category's extra fields."""
-    values = [report.description, report.address]
-    for value in (report.attributes or {}).values():
+    values = [description, address]
+    for value in (attributes or {}).values():
         values.extend(value if isinstance(value, list) else [value])
     return "\n".join(str(value) for value in values if value not in (None, ""))
 
@@ -197,7 +197,7 @@ def report_indicators_take(*, report_id: int) -> int:
         return 0
     own = _reporters_own(report)
     taken = 0
-    for found in extract(_report_text(report)):
+    for found in extract(report_text(report.description, report.address, report.attributes)):
         if found.kind == Kind.PHONE and own & set(keyed_hash_candidates(found.value)):
             continue
         sighting = indicator_take(

@@ -58,6 +58,7 @@ def test_the_text_says_it_and_the_rows_behind_never_show_an_iin(persona):
     report_naming("Карту оформили на ИИН 880101300010, звонили с 8 705 123 45 67", local(2025, 3, 3))
     text = " ".join(" ".join(p.sentences) for p in narrative(summary().figures, "ru"))
     assert "в реестр «Территория без мошенничества» внесено 2 индикатора" in text
+    assert "счетов и карт" not in text  # none found: the sentence is left out, never "— 0"
     rows, total = rows_behind(
         Request.make(region=facts.region(), start=date(2025, 1, 1), end=date(2025, 12, 31)), "fraud.indicators.found"
     )
