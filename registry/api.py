@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.api_keys import ApiKeyAuthentication, ApiRateThrottle
 from accounts.models import ApiKey
 from lib.crypto import keyed_hash, keyed_hash_candidates
+from lib.inserts import insert_new
 from lib.openapi import field_errors, refusal
 
 from .indicators import recognize
@@ -44,27 +45,23 @@ class LookupOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=LOOKUP_STATUSES)
 
 
+def _record(api_key: ApiKey, kind: str, value_hash: str, status: str) -> None:
+    # A prepared INSERT (lib.inserts): the lookup is a hot path, and its row a plain one.
+    insert_new([Lookup(api_key=api_key, kind=kind, value_hash=value_hash, status=status, at=timezone.now())])
+
+
 def _answer(api_key: ApiKey, raw: str) -> dict:
     found = recognize(raw)
     if found is None:
-        Lookup.objects.create(
-            api_key=api_key,
-            kind="",
-            value_hash=keyed_hash(" ".join(raw.split()).casefold()),
-            status=UNKNOWN,
-            at=timezone.now(),
-        )
+        _record(api_key, "", keyed_hash(" ".join(raw.split()).casefold()), UNKNOWN)
         return {"kind": None, "value": None, "status": UNKNOWN}
-    hashed = f"{found.kind}:{found.value}"
-    indicators = Indicator.objects.filter(kind=found.kind, value_hash__in=keyed_hash_candidates(hashed))
+    hashes = keyed_hash_candidates(f"{found.kind}:{found.value}")  # the newest key's first
+    indicators = Indicator.objects.filter(kind=found.kind, value_hash__in=hashes)
     region_id = api_key.organisation.region_id if api_key.organisation_id else None
     if region_id is not None:
         indicators = indicators.filter(region_id=region_id)
-    known = indicators.filter(status__in=ANSWERED).values_list("status", flat=True).first()
-    status = known or UNKNOWN
-    Lookup.objects.create(
-        api_key=api_key, kind=found.kind, value_hash=keyed_hash(hashed), status=status, at=timezone.now()
-    )
+    status = indicators.filter(status__in=ANSWERED).values_list("status", flat=True).first() or UNKNOWN
+    _record(api_key, found.kind, hashes[0], status)
     return {"kind": found.kind, "value": found.shown, "status": status}
 
 

@@ -11,42 +11,94 @@ import re
 
 from .indicators import Indicator, InvalidIndicator, Kind, normalize
 
-# The candidates, in one pass. Each alternative is a group the reading below dispatches on.
+# The candidates, in one pass. Each alternative is a group the reading below dispatches on. A
+# candidate's end is checked with its neighbours: a sentence's full stop may follow a name or a
+# site ("@shop_kz." and "shop.kz."), an e-mail's domain may not be taken for a site, an amount
+# of money is no phone, and a Kazakh case ending may be glued to a number ("87011234567ден").
 CANDIDATES = re.compile(
     r"""
     (?P<link>(?:https?://|www\.)[^\s<>"'«»]+
-        | (?:t|telegram)\.me/[A-Za-z0-9_+/]+
-        | (?<![@\w.])[A-Za-z0-9\u0400-\u04ff-]+(?:\.[A-Za-z0-9\u0400-\u04ff-]+)*
+        | (?:t|telegram)\.me/[A-Za-z0-9_+/\-]+
+        | (?<![@\w.\-])[A-Za-z0-9\u0400-\u04ff-]+(?:\.[A-Za-z0-9\u0400-\u04ff-]+)*
           \.(?:kz|ru|com|net|org|info|biz|shop|store|site|online|xyz|top|io|me|su|cc|pro|club|рф|қаз)
-          (?:/[^\s<>"'«»]*)?(?![\w.])
+          (?:/[^\s<>"'«»]*)?(?!\w|\.\w)
     )
-    | (?P<telegram>(?<![\w.@])@[A-Za-z][A-Za-z0-9_]{3,31}(?![\w@.]))
+    | (?P<telegram>(?<![\w.@])@[A-Za-z][A-Za-z0-9_]{3,31}(?![\w@]|\.\w))
     | (?P<iban>(?<![\w])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){12,30}(?![\w]))
-    | (?P<number>(?<!\w)(?<!\d[.,/:])\+?\d(?:[ \-()]{0,2}\d){8,18}
-        (?!\w|[.,/:]\d|\s?(?:тг|тенге|теңге|₸|тнг|руб|kzt|tg)\b))
+    | (?P<number>(?<![\dA-Za-z_])(?<!\d[.,/:])\+?\d(?:[ \-()]{0,2}\d){8,18}
+        (?![\dA-Za-z_]|[.,/:]\d|\s?(?:тг|тенге|теңге|tenge|₸|тнг|руб|kzt|tg|млн|млрд|mln|bn)))
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 # A report's reference (AKT-2025-000123): its digits are no phone.
 REFERENCE = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
 TRAILING = ".,;:!?)»\"'"
+# Words before a bare number that make it a parcel's, an order's or a document's number, not a
+# phone written without its prefix.
+LABELS = re.compile(
+    r"(?:трек|tracking|track|заказ|order|чек|receipt|квитанц|invoice|договор|contract|накладн|посылк|parcel"
+    r"|тапсырыс|түбіртек|шарт)\w*[^\d]{0,20}$",
+    re.IGNORECASE,
+)
+# The lengths a run of digits is most likely cut to when it ran into the next number ("карта
+# 4400 4301 2345 6786 50 000 тг"): a card's, an IIN's, a phone's with and without its prefix.
+LIKELY_LENGTHS = (16, 12, 11, 10, 15, 19, 13, 14, 17, 18)
 
 
-def _number(text: str) -> Indicator | None:
-    digits = re.sub(r"\D", "", text)
+def _kinds(text: str, digits: str, labelled: bool) -> list[str]:
+    plus = text.startswith("+")
     kinds = []
-    if len(digits) == 12:
+    if len(digits) == 12 and not plus:
         kinds = [Kind.BIN, Kind.IIN]
-    elif 13 <= len(digits) <= 19 and not text.startswith("+"):
+    elif 13 <= len(digits) <= 19 and not plus:
         kinds = [Kind.CARD]
-    if text.startswith("+") or 10 <= len(digits) <= 11 or (len(digits) == 12 and text.startswith("+")):
-        kinds = [Kind.PHONE, *kinds] if text.startswith("+") else [*kinds, Kind.PHONE]
-    for kind in kinds:
+    bare = len(digits) == 10 and not plus
+    if plus or len(digits) == 11 or (bare and not labelled):
+        kinds.append(Kind.PHONE)
+    return kinds
+
+
+def _first_valid(text: str, labelled: bool) -> Indicator | None:
+    digits = re.sub(r"\D", "", text)
+    for kind in _kinds(text, digits, labelled):
         try:
             return normalize(kind, text)
         except InvalidIndicator:
             continue
     return None
+
+
+def _prefixes(text: str):
+    """The run cut after each of its groups (a space or a dash ends one), by likely length."""
+    cuts = {}
+    for match in re.finditer(r"[ \-]", text):
+        head = text[: match.start()]
+        cuts.setdefault(len(re.sub(r"\D", "", head)), head)
+    return [cuts[length] for length in LIKELY_LENGTHS if length in cuts]
+
+
+# A card written in four groups of four, and more digits after it: those are the next number's.
+GROUPED_CARD = re.compile(r"(\d{4}[ \-]\d{4}[ \-]\d{4}[ \-]\d{4})[ \-]\d")
+
+
+def _number(text: str, before: str) -> Indicator | None:
+    labelled = bool(LABELS.search(before))
+    grouped = GROUPED_CARD.match(text)
+    for candidate in ([grouped.group(1)] if grouped else []) + [text, *_prefixes(text)]:
+        found = _first_valid(candidate, labelled)
+        if found is not None:
+            return found
+    return None
+
+
+def _iban(text: str) -> Indicator | None:
+    """An IBAN, or one that ran into the next word ("KZ94 9149 … 5492 Kaspi Gold"): cut at a space."""
+    found = _read(Kind.IBAN, text)
+    words = text.split(" ")
+    while found is None and len(words) > 4:
+        words.pop()
+        found = _read(Kind.IBAN, " ".join(words))
+    return found
 
 
 def _read(kind: str, text: str) -> Indicator | None:
@@ -64,9 +116,9 @@ def extract(text: str) -> list[Indicator]:
         group = match.lastgroup
         value = match.group(group).rstrip(TRAILING)
         if group == "number":
-            indicator = _number(value)
+            indicator = _number(value, text[max(0, match.start() - 40) : match.start()])
         elif group == "iban":
-            indicator = _read(Kind.IBAN, value)
+            indicator = _iban(value)
         elif group == "telegram":
             indicator = _read(Kind.TELEGRAM, value)
         else:

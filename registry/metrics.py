@@ -118,7 +118,7 @@ SENTENCES = (
         code="fraud.found",
         area=Area.FRAUD,
         order=10,
-        kk="Азаматтардың өтініштерінен «Алаяқтықсыз аумақ» тізіліміне {fraud.indicators.found|көрсеткіш} енгізілді.",
+        kk="Азаматтардың өтініштерінен «Алаяқтықсыз аумақ» тізіліміне {fraud.indicators.found|индикатор} енгізілді.",
         ru="Из обращений граждан в реестр «Территория без мошенничества» внесено {fraud.indicators.found|индикатор}.",
         en="{fraud.indicators.found|indicator/indicators} from citizens' reports entered the “Territory Without "
         "Fraud” registry.",
@@ -136,7 +136,7 @@ SENTENCES = (
         code="fraud.confirmed",
         area=Area.FRAUD,
         order=20,
-        kk="{fraud.indicators.confirmed|көрсеткіш} расталды.",
+        kk="{fraud.indicators.confirmed|индикатор} расталды.",
         ru="Подтверждено {fraud.indicators.confirmed|индикатор}.",
         en="{fraud.indicators.confirmed|indicator/indicators} confirmed.",
     ),

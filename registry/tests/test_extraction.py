@@ -5,6 +5,7 @@ import pytest
 from stdnum import luhn
 
 from registry.extraction import extract
+from registry.tests import corpus
 
 CARD = "440043012345678" + luhn.calc_check_digit("440043012345678")
 SPACED_CARD = " ".join(CARD[i : i + 4] for i in range(0, 16, 4))
@@ -56,3 +57,20 @@ def test_it_gives_each_value_once_in_the_order_it_appears():
         ("telegram", "@shop_kz"),
         ("phone", "+77051234567"),
     ]
+
+
+@pytest.mark.parametrize("text, expected", corpus.CORPUS, ids=[f"corpus-{n}" for n in range(len(corpus.CORPUS))])
+def test_it_reads_the_reports_corpus_by_the_specification(text, expected):
+    assert {(indicator.kind, indicator.value) for indicator in extract(text)} == expected, text
+
+
+def test_its_precision_and_recall_over_the_reports_corpus_are_whole():
+    true_positives = false_positives = false_negatives = 0
+    for text, expected in corpus.CORPUS:
+        found = {(indicator.kind, indicator.value) for indicator in extract(text)}
+        true_positives += len(found & expected)
+        false_positives += len(found - expected)
+        false_negatives += len(expected - found)
+    precision = true_positives / (true_positives + false_positives)
+    recall = true_positives / (true_positives + false_negatives)
+    assert (precision, recall) == (1.0, 1.0)
