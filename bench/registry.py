@@ -59,6 +59,7 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--skip-lookup", action="store_true", help="the extraction only (no database)")
+    parser.add_argument("--profile", action="store_true", help="also profile one sync worker's lookups")
     return parser.parse_args()
 
 
@@ -203,6 +204,8 @@ def lookup(args) -> None:
         rate_limit_per_minute=10_000_000,
     )
     headers = {"Content-Type": "application/json", "Authorization": f"Api-Key {raw}"}
+    if args.profile:
+        profile(env, payloads, headers)
     server = _server.start_gunicorn(env=env, workers=4, label="sync 4 workers")
     try:
         result = _server.drive(
@@ -228,6 +231,27 @@ def lookup(args) -> None:
         f"PostgreSQL {per_lookup(result.db_cpu):.2f} ms"
         + (f"  FAILED: {failures} {sorted(set(result.errors))[:3]}" if failures or result.errors else "")
     )
+
+
+def profile(env, payloads, headers) -> None:
+    """One sync worker under cProfile (bench/_profile_hooks.py) while two clients look values up."""
+    import pstats
+    import tempfile
+
+    directory = Path(tempfile.mkdtemp(prefix="tartip-bench-profile-"))
+    config = str(Path(__file__).resolve().parent / "_profile_hooks.py")
+    server = _server.start_gunicorn(env=dict(env, BENCH_PROFILE_DIR=str(directory)), workers=1, config=config)
+    try:
+        _server.drive(
+            server, path="/api/v1/registry/lookup", bodies=payloads, headers=headers, clients=2, seconds=8, warmup=2
+        )
+    finally:
+        server.stop()
+    files = sorted(directory.glob("*.prof"))
+    if files:
+        stats = pstats.Stats(*map(str, files))
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(20)
 
 
 def main() -> int:

@@ -4,6 +4,9 @@ status when it is a confirmed indicator of the key's region (every region for a 
 "unknown" otherwise; never anything a suspected indicator is. Each lookup is kept by the keyed hash
 of what was asked, and folded into the audit chain by a worker in batches (registry.tasks)."""
 
+import functools
+
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -35,8 +38,11 @@ class WithApiKey(BasePermission):
         return isinstance(request.auth, ApiKey)
 
 
+MAX_LENGTH = 400
+
+
 class LookupInput(serializers.Serializer):
-    value = serializers.CharField(max_length=400, trim_whitespace=True)
+    value = serializers.CharField(max_length=MAX_LENGTH, trim_whitespace=True)
 
 
 class LookupOutput(serializers.Serializer):
@@ -50,19 +56,47 @@ def _record(api_key: ApiKey, kind: str, value_hash: str, status: str) -> None:
     insert_new([Lookup(api_key=api_key, kind=kind, value_hash=value_hash, status=status, at=timezone.now())])
 
 
+@functools.cache
+def _known_sql(hashes: int, by_region: bool) -> str:
+    """The hot path's one read, built once per shape: the ORM built and compiled the same SELECT
+    for every lookup, a third of its CPU. Only placeholders go into the text; values are parameters."""
+    marks, answered = ", ".join(["%s"] * hashes), ", ".join(["%s"] * len(ANSWERED))
+    region = " AND region_id = %s" if by_region else ""
+    table = Indicator._meta.db_table
+    return (
+        f"SELECT status FROM {table} WHERE kind = %s AND value_hash IN ({marks})"  # noqa: S608
+        f" AND status IN ({answered}){region} LIMIT 1"
+    )
+
+
+def _known_status(kind: str, hashes: list[str], region_id: int | None) -> str | None:
+    params = [kind, *hashes, *ANSWERED, *([] if region_id is None else [region_id])]
+    with connection.cursor() as cursor:
+        cursor.execute(_known_sql(len(hashes), region_id is not None), params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _answer(api_key: ApiKey, raw: str) -> dict:
     found = recognize(raw)
     if found is None:
         _record(api_key, "", keyed_hash(" ".join(raw.split()).casefold()), UNKNOWN)
         return {"kind": None, "value": None, "status": UNKNOWN}
     hashes = keyed_hash_candidates(f"{found.kind}:{found.value}")  # the newest key's first
-    indicators = Indicator.objects.filter(kind=found.kind, value_hash__in=hashes)
     region_id = api_key.organisation.region_id if api_key.organisation_id else None
-    if region_id is not None:
-        indicators = indicators.filter(region_id=region_id)
-    status = indicators.filter(status__in=ANSWERED).values_list("status", flat=True).first() or UNKNOWN
+    status = _known_status(found.kind, hashes, region_id) or UNKNOWN
     _record(api_key, found.kind, hashes[0], status)
     return {"kind": found.kind, "value": found.shown, "status": status}
+
+
+def _value(data) -> tuple[str, dict | None]:
+    """The value asked, or the input's errors by field (the API's usual 400 body)."""
+    value = data.get("value") if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return "", {"value": [str(_("Write the value."))]}
+    if len(value) > MAX_LENGTH:
+        return "", {"value": [str(_("At most %(count)s characters.") % {"count": MAX_LENGTH})]}
+    return value.strip(), None
 
 
 class LookupView(APIView):
@@ -89,6 +123,9 @@ class LookupView(APIView):
         tags=["registry"],
     )
     def post(self, request):
-        data = LookupInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        return Response(LookupOutput(_answer(request.auth, data.validated_data["value"])).data)
+        # Checked by hand rather than by LookupInput, which documents it: a serializer's fields are
+        # deep-copied on every request, a tenth of a lookup's CPU.
+        value, errors = _value(request.data)
+        if errors:
+            return Response(errors, status=400)
+        return Response(_answer(request.auth, value))

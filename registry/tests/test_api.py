@@ -64,6 +64,11 @@ def test_no_key_a_wrong_key_or_no_value_is_refused_with_the_apis_error_body(live
         f"{live_server.url}/api/v1/registry/lookup", json={}, headers={"X-Api-Key": bank_key}, timeout=10
     )
     assert empty.status_code == 400 and "value" in empty.json()
+    for bad in ({"value": 77051234567}, {"value": "x" * 401}, ["+77051234567"]):
+        refused = requests.post(
+            f"{live_server.url}/api/v1/registry/lookup", json=bad, headers={"X-Api-Key": bank_key}, timeout=10
+        )
+        assert refused.status_code == 400 and list(refused.json()) == ["value"], bad
     not_json = requests.post(
         f"{live_server.url}/api/v1/registry/lookup", data="value=1", headers={"X-Api-Key": bank_key}, timeout=10
     )
