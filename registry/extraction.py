@@ -23,6 +23,8 @@ CANDIDATES = re.compile(
           \.(?:kz|ru|com|net|org|info|biz|shop|store|site|online|xyz|top|io|me|su|cc|pro|club|рф|қаз)
           (?:/[^\s<>"'«»]*)?(?!\w|\.\w)
     )
+    | (?P<crypto>(?<![\w])(?:0x[0-9a-fA-F]{40}|bc1[02-9ac-hj-np-z]{11,71}|T[1-9A-HJ-NP-Za-km-z]{33}
+        |[13][1-9A-HJ-NP-Za-km-z]{25,34})(?![\w]))
     | (?P<telegram>(?<![\w.@])@[A-Za-z][A-Za-z0-9_]{3,31}(?![\w@]|\.\w))
     | (?P<iban>(?<![\w])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){12,30}(?![\w]))
     | (?P<number>(?<![\dA-Za-z_])(?<!\d[.,/:])\+?\d(?:[ \-()]{0,2}\d){8,18}
@@ -119,6 +121,8 @@ def extract(text: str) -> list[Indicator]:
             indicator = _number(value, text[max(0, match.start() - 40) : match.start()])
         elif group == "iban":
             indicator = _iban(value)
+        elif group == "crypto":
+            indicator = _read(Kind.CRYPTO, value)
         elif group == "telegram":
             indicator = _read(Kind.TELEGRAM, value)
         else:

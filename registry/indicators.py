@@ -13,6 +13,8 @@ saying why in the reader's language); `recognize(raw)` finds the kind of a value
 - a Telegram channel, bot or user as `@name` (`t.me/name`, `telegram.me/name` are the same);
 - a handle on another messenger as `network:handle`; an e-wallet or payment-QR id as written,
   without spaces, case-folded;
+- a crypto wallet address by its network's checksum: Bitcoin's base58check (base58) or bech32
+  (bech32), Tron's base58check, Ethereum's EIP-55 mixed case (keccak from pycryptodome);
 - a person's IIN or a company's BIN by its twelve digits and check digit (the algorithm of the
   Republic's order on the IIN; no library checks it), the IIN's birth date and the BIN's kind.
 """
@@ -22,8 +24,11 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+import base58
+import bech32
 import idna
 import phonenumbers
+from Crypto.Hash import keccak
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +47,7 @@ class Kind(models.TextChoices):
     TELEGRAM = "telegram", gettext_lazy("Telegram channel, bot or user")
     MESSENGER = "messenger", gettext_lazy("messenger handle")
     WALLET = "wallet", gettext_lazy("e-wallet or payment QR id")
+    CRYPTO = "crypto", gettext_lazy("crypto wallet address")
     IIN = "iin", gettext_lazy("IIN (person)")
     BIN = "bin", gettext_lazy("BIN (company)")
 
@@ -167,6 +173,45 @@ def _wallet(raw: str) -> Indicator:
     return Indicator(Kind.WALLET, value, value, {})
 
 
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+# A base58check address's version byte: its network.
+BASE58_NETWORKS = {0x00: "bitcoin", 0x05: "bitcoin", 0x41: "tron"}
+
+
+def _eip55(address: str) -> str:
+    """The EIP-55 spelling of an Ethereum address: a letter upper-cased where its hash's nibble is 8+."""
+    hashed = keccak.new(digest_bits=256, data=address.lower().encode()).hexdigest()
+    return "".join(
+        char.upper() if char.isalpha() and int(hashed[i], 16) >= 8 else char for i, char in enumerate(address.lower())
+    )
+
+
+def _crypto(raw: str) -> Indicator:
+    text = raw.strip()
+    invalid = InvalidIndicator(_("This is not a valid crypto wallet address: its format or checksum is wrong."))
+    if re.fullmatch(r"0[xX][0-9a-fA-F]{40}", text):
+        digits = text[2:]
+        mixed = digits != digits.lower() and digits != digits.upper()
+        if mixed and _eip55(digits) != digits:
+            raise invalid
+        return Indicator(Kind.CRYPTO, f"0x{digits.lower()}", f"0x{_eip55(digits)}", {"network": "ethereum"})
+    if text.lower().startswith("bc1"):
+        version, program = bech32.decode("bc", text.lower())
+        if version is None or program is None:
+            raise invalid
+        return Indicator(Kind.CRYPTO, text.lower(), text.lower(), {"network": "bitcoin"})
+    if 25 <= len(text) <= 35 and all(char in BASE58 for char in text):
+        try:
+            payload = base58.b58decode_check(text)
+        except ValueError:
+            raise invalid from None
+        network = BASE58_NETWORKS.get(payload[0]) if len(payload) == 21 else None
+        if network is None:
+            raise invalid
+        return Indicator(Kind.CRYPTO, text, text, {"network": network})
+    raise invalid
+
+
 # The IIN's and BIN's check digit: weights 1..11, then 3..11, 1, 2 when the first sum leaves 10.
 WEIGHTS = (tuple(range(1, 12)), (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2))
 
@@ -215,6 +260,7 @@ NORMALIZERS = {
     Kind.TELEGRAM: _telegram,
     Kind.MESSENGER: _messenger,
     Kind.WALLET: _wallet,
+    Kind.CRYPTO: _crypto,
     Kind.IIN: _iin,
     Kind.BIN: _bin,
 }
@@ -244,6 +290,8 @@ def recognize(raw: str) -> Indicator | None:
         tries.append(Kind.PHONE)
     elif digits.startswith("+") and digits[1:].isdigit():
         tries.append(Kind.PHONE)
+    if re.fullmatch(r"0[xX][0-9a-fA-F]{40}|(?i:bc1)[0-9a-zA-Z]{11,71}|[13T][1-9A-HJ-NP-Za-km-z]{24,34}", text):
+        tries.insert(0, Kind.CRYPTO)
     if text.startswith("@"):
         tries.append(Kind.TELEGRAM)
     elif ":" in text and text.split(":")[0].strip().lower() in MESSENGERS:

@@ -74,3 +74,14 @@ def test_its_precision_and_recall_over_the_reports_corpus_are_whole():
     precision = true_positives / (true_positives + false_positives)
     recall = true_positives / (true_positives + false_negatives)
     assert (precision, recall) == (1.0, 1.0)
+
+
+def test_it_finds_a_crypto_wallet_in_a_text_and_not_a_broken_one():
+    text = (
+        "Просили перевести USDT на кошелёк TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t (TRC-20), "
+        "а биткоины на bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4; адрес 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb неверный."
+    )
+    assert {(found.kind, found.value) for found in extract(text)} == {
+        ("crypto", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"),
+        ("crypto", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"),
+    }

@@ -159,3 +159,30 @@ def test_it_says_why_in_the_readers_language():
     with translation.override("ru"), pytest.raises(InvalidIndicator) as refused:
         normalize(Kind.CARD, "4400 4301")
     assert str(refused.value) != "A card number has 13 to 19 digits."
+
+
+# Published test vectors: Bitcoin's first address, BIP-173's bech32 example, EIP-55's, Tron's USDT.
+BITCOIN, SEGWIT = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+ETHEREUM, TRON = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+
+
+@pytest.mark.parametrize(
+    "raw, value, network",
+    [
+        (BITCOIN, BITCOIN, "bitcoin"),
+        (SEGWIT.upper(), SEGWIT, "bitcoin"),
+        (ETHEREUM, ETHEREUM.lower(), "ethereum"),
+        (ETHEREUM.lower(), ETHEREUM.lower(), "ethereum"),  # all lower case: no checksum to check
+        (TRON, TRON, "tron"),
+    ],
+)
+def test_it_reads_a_crypto_wallet_by_its_networks_checksum(raw, value, network):
+    wallet = normalize(Kind.CRYPTO, raw)
+    assert (wallet.value, wallet.details["network"]) == (value, network)
+    assert recognize(raw).kind == Kind.CRYPTO
+
+
+def test_it_refuses_a_crypto_address_failing_its_checksum():
+    for wrong in (BITCOIN[:-1] + "b", ETHEREUM.replace("aA", "Aa", 1), TRON[:-1] + "u", SEGWIT[:-1] + "5"):
+        with pytest.raises(InvalidIndicator, match="crypto wallet"):
+            normalize(Kind.CRYPTO, wrong)
