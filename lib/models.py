@@ -1,4 +1,21 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """The shape of an app's event rows (DESIGN.md: every state change appends one): when, by whom,
+    and its details; the subclass adds what the event is of and its `kind` with its own choices."""
+
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
 
 class WorkClaim(models.Model):

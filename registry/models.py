@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import EncryptedTextField
+from lib.models import Event
 
 from .indicators import Kind
 
@@ -107,7 +108,7 @@ class Sighting(models.Model):
         return f"{self.indicator} · {self.get_source_display()} {self.at:%Y-%m-%d}"
 
 
-class IndicatorEvent(models.Model):
+class IndicatorEvent(Event):
     """A change of an indicator: found, confirmed, a sighting unlinked, expired."""
 
     class Kind(models.TextChoices):
@@ -119,14 +120,8 @@ class IndicatorEvent(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status after"), max_length=20, choices=Status.choices)
-    at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Event.Meta):
         indexes = [models.Index(fields=["indicator", "at"], name="indicator_event_at")]
         verbose_name = _("indicator event")
         verbose_name_plural = _("indicator events")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Localized
 from lib.i18n import localized
 from lib.metrics import Aggregation, Area, Hedging, Kind, Source, Unit
+from lib.models import Event
 
 
 class MetricQuerySet(models.QuerySet):
@@ -252,7 +253,7 @@ class SummaryVersion(models.Model):
         return getattr(self, f"text_{language}")
 
 
-class SummaryEvent(models.Model):
+class SummaryEvent(Event):
     """A step of a summary version's way: its making, each text saved, the approval, a return to
     a draft, the publication (the version's history; reporting.services appends them)."""
 
@@ -264,15 +265,9 @@ class SummaryEvent(models.Model):
         PUBLISHED = "published", _("published")
 
     version = models.ForeignKey(SummaryVersion, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("summary event")
         verbose_name_plural = _("summary events")
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import District, Organisation, Region
 from accounts.scoping import is_region_wide, work_district_ids
+from lib.models import Event
 
 from .scoping import ACT_READERS
 
@@ -145,7 +146,7 @@ class SupervisoryAct(models.Model):
         return f"{self.get_type_display()} {self.outgoing_number or self.pk}"
 
 
-class SupervisoryActEvent(models.Model):
+class SupervisoryActEvent(Event):
     class Kind(models.TextChoices):
         RECORDED = "recorded", _("recorded")
         CHANGED = "changed", _("details corrected")
@@ -153,15 +154,9 @@ class SupervisoryActEvent(models.Model):
         OUTCOME = "outcome", _("outcome recorded")
 
     act = models.ForeignKey(SupervisoryAct, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("act event")
         verbose_name_plural = _("act events")
 
