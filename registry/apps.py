@@ -30,7 +30,7 @@ class RegistryConfig(PluginApp, AppConfig):
         DemoBuilder("registry.demo.create_demo_indicators", refresh="registry.demo.refresh_demo_indicators"),
     )
     # The results summary's figures of the registry (reporting reads them through lib.plugins).
-    metric_groups = ("registry.metrics.FOUND", "registry.metrics.CONFIRMED")
+    metric_groups = ("registry.metrics.FOUND", "registry.metrics.CONFIRMED", "registry.metrics.OUTREACH")
     summary_sentences = ("registry.metrics.SENTENCES",)
     # Every offence report's text is read for the indicators it names.
     report_tasks = ("registry.tasks.take_report_indicators",)

@@ -8,6 +8,7 @@ from accounts.scoping import visible_districts
 from lib.forms import ServiceErrorsMixin
 
 from .indicators import Kind
+from .models import Outreach
 
 
 class SearchForm(forms.Form):
@@ -23,6 +24,22 @@ class EntryForm(ServiceErrorsMixin, forms.Form):
     value = forms.CharField(label=_("Value"), max_length=400)
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False)
     note = forms.CharField(label=_("Where it was found"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = visible_districts(user, District.objects.all()).order_by("kato")
+
+
+class OutreachForm(ServiceErrorsMixin, forms.Form):
+    project = forms.ChoiceField(label=_("Project"), choices=Outreach.Project.choices)
+    kind = forms.ChoiceField(label=_("Kind of work"), choices=Outreach.Kind.choices)
+    count = forms.IntegerField(label=_("How many"), min_value=1, max_value=1_000_000)
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False)
+    link = forms.URLField(
+        label=_("Link (a publication, a photo album)"), max_length=500, required=False, assume_scheme="https"
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

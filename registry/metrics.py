@@ -10,7 +10,7 @@ from accounts.zones import region_id_zone
 from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence
 
 from .indicators import Kind as IndicatorKind
-from .models import IndicatorEvent, Sighting
+from .models import IndicatorEvent, Outreach, Sighting
 
 
 def _labels(dimension: str, keys: list) -> dict:
@@ -113,6 +113,111 @@ CONFIRMED = MetricGroup(
     ),
 )
 
+
+def _outreach_labels(dimension: str, keys: list) -> dict:
+    choices = {"project": Outreach.Project, "kind": Outreach.Kind}.get(dimension)
+    return {key: choices(key).label for key in keys if choices and key in choices.values}
+
+
+def _outreach_described(rows: QuerySet) -> list[dict]:
+    return [
+        {
+            "kind": str(entry.get_kind_display()),
+            "project": str(entry.get_project_display()),
+            "count": entry.count,
+            "day": entry.day.isoformat(),
+            "district": entry.district.name if entry.district else "",
+            "organiser": entry.organiser.name,
+        }
+        for entry in rows.select_related("district", "organiser")
+    ]
+
+
+def _outreach(code: str, kind: str, name, definition, hedging: str, order: int) -> Metric:
+    return Metric(
+        code=code,
+        name=name,
+        definition=definition,
+        area=Area.FRAUD,
+        where=Q(kind=kind),
+        sums="count",
+        hedging=hedging,
+        rise_is_good=True,
+        dimensions=("project",),
+        order=order,
+    )
+
+
+OUTREACH = MetricGroup(
+    name="registry-outreach",
+    kind=Kind.FLOW,
+    queryset=lambda: Outreach.objects.all(),
+    effective="day",
+    effective_is_day=True,
+    recorded="recorded_at",
+    dimensions={"project": "project", "kind": "kind"},
+    labels=_outreach_labels,
+    describe_rows=_outreach_described,
+    columns={
+        "kind": _("kind of work"),
+        "project": _("project"),
+        "count": _("how many"),
+        "day": _("date"),
+        "district": _("district"),
+        "organiser": _("organiser"),
+    },
+    metrics=(
+        _outreach(
+            "outreach.brochures",
+            Outreach.Kind.BROCHURES,
+            _("Brochures distributed"),
+            _("Brochures and leaflets the offices logged as distributed in the period, by the day of the work."),
+            Hedging.MORE_THAN,
+            30,
+        ),
+        _outreach(
+            "outreach.publications",
+            Outreach.Kind.PUBLICATIONS,
+            _("Publications on social media"),
+            _("Publications on social media the offices logged in the period."),
+            Hedging.OVER,
+            31,
+        ),
+        _outreach(
+            "outreach.meetings",
+            Outreach.Kind.MEETINGS,
+            _("Meetings with the population"),
+            _("Meetings with the population the offices organised in the period."),
+            Hedging.EXACT,
+            32,
+        ),
+        _outreach(
+            "outreach.billboards",
+            Outreach.Kind.BILLBOARDS,
+            _("Informational billboards installed"),
+            _("Informational billboards the offices had installed in the period."),
+            Hedging.EXACT,
+            33,
+        ),
+        _outreach(
+            "outreach.activists",
+            Outreach.Kind.ACTIVISTS,
+            _("Meetings with activists and volunteers"),
+            _("Meetings with activists and volunteers the offices held in the period."),
+            Hedging.EXACT,
+            34,
+        ),
+        _outreach(
+            "outreach.students",
+            Outreach.Kind.STUDENTS,
+            _("Meetings with students"),
+            _("Meetings with students of universities, colleges and schools the offices held in the period."),
+            Hedging.EXACT,
+            35,
+        ),
+    ),
+)
+
 SENTENCES = (
     Sentence(
         code="fraud.found",
@@ -139,5 +244,53 @@ SENTENCES = (
         kk="{fraud.indicators.confirmed|индикатор} расталды.",
         ru="Подтверждено {fraud.indicators.confirmed|индикатор}.",
         en="{fraud.indicators.confirmed|indicator/indicators} confirmed.",
+    ),
+    # One sentence a kind of work: a kind without any is left out, never written as zero.
+    *(
+        Sentence(code=f"fraud.{code}", area=Area.FRAUD, order=order, kk=kk, ru=ru, en=en)
+        for code, order, kk, ru, en in (
+            (
+                "outreach.brochures",
+                30,
+                "Тұрғындар арасында {outreach.brochures|буклет} таратылды.",
+                "Среди населения распространено {outreach.brochures|брошюра}.",
+                "{outreach.brochures|brochure/brochures} distributed among the population.",
+            ),
+            (
+                "outreach.publications",
+                31,
+                "Әлеуметтік желілерде {outreach.publications|жарияланым} орналастырылды.",
+                "В социальных сетях размещено {outreach.publications|публикация}.",
+                "{outreach.publications|publication/publications} made on social media.",
+            ),
+            (
+                "outreach.meetings",
+                32,
+                "Халықпен {outreach.meetings|кездесу} ұйымдастырылды.",
+                "Организовано {outreach.meetings|встреча} с населением.",
+                "{outreach.meetings|meeting/meetings} organized with the population.",
+            ),
+            (
+                "outreach.billboards",
+                33,
+                "{outreach.billboards|ақпараттық баннер} орнатылды.",
+                "Установлено информационных баннеров: {outreach.billboards}.",
+                "{outreach.billboards|informational billboard/informational billboards} installed.",
+            ),
+            (
+                "outreach.activists",
+                34,
+                "Белсенділермен және еріктілермен {outreach.activists|кездесу} өткізілді.",
+                "Проведено {outreach.activists|встреча} с активистами и волонтёрами.",
+                "{outreach.activists|meeting/meetings} held with activists and volunteers.",
+            ),
+            (
+                "outreach.students",
+                35,
+                "ЖОО, колледждер мен мектептердің білім алушыларымен {outreach.students|кездесу} өткізілді.",
+                "Проведено {outreach.students|встреча} со студентами вузов, колледжей и школьниками.",
+                "{outreach.students|meeting/meetings} held with students of universities, colleges and schools.",
+            ),
+        )
     ),
 )

@@ -58,3 +58,18 @@ def visible_indicators(user, indicators: QuerySet) -> QuerySet:
         return indicators
     seen_there = Sighting.objects.filter(indicator=OuterRef("pk"), district_id__in=districts)
     return indicators.filter(Exists(seen_there))
+
+
+def may_log_outreach(user) -> bool:
+    """The outreach log: prosecutors' offices and the regional analyst."""
+    return is_prosecutor(user) or role_of(user) == Role.ANALYST
+
+
+def visible_outreach(user, entries: QuerySet) -> QuerySet:
+    if not may_log_outreach(user):
+        return entries.none()
+    if user.is_superuser:
+        return entries
+    entries = entries.filter(region_id=user.organisation.region_id if user.organisation_id else None)
+    districts = work_district_ids(user)
+    return entries if districts is None else entries.filter(district_id__in=districts)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,9 +12,9 @@ from accounts.models import AuditEvent
 from accounts.scoping import work_district_ids
 
 from . import policy, selectors, services
-from .forms import EntryForm, SearchForm
+from .forms import EntryForm, OutreachForm, SearchForm
 from .indicators import SECRET_KINDS, Kind
-from .models import IgnoredValue, Sighting, Status
+from .models import IgnoredValue, Outreach, Sighting, Status
 
 PER_PAGE = 30
 
@@ -58,6 +59,7 @@ def registry_home(request):
         "selected_kind": kind,
         "selected_status": status,
         "can_enter": policy.may_record(user),
+        "can_log_outreach": policy.may_log_outreach(user),
     }
     if request.headers.get("HX-Request"):
         return render(request, "registry/indicator_list_partial.html", context)
@@ -168,3 +170,30 @@ def allow_list(request):
     values = IgnoredValue.objects.exclude(kind__in=policy.PROSECUTORS_ONLY).select_related("actor")
     page = Paginator(values.order_by("reason", "kind", "shown"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "registry/allow_list.html", {"page": page})
+
+
+@login_required
+def outreach(request):
+    """GET /registry/outreach/: the outreach work of the user's scope, latest first, with the
+    totals by kind; POST: a new entry."""
+    user = request.user
+    if not policy.may_log_outreach(user):
+        raise PermissionDenied
+    form = OutreachForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outreach_record(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The outreach work is logged."))
+            return redirect("registry:outreach")
+    entries = policy.visible_outreach(user, Outreach.objects.select_related("district", "organiser"))
+    page = Paginator(entries.order_by("-day", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    totals = {row["kind"]: row["total"] for row in entries.values("kind").annotate(total=Sum("count"))}
+    context = {
+        "form": form,
+        "page": page,
+        "totals": [(label, totals.get(value, 0)) for value, label in Outreach.Kind.choices],
+    }
+    return render(request, "registry/outreach.html", context, status=400 if form.errors else 200)

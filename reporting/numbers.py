@@ -38,14 +38,23 @@ class Hedged:
     value: int | Decimal
 
 
-def hedge(value, kind: str, figures: int = 1) -> Hedged:
+def _leading_figures(number: Decimal) -> int:
+    """How many leading figures a hedged value keeps, as the press releases write them: two while
+    they read under 30 ("more than 25,000", "more than 1,000"), one above ("over 7,000")."""
+    leading = int(abs(number) / Decimal(10) ** (math.floor(math.log10(abs(number))) - 1))
+    return 2 if leading < 30 else 1
+
+
+def hedge(value, kind: str, figures: int | None = None) -> Hedged:
     """The value a text gives for a metric hedged by `kind`: "more than" and "over" floor it to its
-    leading `figures` (1,043 -> more than 1,000; 7,212 -> over 7,000); "about" rounds it (7.9
-    billion -> about 8 billion). A value that is already round is given exactly (1,000 is not
-    "more than 1,000")."""
+    leading figures (1,043 -> more than 1,000; 25,480 -> more than 25,000; 7,212 -> over 7,000);
+    "about" rounds it (7.9 billion -> about 8 billion). A value that is already round is given
+    exactly (1,000 is not "more than 1,000")."""
     if kind == Hedging.EXACT or not value:
         return Hedged(Hedging.EXACT, value)
     number = Decimal(value)
+    if figures is None:
+        figures = _leading_figures(number) if abs(number) >= 10 else 1
     magnitude = Decimal(10) ** (math.floor(math.log10(abs(number))) - figures + 1)
     mode = ROUND_HALF_UP if kind == Hedging.ABOUT else ROUND_FLOOR
     rounded = (number / magnitude).quantize(Decimal(1), rounding=mode) * magnitude

@@ -77,3 +77,14 @@ def test_it_computes_shares_and_rates_only_where_defined():
 def test_it_hedges_by_the_metrics_rule(value, kind, expected_kind, expected):
     hedged = hedge(value, kind)
     assert (hedged.kind, hedged.value) == (expected_kind, expected)
+
+
+def test_it_floors_a_hedged_value_to_two_figures_under_30_and_one_above():
+    from lib.metrics import Hedging
+    from reporting.numbers import hedge
+
+    assert hedge(25_480, Hedging.MORE_THAN).value == 25_000
+    assert hedge(1_043, Hedging.MORE_THAN).value == 1_000
+    assert hedge(7_212, Hedging.OVER).value == 7_000
+    assert hedge(31_900, Hedging.MORE_THAN).value == 30_000
+    assert hedge(1_400, Hedging.MORE_THAN).kind == Hedging.EXACT  # already round at its two figures
