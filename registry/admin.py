@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lib.crypto import keyed_hash
-
 from .indicators import InvalidIndicator, normalize
 from .models import IgnoredValue
 
@@ -33,7 +31,7 @@ class IgnoredValueForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
-        self.instance.value_hash = keyed_hash(f"{self.found.kind}:{self.found.value}")
+        self.instance.value_hash = self.found.hash
         self.instance.shown = self.found.shown
         return super().save(commit)
 

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.api_keys import ApiKeyAuthentication, ApiRateThrottle
 from accounts.models import ApiKey
-from lib.crypto import keyed_hash, keyed_hash_candidates
+from lib.crypto import keyed_hash
 from lib.inserts import insert_new
 from lib.openapi import field_errors, refusal
 
@@ -82,7 +82,7 @@ def _answer(api_key: ApiKey, raw: str) -> dict:
     if found is None:
         _record(api_key, "", keyed_hash(" ".join(raw.split()).casefold()), UNKNOWN)
         return {"kind": None, "value": None, "status": UNKNOWN}
-    hashes = keyed_hash_candidates(f"{found.kind}:{found.value}")  # the newest key's first
+    hashes = found.hashes  # the newest key's first
     region_id = api_key.organisation.region_id if api_key.organisation_id else None
     status = _known_status(found.kind, hashes, region_id) or UNKNOWN
     _record(api_key, found.kind, hashes[0], status)

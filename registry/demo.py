@@ -23,12 +23,11 @@ from stdnum import luhn
 from accounts.models import Organisation, Region, User
 from accounts.roles import Role
 from accounts.zones import region_zone
-from lib.crypto import keyed_hash
 from signals.models import Report
 
 from . import services
 from .extraction import extract
-from .indicators import SECRET_KINDS, Kind, normalize
+from .indicators import Kind, normalize
 from .models import Indicator, IndicatorEvent, Outreach, Sighting, Status
 
 DEMO_SEED = 20250214
@@ -134,33 +133,25 @@ def build_demo_indicators(
     )
     new, sightings, events = [], [], []
     banks = {org.bic: org for org in Organisation.objects.filter(type=Organisation.Type.BANK).exclude(bic="")}
-    for (kind, value), item in seen.items():
+    for item in seen.values():
         item.sightings.sort(key=lambda sighting: sighting[2])
-        hashed = keyed_hash(f"{kind}:{value}")
-        first_at, last_at = item.sightings[0][2], item.sightings[-1][2]
-        if (kind, hashed) not in existing:
-            secret = kind in SECRET_KINDS
-            new.append(
-                Indicator(
-                    region=region,
-                    kind=kind,
-                    value="" if secret else value,
-                    secret=value if secret else "",
-                    value_hash=hashed,
-                    shown=item.found.shown,
-                    details=item.found.details,
-                    bank=banks.get(item.found.details.get("bic", "")),
-                    district_id=item.sightings[0][3],
-                    first_seen_at=first_at,
-                    last_seen_at=last_at,
-                    expires_at=last_at + timedelta(days=settings.REGISTRY_UNCONFIRMED_DAYS),
-                )
+        if (item.found.kind, item.found.hash) not in existing:
+            first_at, last_at = item.sightings[0][2], item.sightings[-1][2]
+            indicator = Indicator(
+                region=region,
+                bank=banks.get(item.found.details.get("bic", "")),
+                district_id=item.sightings[0][3],
+                first_seen_at=first_at,
+                last_seen_at=last_at,
+                expires_at=last_at + timedelta(days=settings.REGISTRY_UNCONFIRMED_DAYS),
             )
+            indicator.hold(item.found)
+            new.append(indicator)
     Indicator.objects.bulk_create(new, batch_size=CHUNK)
     ids = {(i.kind, i.value_hash): i.pk for i in Indicator.objects.filter(region=region).only("kind", "value_hash")}
     confirmed = []
-    for (kind, value), item in seen.items():
-        pk = ids[(kind, keyed_hash(f"{kind}:{value}"))]
+    for item in seen.values():
+        pk = ids[(item.found.kind, item.found.hash)]
         for source, report_id, at, district_id in item.sightings:
             sightings.append(
                 Sighting(
@@ -172,7 +163,7 @@ def build_demo_indicators(
                     recorded_at=at + timedelta(minutes=rng.randrange(1, 30)),
                 )
             )
-        if (kind, keyed_hash(f"{kind}:{value}")) in existing:
+        if (item.found.kind, item.found.hash) in existing:
             continue
         first_at = item.sightings[0][2]
         events.append(

@@ -36,6 +36,7 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import luhn
 
+from lib.crypto import keyed_hash, keyed_hash_candidates
 from lib.identifiers import DEFAULT_PHONE_REGION
 
 
@@ -71,6 +72,16 @@ class Indicator:
     value: str  # the normal form: what is hashed, and shown for the kinds that are not secret
     shown: str  # what a reader who may not unmask sees (a card's BIN and last four)
     details: dict  # what the value tells (a phone's country, an account's bank code)
+
+    @property
+    def hash(self) -> str:
+        """The keyed hash every row of this value is kept and found by (under the newest key)."""
+        return keyed_hash(f"{self.kind}:{self.value}")
+
+    @property
+    def hashes(self) -> list[str]:
+        """Its keyed hash under every configured key, the newest first: what a lookup matches."""
+        return keyed_hash_candidates(f"{self.kind}:{self.value}")
 
 
 def _digits(raw: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.crypto import EncryptedTextField
 from lib.models import Event
 
-from .indicators import Kind
+from .indicators import SECRET_KINDS, Kind
 
 
 class Status(models.TextChoices):
@@ -61,6 +61,13 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.shown}"
+
+    def hold(self, found) -> None:
+        """Keep a value read by registry.indicators: a secret kind's in `secret`, the others' in
+        `value`, with its hash, what is shown and what it tells."""
+        secret = found.kind in SECRET_KINDS
+        self.kind, self.value_hash, self.shown, self.details = found.kind, found.hash, found.shown, found.details
+        self.value, self.secret = ("", found.value) if secret else (found.value, "")
 
 
 class Sighting(models.Model):

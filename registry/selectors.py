@@ -5,8 +5,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from lib.crypto import keyed_hash_candidates
-
 from . import policy
 from .indicators import SECRET_KINDS, Kind, recognize
 from .indicators import Indicator as Found
@@ -14,7 +12,12 @@ from .models import Indicator
 
 
 def indicators_for(user) -> QuerySet:
-    return policy.visible_indicators(user, Indicator.objects.all()).annotate(
+    return policy.visible_indicators(user, Indicator.objects.all())
+
+
+def listed_for(user) -> QuerySet:
+    """The user's indicators as the registry's list shows them, with their sightings counted."""
+    return indicators_for(user).annotate(
         sightings_count=Count("sightings", filter=Q(sightings__unlinked_at__isnull=True))
     )
 
@@ -37,8 +40,7 @@ def search(user, raw: str) -> Search:
     found = recognize(raw) if raw else None
     visible = indicators_for(user)
     if found is not None:
-        hashes = keyed_hash_candidates(f"{found.kind}:{found.value}")
-        return Search(found, list(visible.filter(kind=found.kind, value_hash__in=hashes)[:50]))
+        return Search(found, list(visible.filter(kind=found.kind, value_hash__in=found.hashes)[:50]))
     if len(raw) < 3:
         return Search(None, [])
     text = visible.exclude(kind__in=SECRET_KINDS).filter(Q(value__icontains=raw) | Q(shown__icontains=raw))

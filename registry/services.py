@@ -14,25 +14,21 @@ from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from accounts.scoping import work_district_ids
 from accounts.zones import local_today
-from lib.crypto import keyed_hash, keyed_hash_candidates
+from lib.crypto import keyed_hash_candidates
 from signals.models import Report, ReporterContact
 
 from . import policy
 from .extraction import extract
-from .indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
 from .indicators import Indicator as Found
+from .indicators import InvalidIndicator, Kind, normalize
 from .models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Outreach, Sighting, Status
 
 Event = IndicatorEvent.Kind
 
 
-def _hashed(found: Found) -> str:
-    return f"{found.kind}:{found.value}"
-
-
 def is_ignored(found: Found) -> bool:
     """An allow-listed value, or one a staff member unlinked as wrongly taken."""
-    return IgnoredValue.objects.filter(kind=found.kind, value_hash__in=keyed_hash_candidates(_hashed(found))).exists()
+    return IgnoredValue.objects.filter(kind=found.kind, value_hash__in=found.hashes).exists()
 
 
 def _expiry(now: datetime) -> datetime:
@@ -46,18 +42,14 @@ def _bank(found: Found) -> Organisation | None:
 
 def _indicator(found: Found, region, at: datetime, now: datetime, actor, district=None) -> Indicator:
     """The region's row of the value, made on its first sighting (with its "found" event)."""
-    existing = Indicator.objects.select_for_update().filter(
-        region=region, kind=found.kind, value_hash__in=keyed_hash_candidates(_hashed(found))
-    )
+    existing = Indicator.objects.select_for_update().filter(region=region, kind=found.kind, value_hash__in=found.hashes)
     indicator = existing.first()
-    secret = found.kind in SECRET_KINDS
     if indicator is not None:
         indicator.first_seen_at = min(indicator.first_seen_at, at)
         indicator.last_seen_at = max(indicator.last_seen_at, at)
         if indicator.status == Status.EXPIRED:  # seen again once forgotten: suspected anew, as found now
-            indicator.status, indicator.shown, indicator.details = Status.SUSPECTED, found.shown, found.details
-            indicator.value, indicator.secret = ("", found.value) if secret else (found.value, "")
-            indicator.bank = _bank(found)
+            indicator.hold(found)
+            indicator.status, indicator.bank = Status.SUSPECTED, _bank(found)
             IndicatorEvent.objects.create(
                 indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor
             )
@@ -67,20 +59,16 @@ def _indicator(found: Found, region, at: datetime, now: datetime, actor, distric
         return indicator
     try:
         with transaction.atomic():  # a savepoint: another writer may make the same row meanwhile
-            indicator = Indicator.objects.create(
+            indicator = Indicator(
                 region=region,
-                kind=found.kind,
-                value="" if secret else found.value,
-                secret=found.value if secret else "",
-                value_hash=keyed_hash(_hashed(found)),
-                shown=found.shown,
-                details=found.details,
                 bank=_bank(found),
                 district=district,
                 first_seen_at=at,
                 last_seen_at=at,
                 expires_at=_expiry(now),
             )
+            indicator.hold(found)
+            indicator.save(force_insert=True)
     except IntegrityError:
         return _indicator(found, region, at, now, actor, district)
     IndicatorEvent.objects.create(indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor)

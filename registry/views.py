@@ -37,7 +37,7 @@ def registry_home(request):
         result = selectors.search(user, form.cleaned_data["value"])
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in Kind.values else ""
     status = request.GET.get("status", "") if request.GET.get("status", "") in Status.values else ""
-    indicators = selectors.indicators_for(user).select_related("bank")
+    indicators = selectors.listed_for(user).select_related("bank")
     if kind:
         indicators = indicators.filter(kind=kind)
     if status:

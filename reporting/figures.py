@@ -57,6 +57,14 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
+def parse_day(text: str) -> date:
+    """A day as a summary's parameters write it (2025-09-30): the command line's, a link's."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SummaryError(_("%(value)s is not a date: write it as 2025-09-30.") % {"value": text}) from None
+
+
 def a_year_earlier(day: date) -> date:
     """The same day one year earlier; 29 February becomes the 28th."""
     try:

@@ -19,18 +19,36 @@ def district_katos(summary: ResultsSummary) -> list[str]:
     return sorted(summary.districts.values_list("kato", flat=True))
 
 
-def request_of(summary: ResultsSummary, as_of: date | None = None) -> Request:
-    """What the summary computes: its region and districts (a city with its city districts), its
-    period and base, as of `as_of` (default: today, or the period's end when it is over)."""
-    katos = district_katos(summary)
+def summary_request(
+    user, *, start: date, end: date, katos=(), region=None, as_of=None, base_start=None, base_end=None
+) -> Request:
+    """A summary of the user's region (or `region`, for those who may choose it) and the districts
+    of `katos` (none: all the user may read; a city brings its city districts), refused outside the
+    user's remit (reporting.policy); `user` None: the administrator's, as the command line's."""
+    region = policy.summary_region(user, region)
     return Request.make(
+        region=region,
+        start=start,
+        end=end,
+        as_of=as_of,
+        base_start=base_start,
+        base_end=base_end,
+        district_ids=policy.summary_districts(user, region, list(katos)),
+    )
+
+
+def request_of(summary: ResultsSummary, as_of: date | None = None) -> Request:
+    """What the summary computes: its region and districts, its period and base, as of `as_of`
+    (default: today, or the period's end when it is over)."""
+    return summary_request(
+        None,
         region=summary.region,
+        katos=district_katos(summary),
         start=summary.period_start,
         end=summary.period_end,
         as_of=as_of,
         base_start=summary.base_start,
         base_end=summary.base_end,
-        district_ids=policy.summary_districts(None, summary.region, katos) if katos else None,
     )
 
 

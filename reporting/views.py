@@ -1,7 +1,6 @@
 from datetime import date
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.context_processors import LANGUAGE_CHOICES
 from lib.metrics import Area
 
 from . import policy, selectors, services
-from .figures import Request, SummaryError, compute, group_of, rows_counted
+from .figures import Request, SummaryError, compute, group_of, parse_day, rows_counted
 from .forms import SummaryForm, TextForm, usual_periods
 from .models import Metric, ResultsSummary, SummaryVersion
 from .output import summary_html, table_rows, value_text
@@ -77,17 +77,15 @@ def summary_list(request):
 
 def _builder_request(user, data) -> Request | None:
     """The summary the builder's fields describe, within the user's remit; None while incomplete."""
-    if not {"start", "end"} <= set(data) or data["start"] is None or data["end"] is None:
+    if data.get("start") is None or data.get("end") is None:
         return None
-    region = policy.summary_region(user, None)
-    katos = [district.kato for district in data.get("districts") or []]
-    return Request.make(
-        region=region,
+    return selectors.summary_request(
+        user,
         start=data["start"],
         end=data["end"],
+        katos=[district.kato for district in data.get("districts") or []],
         base_start=data.get("base_start"),
         base_end=data.get("base_end"),
-        district_ids=policy.summary_districts(user, region, katos),
     )
 
 
@@ -236,7 +234,7 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
         "paragraphs": reading.paragraphs,
         "rows": list(zip(reading.summary.figures, table_rows(reading.summary, language), strict=True)),
         "language": language,
-        "languages": [(code, name) for code, name in _language_names()],
+        "languages": LANGUAGE_CHOICES,
         "figure_base": reverse("reporting:version_figure", args=[version.summary_id, version.number, "-"])[:-2],
         "query": "",
         "prior": prior,
@@ -251,10 +249,6 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
         and not open_version.exists(),
     }
     return render(request, "reporting/summary_version.html", context, status=status)
-
-
-def _language_names():
-    return [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
 @login_required
@@ -337,12 +331,7 @@ def version_export(request, pk: int, number: int):
 
 def _day(request, name: str):
     value = request.GET.get(name, "")
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise SummaryError(_("%(value)s is not a date: write it as 2025-09-30.") % {"value": value}) from None
+    return parse_day(value) if value else None
 
 
 def _asked_request(request) -> Request:
@@ -351,15 +340,14 @@ def _asked_request(request) -> Request:
     start, end = _day(request, "from"), _day(request, "to")
     if start is None or end is None:
         raise SummaryError(_("Give the period: from and to."))
-    region = policy.summary_region(request.user, None)
-    return Request.make(
-        region=region,
+    return selectors.summary_request(
+        request.user,
         start=start,
         end=end,
+        katos=request.GET.getlist("district"),
         as_of=_day(request, "as_of"),
         base_start=_day(request, "base_from"),
         base_end=_day(request, "base_to"),
-        district_ids=policy.summary_districts(request.user, region, request.GET.getlist("district")),
     )
 
 

@@ -3,7 +3,6 @@
 --lang kk|ru|en --format txt|json|html --output FILE (- for standard output)"""
 
 import json
-from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -14,17 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region
 from reporting import policy
-from reporting.figures import Figure, Part, Request, Summary, SummaryError, compute
+from reporting.figures import Figure, Part, Request, Summary, SummaryError, compute, parse_day
 from reporting.output import summary_html, summary_text
+from reporting.selectors import summary_request
 
 LANGUAGES = ("kk", "ru", "en")
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(_("%(value)s is not a date: write it as 2025-09-30.") % {"value": value}) from None
 
 
 def _plain(value):
@@ -135,21 +128,12 @@ class Command(BaseCommand):
             region = Region.objects.filter(kato=options["region"]).first()
             if region is None:
                 raise CommandError(_("No region has the KATO code %(codes)s.") % {"codes": options["region"]})
-        if options["national"]:
-            if not policy.may_compute_national(user):
-                raise CommandError(_("Only an administrator computes the national summary."))
-            region, district_ids = None, None
-        else:
-            region = policy.summary_region(user, region)
-            district_ids = policy.summary_districts(user, region, options["district"])
-        optional = {name: _day(options[name]) for name in ("as_of", "base_from", "base_to") if options[name]}
-        request = Request.make(
-            region=region,
-            start=_day(options["start"]),
-            end=_day(options["end"]),
-            as_of=optional.get("as_of"),
-            base_start=optional.get("base_from"),
-            base_end=optional.get("base_to"),
-            district_ids=district_ids,
-        )
+        days = {name: parse_day(options[name]) if options[name] else None for name in ("as_of", "base_from", "base_to")}
+        period = {"start": parse_day(options["start"]), "end": parse_day(options["end"]), "as_of": days["as_of"]}
+        period.update(base_start=days["base_from"], base_end=days["base_to"])
+        if not options["national"]:
+            return compute(summary_request(user, region=region, katos=options["district"], **period))
+        if not policy.may_compute_national(user):
+            raise CommandError(_("Only an administrator computes the national summary."))
+        request = Request.make(region=None, **period)
         return compute(request)
