@@ -25,6 +25,7 @@ TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
 	AUDIT_KEY=test-audit-key-not-for-production-0123456789 \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
+# `make test-sqlite PYTEST_ARGS=registry` runs some of the tests (after `make setup`).
 .PHONY: setup run dev test test-sqlite test-postgres lint bench system-packages browser messages clean
 
 # Set-up runs with `make run`'s settings: collectstatic writes the manifest the production static
@@ -103,13 +104,13 @@ test: setup browser lint
 
 test-sqlite:
 	@echo "== tests on SQLite"
-	env -u DATABASE_URL $(TEST_ENV) $(PY) -m pytest -q -n 2
+	env -u DATABASE_URL $(TEST_ENV) $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 # The browser tests run once, on SQLite: what they check is the pages in Chromium, the same on
 # either database; every other test runs on both (keeps `make test` within its 15 minutes).
 test-postgres:
 	@echo "== tests on PostgreSQL ($$DATABASE_URL), the browser tests apart"
-	$(TEST_ENV) $(PY) -m pytest -q -n 2 --ignore=tests_browser
+	$(TEST_ENV) $(PY) -m pytest -q -n 2 --ignore=tests_browser $(PYTEST_ARGS)
 
 bench: setup
 	@for script in bench/[!_]*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from accounts.models import Region
-from registry.demo import create_demo_indicators, refresh_demo_indicators
+from registry.demo.indicators import create_demo_indicators, refresh_demo_indicators
 from registry.extraction import extract
 from registry.indicators import Kind
 from registry.models import Indicator, Sighting, Status

@@ -84,7 +84,7 @@ def test_the_page_logs_and_lists_within_the_scope(login, persona):
 
 
 def test_the_demo_log_gives_the_reference_documents_figures_for_nine_months_of_2025():
-    from registry.demo import build_demo_outreach
+    from registry.demo.outreach import build_demo_outreach
 
     region = facts.region()
     assert build_demo_outreach(region=region) > 100

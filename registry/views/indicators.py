@@ -1,8 +1,10 @@
+"""The registry's pages of indicators: the list and search, an indicator's page, confirming,
+unmasking, unlinking, the entry form and the allow-list."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,10 +13,10 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.scoping import work_district_ids
 
-from . import policy, selectors, services
-from .forms import EntryForm, OutreachForm, SearchForm
-from .indicators import SECRET_KINDS, Kind
-from .models import IgnoredValue, Outreach, Sighting, Status
+from .. import policy, selectors, services
+from ..forms import EntryForm, SearchForm
+from ..indicators import SECRET_KINDS, Kind
+from ..models import IgnoredValue, Sighting, Status
 
 PER_PAGE = 30
 
@@ -170,30 +172,3 @@ def allow_list(request):
     values = IgnoredValue.objects.exclude(kind__in=policy.PROSECUTORS_ONLY).select_related("actor")
     page = Paginator(values.order_by("reason", "kind", "shown"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "registry/allow_list.html", {"page": page})
-
-
-@login_required
-def outreach(request):
-    """GET /registry/outreach/: the outreach work of the user's scope, latest first, with the
-    totals by kind; POST: a new entry."""
-    user = request.user
-    if not policy.may_log_outreach(user):
-        raise PermissionDenied
-    form = OutreachForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outreach_record(actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The outreach work is logged."))
-            return redirect("registry:outreach")
-    entries = policy.visible_outreach(user, Outreach.objects.select_related("district", "organiser"))
-    page = Paginator(entries.order_by("-day", "-id"), PER_PAGE).get_page(request.GET.get("page"))
-    totals = {row["kind"]: row["total"] for row in entries.values("kind").annotate(total=Sum("count"))}
-    context = {
-        "form": form,
-        "page": page,
-        "totals": [(label, totals.get(value, 0)) for value, label in Outreach.Kind.choices],
-    }
-    return render(request, "registry/outreach.html", context, status=400 if form.errors else 200)

@@ -1,4 +1,4 @@
-"""The registry's writes: an indicator recorded from a source (a report's text, a notice, a staff
+"""The registry's indicators: one recorded from a source (a report's text, a notice, a staff
 member's entry), confirmed, a wrong sighting unlinked (and the value remembered as not taken), and
 unconfirmed indicators expired with what they name. Each change is a dated event with its actor."""
 
@@ -12,16 +12,14 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
-from accounts.scoping import work_district_ids
-from accounts.zones import local_today
 from lib.crypto import keyed_hash_candidates
 from signals.models import Report, ReporterContact
 
-from . import policy
-from .extraction import extract
-from .indicators import Indicator as Found
-from .indicators import InvalidIndicator, Kind, normalize
-from .models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Outreach, Sighting, Status
+from .. import policy
+from ..extraction import extract
+from ..indicators import Indicator as Found
+from ..indicators import InvalidIndicator, Kind, normalize
+from ..models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Sighting, Status
 
 Event = IndicatorEvent.Kind
 
@@ -263,44 +261,3 @@ def indicators_expire(*, now: datetime | None = None) -> int:
                 IndicatorEvent(indicator_id=pk, kind=Event.EXPIRED, status=Status.EXPIRED, at=now) for pk in ids
             )
             expired += len(ids)
-
-
-def outreach_record(*, actor, project: str, kind: str, count: int, day, district=None, link: str = "", note: str = ""):
-    """A piece of outreach work, by an office of the actor's region, in a district of their remit
-    (a district's staff: one of theirs). Refused with the reason by field."""
-    if not policy.may_log_outreach(actor):
-        raise PermissionDenied(_("Your role does not log outreach work."))
-    organisation = actor.organisation if actor.organisation_id else None
-    if organisation is None or organisation.region_id is None:
-        raise PermissionDenied(_("Your organisation belongs to no region: its outreach log is not yours."))
-    errors = {}
-    if project not in Outreach.Project.values:
-        errors["project"] = _("Choose the project.")
-    if kind not in Outreach.Kind.values:
-        errors["kind"] = _("Choose the kind of work.")
-    if not isinstance(count, int) or not 1 <= count <= 1_000_000:
-        errors["count"] = _("Write how many, from 1 to 1,000,000.")
-    if day is None or day > local_today(organisation.region):
-        errors["day"] = _("The date cannot be later than today.")
-    remit = work_district_ids(actor)
-    if district is not None and (
-        district.region_id != organisation.region_id or (remit is not None and district.pk not in remit)
-    ):
-        errors["district"] = _("This district is outside your remit.")
-    if remit is not None and district is None:
-        errors["district"] = _("Choose the district of your remit the work was done in.")
-    if errors:
-        raise ValidationError(errors)
-    return Outreach.objects.create(
-        region_id=organisation.region_id,
-        district=district,
-        project=project,
-        kind=kind,
-        count=count,
-        day=day,
-        organiser=organisation,
-        link=link.strip(),
-        note=note.strip(),
-        recorded_by=actor,
-        recorded_at=timezone.now(),
-    )
