@@ -28,9 +28,12 @@ class RegistryConfig(PluginApp, AppConfig):
     # After the demo reports (signals' builder): read from their texts.
     demo_builders = (
         DemoBuilder(
-            "registry.demo.indicators.create_demo_indicators", refresh="registry.demo.indicators.refresh_demo_indicators"
+            "registry.demo.indicators.create_demo_indicators",
+            refresh="registry.demo.indicators.refresh_demo_indicators",
         ),
-        DemoBuilder("registry.demo.outreach.create_demo_outreach", refresh="registry.demo.outreach.refresh_demo_outreach"),
+        DemoBuilder(
+            "registry.demo.outreach.create_demo_outreach", refresh="registry.demo.outreach.refresh_demo_outreach"
+        ),
     )
     # The results summary's figures of the registry (reporting reads them through lib.plugins).
     metric_groups = ("registry.metrics.FOUND", "registry.metrics.CONFIRMED", "registry.metrics.OUTREACH")

@@ -96,6 +96,10 @@ class Sighting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The one piece of a source the value was seen in with others: "report:<id>" (a report's text),
+    # "notice:<id>:<row>" (a row of a bank's notice). Indicators sharing a context are linked in
+    # a network (the same report, the same notice row: an account with its holder's IIN).
+    context = models.CharField(max_length=80, blank=True, default="")
     unlinked_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
     unlinked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -108,6 +112,7 @@ class Sighting(models.Model):
                 fields=["indicator", "report"], condition=models.Q(report__isnull=False), name="one_sighting_per_report"
             ),
         ]
+        indexes = [models.Index(fields=["context"], condition=~models.Q(context=""), name="sighting_by_context")]
         verbose_name = _("sighting")
         verbose_name_plural = _("sightings")
 

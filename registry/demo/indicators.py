@@ -157,6 +157,7 @@ def build_demo_indicators(
                     indicator_id=pk,
                     source=source,
                     report_id=report_id,
+                    context=f"report:{report_id}" if report_id else "",
                     district_id=district_id,
                     at=at,
                     recorded_at=at + timedelta(minutes=rng.randrange(1, 30)),

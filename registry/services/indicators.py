@@ -74,17 +74,29 @@ def _indicator(found: Found, region, at: datetime, now: datetime, actor, distric
 
 
 def indicator_take(
-    *, actor, found: Found, source: str, region, at: datetime, report=None, district=None, note: str = ""
+    *,
+    actor,
+    found: Found,
+    source: str,
+    region,
+    at: datetime,
+    report=None,
+    district=None,
+    note: str = "",
+    context: str = "",
 ) -> Sighting | None:
     """A value already read (registry.indicators) seen in a source: its indicator (made on its first
     sighting) and the sighting; None for a value never taken (is_ignored). A report's value seen
-    again in the same report is one sighting."""
+    again in the same report is one sighting. `context` names the piece of the source seen with
+    other values (models.Sighting.context); a report's is the report."""
     if is_ignored(found):
         return None
     now = timezone.now()
     with transaction.atomic():
         indicator = _indicator(found, region, at, now, actor, district)
+        context = f"report:{report.pk}" if report is not None else context
         fields = {"source": source, "district": district, "at": at, "recorded_at": now, "actor": actor, "note": note}
+        fields["context"] = context
         if report is None:
             return Sighting.objects.create(indicator=indicator, **fields)
         sighting, _created = Sighting.objects.get_or_create(indicator=indicator, report=report, defaults=fields)
