@@ -100,6 +100,8 @@ class Sighting(models.Model):
     # "notice:<id>:<row>" (a row of a bank's notice). Indicators sharing a context are linked in
     # a network (the same report, the same notice row: an account with its holder's IIN).
     context = models.CharField(max_length=80, blank=True, default="")
+    # The amount a notice gives for the value (a transfer to a dropper's account), in tenge.
+    amount = models.DecimalField(_("amount, tenge"), max_digits=16, decimal_places=2, null=True, blank=True)
     unlinked_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
     unlinked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
