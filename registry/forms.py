@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from accounts.scoping import visible_districts
+from lib import photos
 from lib.forms import ServiceErrorsMixin
+from lib.photos import PhotoInput
 
 from .indicators import Kind
 from .models import Outreach
@@ -39,7 +41,13 @@ class OutreachForm(ServiceErrorsMixin, forms.Form):
     link = forms.URLField(
         label=_("Link (a publication, a photo album)"), max_length=500, required=False, assume_scheme="https"
     )
+    photo = forms.FileField(label=_("Photo (JPEG, PNG or HEIC)"), required=False, widget=PhotoInput)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_photo(self):
+        """Decoded with a pixel limit and re-encoded without its metadata (a GPS position)."""
+        photo = self.cleaned_data.get("photo")
+        return photos.clean_photo(photo) if photo else None
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

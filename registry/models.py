@@ -230,6 +230,8 @@ class Outreach(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
     )
     link = models.URLField(_("link"), max_length=500, blank=True)
+    # Re-encoded without metadata (lib.photos) and served only to those who see the entry.
+    photo = models.ImageField(_("photo"), upload_to="outreach/%Y/%m/", blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

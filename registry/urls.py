@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", indicators.indicator_new, name="new"),
     path("allow-list/", indicators.allow_list, name="allow_list"),
     path("outreach/", outreach.outreach, name="outreach"),
+    path("outreach/<int:pk>/photo/", outreach.outreach_photo, name="outreach_photo"),
     path("<int:pk>/", indicators.indicator_detail, name="indicator"),
     path("<int:pk>/unmask/", indicators.indicator_unmask, name="unmask"),
     path("<int:pk>/confirm/", indicators.indicator_confirm, name="confirm"),

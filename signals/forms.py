@@ -11,21 +11,19 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Organisation
 from lib.forms import ServiceErrorsMixin
 from lib.i18n import localized
+from lib.photos import ACCEPT_PHOTOS, PhotoInput, clean_photo
 from signals.models import Category, CategoryAttribute, Report
-from signals.photos import clean_photo
 from signals.services import attribute_label
 
 ATTRIBUTE_PREFIX = "attribute_"
 DESCRIPTION_MAX = 4000
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
-ACCEPT_PHOTOS = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
 
 # Service error keys -> the form field that shows them, where the names differ.
 SERVICE_ERROR_FIELDS = {
@@ -36,26 +34,20 @@ SERVICE_ERROR_FIELDS = {
 }
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    """Several photos; the caps ride on the input, so the browser refuses a photo over them before
-    anything is uploaded (js/upload-cap.js). Set when rendering: the texts are in the page's language."""
+class MultiplePhotoInput(PhotoInput):
+    """Several photos; the caps ride on the input, so the browser refuses a photo over them, or
+    too many, before anything is uploaded (js/upload-cap.js)."""
 
     allow_multiple_selected = True
 
     def get_context(self, name, value, attrs):
         limit = settings.REPORT_PHOTO_MAX_COUNT
-        caps = {
-            "data-max-bytes": settings.REPORT_PHOTO_MAX_BYTES,
-            "data-max-files": limit,
-            "data-too-large-text": _("The photo is too large (at most %(limit)s).")
-            % {"limit": filesizeformat(settings.REPORT_PHOTO_MAX_BYTES)},
-            "data-too-many-text": _("Attach at most %(limit)s photos.") % {"limit": limit},
-        }
+        caps = {"data-max-files": limit, "data-too-many-text": _("Attach at most %(limit)s photos.") % {"limit": limit}}
         return super().get_context(name, value, {**caps, **(attrs or {})})
 
 
 class PhotosField(forms.FileField):
-    """Up to REPORT_PHOTO_MAX_COUNT photos, each cleaned by signals.photos.clean_photo."""
+    """Up to REPORT_PHOTO_MAX_COUNT photos, each cleaned by lib.photos.clean_photo."""
 
     widget = MultiplePhotoInput
 

@@ -208,7 +208,7 @@ def letter_html(act: SupervisoryAct) -> str:
 def weasyprint():
     """WeasyPrint's CSS, HTML and URLFetcher, imported when a letter is first written (it is slow to
     import). Importing it switches Pillow, process-wide, to accepting truncated images: that is
-    undone here, so the photos' check (signals.photos) keeps refusing them. Letters carry no images."""
+    undone here, so the photos' check (lib.photos) keeps refusing them. Letters carry no images."""
     from PIL import ImageFile
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher

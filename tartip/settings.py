@@ -351,7 +351,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Offence reports: uploads and the public form -------------------------------------------
 
-# Photos are decoded with a pixel limit and re-encoded without metadata (signals/photos.py).
+# Photos are decoded with a pixel limit and re-encoded without metadata (lib/photos.py).
 REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 REPORT_PHOTO_MAX_PIXELS = env_int("REPORT_PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
 REPORT_PHOTO_MAX_COUNT = env_int("REPORT_PHOTO_MAX_COUNT", 5, minimum=0)

@@ -11,9 +11,21 @@ from .. import policy
 from ..models import Outreach
 
 
-def outreach_record(*, actor, project: str, kind: str, count: int, day, district=None, link: str = "", note: str = ""):
+def outreach_record(
+    *,
+    actor,
+    project: str,
+    kind: str,
+    count: int,
+    day,
+    district=None,
+    link: str = "",
+    note: str = "",
+    photo=None,
+):
     """A piece of outreach work, by an office of the actor's region, in a district of their remit
-    (a district's staff: one of theirs). Refused with the reason by field."""
+    (a district's staff: one of theirs). Refused with the reason by field. `photo` is already
+    re-encoded without its metadata (lib.photos.clean_photo)."""
     if not policy.may_log_outreach(actor):
         raise PermissionDenied(_("Your role does not log outreach work."))
     organisation = actor.organisation if actor.organisation_id else None
@@ -47,6 +59,7 @@ def outreach_record(*, actor, project: str, kind: str, count: int, day, district
         organiser=organisation,
         link=link.strip(),
         note=note.strip(),
+        photo=photo or "",
         recorded_by=actor,
         recorded_at=timezone.now(),
     )

@@ -100,3 +100,33 @@ def test_the_demo_log_gives_the_reference_documents_figures_for_nine_months_of_2
     assert "с активистами и волонтёрами" in text and "со студентами" in text
     english = " ".join(" ".join(p.sentences) for p in narrative(summary.figures, "en"))
     assert "more than 25,000 brochures" in english and "over 1,000 publications" in english
+
+
+def test_a_photo_of_the_work_is_kept_without_its_position_and_shown_within_the_scope(login, persona, settings, tmp_path):
+    from signals.tests.test_photos import assert_no_metadata, jpeg_with_gps, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login("alga_prosecutor")
+    fields = {"project": "children", "kind": "students", "count": "3", "day": "2025-03-03"}
+    fields["district"] = District.objects.get(kato=ALGA).pk
+    refused = client.post(
+        reverse("registry:outreach"), {**fields, "photo": upload(b"%PDF-1.4 not a photo")}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 400 and "not a photo we can read" in refused.content.decode()
+    assert not Outreach.objects.exists()
+    assert client.post(reverse("registry:outreach"), {**fields, "photo": upload(jpeg_with_gps())}).status_code == 302
+    entry = Outreach.objects.get()
+    photo_url = reverse("registry:outreach_photo", args=[entry.pk])
+    assert photo_url in client.get(reverse("registry:outreach")).content.decode()
+    served = client.get(photo_url)
+    assert served.status_code == 200 and "private" in served["Cache-Control"]
+    assert_no_metadata(b"".join(served.streaming_content))
+    assert login("temir_prosecutor").get(photo_url).status_code == 404
+    assert login("alga_officer").get(photo_url).status_code == 404
+    assert login("analyst").get(photo_url).status_code == 200
+
+
+def test_the_photo_input_carries_the_size_cap_for_the_browser(login):
+    page = login("alga_prosecutor").get(reverse("registry:outreach")).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "data-max-bytes=" in page and "data-too-large-text=" in page
+    assert "js/upload-cap" in page

@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from .. import policy, services
@@ -21,7 +23,7 @@ def outreach(request):
     user = request.user
     if not policy.may_log_outreach(user):
         raise PermissionDenied
-    form = OutreachForm(request.POST or None, user=user)
+    form = OutreachForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.outreach_record(actor=user, **form.cleaned_data)
@@ -39,3 +41,13 @@ def outreach(request):
         "totals": [(label, totals.get(value, 0)) for value, label in Outreach.Kind.choices],
     }
     return render(request, "registry/outreach.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def outreach_photo(request, pk: int):
+    """An entry's photo, served only to those who see the entry (never from a public URL)."""
+    entries = policy.visible_outreach(request.user, Outreach.objects.exclude(photo=""))
+    entry = get_object_or_404(entries, pk=pk)
+    response = FileResponse(entry.photo.open("rb"), content_type="image/jpeg")
+    patch_cache_control(response, private=True, max_age=3600)
+    return response

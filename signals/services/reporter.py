@@ -54,7 +54,7 @@ def _require_reporter_may_follow_up(report: Report) -> None:
 
 
 def followup_add(*, report: Report, text: str = "", photos: Sequence = ()) -> Report:
-    """The reporter adds information or photos (photos already cleaned by signals.photos)."""
+    """The reporter adds information or photos (photos already cleaned by lib.photos)."""
     with transaction.atomic():
         locked = locked_report(report)
         _require_reporter_may_follow_up(locked)

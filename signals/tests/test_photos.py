@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from signals.photos import clean_photo
+from lib.photos import clean_photo
 
 
 def jpeg_with_gps(size=(640, 480), orientation=None) -> bytes:

@@ -1,4 +1,5 @@
-"""Photos attached to reports: size-capped, decoded with a pixel limit, re-encoded without metadata.
+"""Photos attached to reports and to records (outreach work): size-capped, decoded with a pixel
+limit, re-encoded without metadata.
 
 A phone photo carries the place it was taken (GPS), the camera and often the owner's name. None of
 it may survive: the image is decoded, turned upright by its EXIF orientation, copied pixel by pixel
@@ -10,6 +11,7 @@ import secrets
 import warnings
 from io import BytesIO
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -19,6 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 register_heif_opener()
+
+# What a photo input offers to choose (the server decides by decoding, not by this).
+ACCEPT_PHOTOS = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
 
 # Pillow's format names (the JPEG opener also reads MPO, the multi-picture JPEG some phones write).
 ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF")
@@ -88,3 +93,18 @@ def _upright_rgb(image: Image.Image) -> Image.Image:
         source = upright.convert("RGB")
     # frombytes gives an image with an empty `info`: no EXIF, XMP, ICC profile or comment to carry over.
     return Image.frombytes("RGB", source.size, source.tobytes())
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """A photo input carrying the server's size cap, so the browser refuses a photo over it before
+    anything is uploaded, with the limit said beside the input (tartip/static/js/upload-cap.js). Set
+    when rendering: the text is in the page's language."""
+
+    def get_context(self, name, value, attrs):
+        caps = {
+            "accept": ACCEPT_PHOTOS,
+            "data-max-bytes": settings.REPORT_PHOTO_MAX_BYTES,
+            "data-too-large-text": _("The photo is too large (at most %(limit)s).")
+            % {"limit": filesizeformat(settings.REPORT_PHOTO_MAX_BYTES)},
+        }
+        return super().get_context(name, value, {**caps, **(attrs or {})})
