@@ -102,7 +102,7 @@ def test_the_demo_log_gives_the_reference_documents_figures_for_nine_months_of_2
     assert "more than 25,000 brochures" in english and "over 1,000 publications" in english
 
 
-def test_a_photo_of_the_work_is_kept_without_its_position_and_shown_within_the_scope(login, persona, settings, tmp_path):
+def test_a_photo_of_the_work_is_kept_without_its_position_and_shown_in_scope(login, persona, settings, tmp_path):
     from signals.tests.test_photos import assert_no_metadata, jpeg_with_gps, upload
 
     settings.MEDIA_ROOT = tmp_path
