@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 # here too, where most code looks for them.
 from accounts.roles import PERSONAL_DATA_ROLES, PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role  # noqa: F401
 from accounts.scoping import visible_districts, visible_organisations, visible_users
-from accounts.zones import region_zone, validate_time_zone
+from accounts.time_zones import region_zone, validate_time_zone
 from lib.i18n import localized as localized_text
 
 

@@ -14,52 +14,30 @@ Here `region` may also be a ZoneInfo already found (so callers holding one need 
 None (the default zone). Periods themselves (local days to moments) are lib.periods.period_bounds.
 """
 
-from datetime import date, datetime, time, tzinfo
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from accounts.lookups import cached_zone_names
+from accounts.time_zones import default_zone, region_zone, validate_time_zone, zone_named
 
-@lru_cache(maxsize=64)
-def zone_named(name: str) -> ZoneInfo:
-    """The ZoneInfo of an IANA name (cached); raises ZoneInfoNotFoundError or ValueError."""
-    return ZoneInfo(name)
-
-
-def validate_time_zone(value: str) -> None:
-    """A model/form validator: `value` must be an IANA zone name that zoneinfo can load."""
-    if not value:
-        return
-    try:
-        zone_named(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValidationError(
-            _("%(value)s is not a time zone name of the IANA database (e.g. Asia/Almaty)."),
-            code="invalid_time_zone",
-            params={"value": value},
-        ) from None
-
-
-def default_zone() -> ZoneInfo:
-    """settings.TIME_ZONE: the zone of a region whose zone is not recorded, and of no region."""
-    return zone_named(settings.TIME_ZONE)
-
-
-def region_zone(region) -> ZoneInfo:
-    """The region's zone; a region whose zone is not recorded falls back to settings.TIME_ZONE."""
-    if isinstance(region, tzinfo):
-        return region
-    name = getattr(region, "time_zone", "") or ""
-    if name:
-        try:
-            return zone_named(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass  # validated on save; a value slipped in some other way falls back, never crashes
-    return default_zone()
+__all__ = [
+    "day_start",
+    "default_zone",
+    "local_date",
+    "local_now",
+    "local_today",
+    "make_local",
+    "region_id_zone",
+    "region_zone",
+    "report_zone",
+    "sole_region_zone",
+    "user_zone",
+    "validate_time_zone",
+    "zone_named",
+    "zones_by_region",
+]
 
 
 def user_zone(user) -> ZoneInfo:
@@ -88,8 +66,6 @@ def zones_by_region() -> dict[int, ZoneInfo]:
 
 
 def _names() -> dict:
-    from accounts.lookups import cached_zone_names  # accounts.models imports this module
-
     return cached_zone_names()
 
 
