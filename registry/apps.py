@@ -19,6 +19,16 @@ class RegistryConfig(PluginApp, AppConfig):
             order=300,
             shown_to="registry.policy.may_read_registry",
         ),
+        # The requesters' work on blocking, and the partners' whole work in Tartip: they land here.
+        NavEntry(
+            "blocking_requests",
+            _("Blocking requests"),
+            "registry:requests",
+            frozenset({Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.ADMIN, Role.PARTNER}),
+            order=310,
+            lands=frozenset({Role.PARTNER}),
+            shown_to="registry.policy.may_read_requests",
+        ),
     )
     # The partners' lookups reach the audit chain in batches, not one lock per request.
     periodic_jobs = (
