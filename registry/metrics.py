@@ -390,8 +390,8 @@ SENTENCES = (
         kk="Жалпы сомасы {fraud.accounts.blocked.amount} болатын «дропперлердің» {fraud.accounts.blocked|шот} "
         "бұғатталды.",
         ru="Заблокированы {fraud.accounts.blocked|счет} «дропперов» на общую сумму {fraud.accounts.blocked.amount}.",
-        en="{fraud.accounts.blocked|“dropper” account/“dropper” accounts} totalling "
-        "{fraud.accounts.blocked.amount} have been blocked.",
+        en="At the prosecutor's office's requests, {fraud.accounts.blocked|“dropper” account/“dropper” accounts} "
+        "totalling {fraud.accounts.blocked.amount} have been blocked.",
     ),
     Sentence(
         code="fraud.blocked.links",
