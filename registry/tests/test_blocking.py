@@ -4,7 +4,9 @@ from its filled list, each download audited, each step a dated event; partners s
 requests, need the second factor, and are refused another's items; the summary counts a block by its
 day whatever happened later."""
 
+import re
 import zipfile
+import zlib
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -27,7 +29,6 @@ from registry.indicators import Kind
 from registry.models import BlockingEvent, BlockingItem, BlockingRequest, Indicator, IndicatorEvent, Status
 from reporting.figures import Request, compute
 from reporting.tests import facts
-from supervision.tests.test_letters import _pdf_titles, _streams
 
 pytestmark = pytest.mark.django_db
 ALGA = "153200000"
@@ -182,6 +183,30 @@ def test_a_refused_or_unanswered_indicator_is_never_expired_and_the_lookup_answe
 
 
 # --- letters and list -------------------------------------------------------------------------------
+
+
+def _streams(pdf: bytes) -> list[bytes]:
+    """The PDF's compressed streams, inflated (pypdf is not installed: the metadata and the fonts'
+    ToUnicode maps are read from them, as supervision's letter tests do)."""
+    found = []
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        end = pdf.find(b"endstream", match.end())
+        try:
+            found.append(zlib.decompress(pdf[match.end() : end]))
+        except zlib.error:
+            continue
+    return found
+
+
+def _pdf_titles(inflated: bytes) -> list[str]:
+    titles = []
+    for match in re.finditer(rb"/Title\s*(\((?:[^()\\]|\\.)*\)|<[0-9a-fA-F]+>)", inflated):
+        value = match.group(1)
+        if value.startswith(b"<"):
+            titles.append(bytes.fromhex(value[1:-1].decode()).decode("utf-16"))
+        else:
+            titles.append(value[1:-1].decode("latin-1"))
+    return titles
 
 
 def docx_text(content: bytes) -> str:
