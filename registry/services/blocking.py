@@ -399,10 +399,6 @@ def _day(raw) -> date | None:
     raise ValueError(raw)
 
 
-def _at_row(number: int, problem: str, value) -> str:
-    return _("Row %(row)d: %(problem)s") % {"row": number, "problem": problem % {"value": value}}
-
-
 def blocking_answer_read(*, request: BlockingRequest, rows) -> Imported:
     """The answers a partner's filled list gives (rows of cells as registry.letters.list_xlsx wrote
     them: number, kind, value, status, amount, date, note), each row matched to its item by the
@@ -441,7 +437,7 @@ def blocking_answer_read(*, request: BlockingRequest, rows) -> Imported:
             )
             continue
         if item.pk in seen:
-            errors.append(_at_row(number, _("the item is answered twice."), ""))
+            errors.append(_("Row %(row)d: the item is answered twice.") % {"row": number})
             continue
         seen.add(item.pk)
         try:
