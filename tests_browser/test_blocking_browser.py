@@ -53,7 +53,7 @@ def test_the_partner_answers_two_items_in_the_page(page, reference_data, viewpor
     capture(page, f"blocking-answer-{'phone' if viewport == PHONE else 'desk'}-ru.png")
     page.locator("#answers button[type=submit]").click()
     page.wait_for_load_state()
-    expect(page.locator(f"#item-{first.pk}")).to_contain_text("1250000.50")
+    expect(page.locator(f"#item-{first.pk}")).to_contain_text("1250000,50")  # the Russian decimal comma
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, first.amount) == (BlockingItem.State.BLOCKED, Decimal("1250000.50"))
