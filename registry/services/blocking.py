@@ -136,7 +136,7 @@ def blocking_requests_draft(*, actor, indicators, language: str = BlockingReques
     visible = policy.visible_indicators(actor, Indicator.objects.all())
     now = timezone.now()
     with transaction.atomic():
-        chosen = visible.filter(pk__in=[indicator.pk for indicator in indicators]).select_for_update()
+        chosen = visible.filter(pk__in=[indicator.pk for indicator in indicators]).select_for_update(of=("self",))
         grouping = blocking_group(chosen.select_related("bank"))
         region_id, office = actor.organisation.region_id, actor.organisation
         for addressee, members in grouping.by_addressee.items():

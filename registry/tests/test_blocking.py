@@ -479,3 +479,20 @@ def test_the_selection_page_drafts_all_of_a_filter_and_lists_what_was_left_out(l
     draft = BlockingRequest.objects.get()
     assert reverse("registry:request", args=[draft.pk]) in response.content.decode()
     assert draft.addressee == Organisation.objects.get(code="bank-halyk")
+
+
+def test_the_list_of_requests_reads_in_the_same_queries_whatever_their_number(login, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sent(persona, "halyk", "kaspi", "card", "site", "telegram")
+    client = login("analyst")  # after the personas are made: making one again resets its password
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("registry:requests")).status_code == 200
+        return len(captured)
+
+    many = queries()
+    BlockingRequest.objects.exclude(addressee__code="bank-halyk").delete()
+    assert BlockingRequest.objects.count() == 1 and queries() == many
