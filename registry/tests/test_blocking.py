@@ -496,3 +496,27 @@ def test_the_list_of_requests_reads_in_the_same_queries_whatever_their_number(lo
     many = queries()
     BlockingRequest.objects.exclude(addressee__code="bank-halyk").delete()
     assert BlockingRequest.objects.count() == 1 and queries() == many
+
+
+def test_the_rows_behind_a_block_show_the_indicator_masked_never_a_reporter(persona):
+    from reporting.figures import rows_behind
+
+    with facts.clock(facts.local(2025, 4, 1, 10)):
+        antifraud = sent(persona, "card")["nbk-antifraud"]
+    item = antifraud.items.get()
+    with facts.clock(facts.local(2025, 4, 9, 10)):
+        services.blocking_items_answer(
+            actor=persona("analyst"),  # recording the centre's answer sent on paper
+            request=antifraud,
+            answers=[services.Answer(item.pk, "blocked", date(2025, 4, 8), Decimal("990"))],
+        )
+    with facts.clock(facts.local(2025, 7, 2, 10)):
+        services.blocking_items_answer(
+            actor=persona("analyst"), request=antifraud, answers=[services.Answer(item.pk, "block_expired")]
+        )
+    assert BlockingItem.objects.get(pk=item.pk).ended_on == date(2025, 7, 2)
+    request = Request.make(region=facts.region(), start=date(2025, 4, 1), end=date(2025, 4, 30), as_of=date(2025, 8, 1))
+    rows, count = rows_behind(request, "fraud.accounts.blocked")
+    assert count == 1 and rows[0]["shown"].startswith("400000") and CARD not in rows[0]["shown"]
+    assert rows[0]["number"] == antifraud.outgoing_number and rows[0]["amount"] == "990.00" and rows[0]["days"] == 7
+    assert not {"reporter", "description", "text"} & set(rows[0])
