@@ -4,11 +4,13 @@ been blocked"), each checked against the records, through the summary as the boa
 
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management.base import BaseCommand
 from django.db.models import Count, Sum
 
-from registry.demo.blocking import build_demo_blocking
+from registry.demo.blocking import build_demo_blocking, refresh_demo_blocking
 from registry.indicators import Kind
 from registry.models import BlockingEvent, BlockingItem, BlockingRequest, Indicator
 from reporting.figures import Request, compute
@@ -81,3 +83,9 @@ def test_each_demo_request_goes_to_one_addressee_by_kind_and_is_numbered():
             assert addressee.type == "platform" and kinds == {Kind.TELEGRAM}
     # This month's requests are partly answered yet: their indicators await the answer.
     assert Indicator.objects.filter(status="blocking_requested").exists()
+    # Refreshed two months later: April's and May's requests are added, the months before left as they were.
+    march = requests.count()
+    with facts.clock(facts.local(2024, 5, 20, 12)):
+        refresh_demo_blocking(BaseCommand(stdout=StringIO()))
+    months = {blocking.sent_at.month for blocking in BlockingRequest.objects.filter(region=region)}
+    assert months == {1, 2, 3, 4, 5} and requests.filter(sent_at__month__lte=3).count() == march
