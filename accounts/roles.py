@@ -21,9 +21,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
 
 
-# Roles that see reporters' identities or other personal data log in with a second factor.
+# Roles that see reporters' identities or other personal data log in with a second factor: a
+# partner too, since the blocking requests it downloads list cards and accounts in full.
 PERSONAL_DATA_ROLES = frozenset(
     {
+        Role.PARTNER,
         Role.DISTRICT_PROSECUTOR,
         Role.DEPARTMENT_PROSECUTOR,
         Role.ANALYST,

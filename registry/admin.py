@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .indicators import InvalidIndicator, normalize
-from .models import IgnoredValue
+from .models import BlockingItem, BlockingRequest, IgnoredValue
 
 
 class IgnoredValueForm(forms.ModelForm):
@@ -47,3 +47,31 @@ class IgnoredValueAdmin(admin.ModelAdmin):
         if not change:
             obj.actor = request.user
         super().save_model(request, obj, form, change)
+
+
+class BlockingItemInline(admin.TabularInline):
+    model = BlockingItem
+    fields = ("indicator", "status", "amount", "answered_on", "ended_on", "note")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+
+@admin.register(BlockingRequest)
+class BlockingRequestAdmin(admin.ModelAdmin):
+    """Blocking requests, to read: they change only through the registry's pages (registry.services),
+    each step an event."""
+
+    list_display = ("outgoing_number", "addressee", "status", "sent_at", "region")
+    list_filter = ("status", "addressee__type")
+    search_fields = ("outgoing_number",)
+    inlines = [BlockingItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

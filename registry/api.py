@@ -22,11 +22,13 @@ from lib.crypto import keyed_hash
 from lib.inserts import insert_new
 from lib.openapi import field_errors, refusal
 
+from . import policy
 from .indicators import recognize
 from .models import Indicator, Lookup, Status
 
-# What a lookup tells: a suspected indicator is not the partner's business until confirmed.
-ANSWERED = (Status.CONFIRMED,)
+# What a lookup tells: a suspected indicator is not the partner's business until confirmed; a
+# confirmed one is answered with its blocking status too (blocking requested, blocked, unblocked...).
+ANSWERED = tuple(status for status in Status.values if status in policy.CONFIRMED_STATUSES)
 UNKNOWN = "unknown"
 LOOKUP_STATUSES = [*ANSWERED, UNKNOWN]
 

@@ -19,6 +19,16 @@ class RegistryConfig(PluginApp, AppConfig):
             order=300,
             shown_to="registry.policy.may_read_registry",
         ),
+        # The requesters' work on blocking, and the partners' whole work in Tartip: they land here.
+        NavEntry(
+            "blocking_requests",
+            _("Blocking requests"),
+            "registry:requests",
+            frozenset({Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.ADMIN, Role.PARTNER}),
+            order=310,
+            lands=frozenset({Role.PARTNER}),
+            shown_to="registry.policy.may_read_requests",
+        ),
     )
     # The partners' lookups reach the audit chain in batches, not one lock per request.
     periodic_jobs = (
@@ -34,9 +44,19 @@ class RegistryConfig(PluginApp, AppConfig):
         DemoBuilder(
             "registry.demo.outreach.create_demo_outreach", refresh="registry.demo.outreach.refresh_demo_outreach"
         ),
+        # After the indicators: its own confirmed accounts, cards, sites and Telegram names, requested
+        # and answered (the nine months of 2025 calibrated to the reference document).
+        DemoBuilder(
+            "registry.demo.blocking.create_demo_blocking", refresh="registry.demo.blocking.refresh_demo_blocking"
+        ),
     )
     # The results summary's figures of the registry (reporting reads them through lib.plugins).
-    metric_groups = ("registry.metrics.FOUND", "registry.metrics.CONFIRMED", "registry.metrics.OUTREACH")
+    metric_groups = (
+        "registry.metrics.FOUND",
+        "registry.metrics.CONFIRMED",
+        "registry.metrics.OUTREACH",
+        "registry.metrics.BLOCKING",
+    )
     summary_sentences = ("registry.metrics.SENTENCES",)
     # Every offence report's text is read for the indicators it names.
     report_tasks = ("registry.tasks.take_report_indicators",)

@@ -1,5 +1,7 @@
 """The registry's figures for the results summary (reporting reads them through lib.plugins):
-the values citizens' reports named, by kind and district, and the indicators confirmed."""
+the values citizens' reports named, by kind and district, the indicators confirmed, the outreach
+work, and the blocking: accounts and cards blocked with the amount frozen, links blocked, and the
+partners' answers with the days they took."""
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -7,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.zones import region_id_zone
-from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence
+from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence, Unit
 
 from .indicators import Kind as IndicatorKind
-from .models import IndicatorEvent, Outreach, Sighting
+from .models import BlockingEvent, IndicatorEvent, Outreach, Sighting
 
 
 def _labels(dimension: str, keys: list) -> dict:
@@ -218,6 +220,139 @@ OUTREACH = MetricGroup(
     ),
 )
 
+# The kinds the figures of blocking name: the document's "dropper accounts" (bank accounts and
+# payment cards) and its "links to drug shops" (websites and Telegram channels, bots or users).
+ACCOUNT_KINDS = (IndicatorKind.IBAN, IndicatorKind.CARD)
+LINK_KINDS = (IndicatorKind.WEBSITE, IndicatorKind.TELEGRAM)
+ANSWER_KINDS = (BlockingEvent.Kind.BLOCKED, BlockingEvent.Kind.REFUSED, BlockingEvent.Kind.NOT_FOUND)
+
+
+def _blocking_described(rows: QuerySet) -> list[dict]:
+    """A step of a blocking request behind a figure: the indicator as its readers may see it (a card
+    masked, an IIN or a BIN never), the addressee, the request's number, the day and the amount."""
+    described = []
+    for event in rows.select_related("item__indicator", "request__addressee"):
+        indicator = event.item.indicator
+        described.append(
+            {
+                "link": reverse("registry:request", args=[event.request_id]),
+                "kind": str(indicator.get_kind_display()),
+                "shown": "—" if indicator.kind in (IndicatorKind.IIN, IndicatorKind.BIN) else indicator.shown,
+                "addressee": event.request.addressee.name,
+                "number": event.request.outgoing_number,
+                "answer": str(event.get_kind_display()),
+                "day": event.day.isoformat(),
+                "amount": "" if event.amount is None else str(event.amount),
+                "days": "" if event.answer_days is None else event.answer_days,
+            }
+        )
+    return described
+
+
+BLOCKING_COLUMNS = {
+    "kind": _("kind"),
+    "shown": _("indicator"),
+    "addressee": _("addressee"),
+    "number": _("outgoing number"),
+    "answer": _("answer"),
+    "day": _("date"),
+    "amount": _("amount frozen, tenge"),
+    "days": _("days to answer"),
+}
+
+# Each item's first answer (blocked, refused, not found) is one event, dated by the day the partner
+# gives and recorded when it was entered: a block counts on its day whatever happened to it later
+# (lifted, expired), since the events of later steps are other rows.
+BLOCKING = MetricGroup(
+    name="registry-blocking",
+    kind=Kind.FLOW,
+    queryset=lambda: BlockingEvent.objects.filter(kind__in=ANSWER_KINDS, item__isnull=False),
+    region="request__region_id",
+    district="item__indicator__district_id",  # where the indicator was first seen
+    effective="day",
+    effective_is_day=True,
+    recorded="at",
+    dimensions={"kind": "item__indicator__kind", "answer": "kind"},
+    labels=lambda dimension, keys: (
+        _labels(dimension, keys)
+        if dimension == "kind"
+        else {key: BlockingEvent.Kind(key).label for key in keys if key in BlockingEvent.Kind.values}
+    ),
+    describe_rows=_blocking_described,
+    columns=BLOCKING_COLUMNS,
+    metrics=(
+        Metric(
+            code="fraud.accounts.blocked",
+            name=_("Dropper accounts and cards blocked"),
+            definition=_(
+                "Bank accounts (IBAN) and payment cards a bank or the antifraud centre answered as blocked, counted "
+                "by the day of the blocking in the period, whatever happened to the block later (lifted, expired)."
+            ),
+            area=Area.FRAUD,
+            where=Q(kind=BlockingEvent.Kind.BLOCKED, item__indicator__kind__in=ACCOUNT_KINDS),
+            hedging=Hedging.MORE_THAN,
+            rise_is_good=True,
+            dimensions=("kind",),
+            order=40,
+        ),
+        Metric(
+            code="fraud.accounts.blocked.amount",
+            name=_("Amount frozen on the accounts and cards blocked"),
+            definition=_(
+                "The sum, in tenge, the banks and the antifraud centre reported frozen on the accounts and cards "
+                "they blocked in the period, at the moment of blocking."
+            ),
+            unit=Unit.TENGE,
+            area=Area.FRAUD,
+            where=Q(kind=BlockingEvent.Kind.BLOCKED, item__indicator__kind__in=ACCOUNT_KINDS),
+            sums="amount",
+            rise_is_good=True,
+            parent="fraud.accounts.blocked",
+            order=41,
+        ),
+        Metric(
+            code="fraud.links.blocked",
+            name=_("Links to drug shops blocked"),
+            definition=_(
+                "Websites and Telegram channels, bots or users the Ministry of Culture and Information or the "
+                "platform answered as blocked, counted by the day of the blocking in the period."
+            ),
+            area=Area.FRAUD,
+            where=Q(kind=BlockingEvent.Kind.BLOCKED, item__indicator__kind__in=LINK_KINDS),
+            rise_is_good=True,
+            dimensions=("kind",),
+            order=42,
+        ),
+        Metric(
+            code="fraud.requests.answered",
+            name=_("Items of blocking requests answered"),
+            definition=_(
+                "Items of the blocking requests the addressees answered in the period (blocked, refused or not "
+                "found), each by the day of its answer."
+            ),
+            area=Area.FRAUD,
+            dimensions=("answer",),
+            order=43,
+        ),
+        # lib.metrics sums and counts; an average is not one of its kinds (a share is in percent), so
+        # the average answer time is this sum divided by fraud.requests.answered, as the rows show it.
+        Metric(
+            code="fraud.requests.answer_days",
+            name=_("Days the addressees took to answer, in total"),
+            definition=_(
+                "For the items answered in the period, the days from the request's sending to the answer, added "
+                "up: divided by the items answered, the average answer time."
+            ),
+            unit=Unit.DAYS,
+            area=Area.FRAUD,
+            sums="answer_days",
+            rise_is_good=False,
+            parent="fraud.requests.answered",
+            order=44,
+        ),
+    ),
+)
+
 SENTENCES = (
     Sentence(
         code="fraud.found",
@@ -244,6 +379,35 @@ SENTENCES = (
         kk="{fraud.indicators.confirmed|индикатор} расталды.",
         ru="Подтверждено {fraud.indicators.confirmed|индикатор}.",
         en="{fraud.indicators.confirmed|indicator/indicators} confirmed.",
+    ),
+    # The reference document's "more than 1,000 'dropper' accounts totaling 59.5 million tenge and 1,400
+    # links to drug stores have been blocked", in two sentences: a region without links blocked
+    # still reads its accounts.
+    Sentence(
+        code="fraud.blocked.accounts",
+        area=Area.FRAUD,
+        order=40,
+        kk="Жалпы сомасы {fraud.accounts.blocked.amount} болатын «дропперлердің» {fraud.accounts.blocked|шот} "
+        "бұғатталды.",
+        ru="Заблокированы {fraud.accounts.blocked|счет} «дропперов» на общую сумму {fraud.accounts.blocked.amount}.",
+        en="At the prosecutor's office's requests, {fraud.accounts.blocked|“dropper” account/“dropper” accounts} "
+        "totalling {fraud.accounts.blocked.amount} have been blocked.",
+    ),
+    Sentence(
+        code="fraud.blocked.links",
+        area=Area.FRAUD,
+        order=42,
+        kk="Есірткі дүкендеріне апаратын {fraud.links.blocked|сілтеме} бұғатталды.",
+        ru="Заблокировано {fraud.links.blocked|ссылка} на наркошопы.",
+        en="{fraud.links.blocked|link/links} to drug stores have been blocked.",
+    ),
+    Sentence(
+        code="fraud.requests.answered",
+        area=Area.FRAUD,
+        order=43,
+        kk="Бұғаттау туралы сұрауларға серіктестерден жауап алынған позициялар: {fraud.requests.answered}.",
+        ru="По запросам о блокировке получено ответов партнёров: {fraud.requests.answered}.",
+        en="Partners answered {fraud.requests.answered|item/items} of blocking requests.",
     ),
     # One sentence a kind of work: a kind without any is left out, never written as zero.
     *(

@@ -3,8 +3,9 @@
 Prosecutors and the regional analyst read the registry of their scope (a district prosecutor the
 indicators seen in their districts, the regional roles the region's); the police read it too, but
 never a person's IIN or a company's BIN nor a card in full; other bodies and partners read none of
-it (a partner will see what is addressed to it). A prosecutor or the police confirm an indicator;
-only prosecutors unmask a card, an IIN or a BIN, and each unmasking is audited.
+it. A prosecutor or the police confirm an indicator; only prosecutors unmask a card, an IIN or a
+BIN, and each unmasking is audited. The regional analyst and the region-wide prosecutors request
+blocking; a partner sees only the requests sent to its organisation, and answers them.
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -14,7 +15,7 @@ from accounts.roles import PROSECUTOR_ROLES, Role
 from accounts.scoping import role_of, work_district_ids
 
 from .indicators import Kind
-from .models import Sighting
+from .models import BlockingItem, BlockingRequest, Sighting, Status
 
 POLICE_TYPES = frozenset({Organisation.Type.POLICE, Organisation.Type.POLICE_UNIT})
 # The kinds only prosecutors see: a person's and a company's identification numbers.
@@ -73,3 +74,71 @@ def visible_outreach(user, entries: QuerySet) -> QuerySet:
     entries = entries.filter(region_id=user.organisation.region_id if user.organisation_id else None)
     districts = work_district_ids(user)
     return entries if districts is None else entries.filter(district_id__in=districts)
+
+
+# --- blocking requests ------------------------------------------------------------------------------
+
+# The statuses of an indicator a blocking request may be made for: confirmed, or a request before
+# it ended without a block in force (refused, not found, unblocked, the block expired).
+REQUESTABLE = frozenset({Status.CONFIRMED, Status.REFUSED, Status.NOT_FOUND, Status.UNBLOCKED, Status.BLOCK_EXPIRED})
+# Every status of a confirmed indicator: it is answered to partners' lookups and never expires.
+CONFIRMED_STATUSES = REQUESTABLE | {Status.BLOCKING_REQUESTED, Status.BLOCKED}
+# The kinds the issue names an addressee for: a bank's account to its bank, cards and e-wallets to
+# the antifraud centre, sites to the Ministry of Culture and Information, Telegram to the platform.
+# Phones, messengers, crypto wallets, IINs and BINs have none (registry.services.blocking says why).
+ADDRESSEE_TYPES = {
+    Kind.CARD: Organisation.Type.ANTIFRAUD_CENTRE,
+    Kind.WALLET: Organisation.Type.ANTIFRAUD_CENTRE,
+    Kind.WEBSITE: Organisation.Type.MINISTRY,
+    Kind.TELEGRAM: Organisation.Type.PLATFORM,
+}
+# A request's items answered in one step: requested → blocked, refused or not found; a block
+# later lifted or expired.
+ANSWERS = {
+    BlockingItem.State.REQUESTED: frozenset(
+        {BlockingItem.State.BLOCKED, BlockingItem.State.REFUSED, BlockingItem.State.NOT_FOUND}
+    ),
+    BlockingItem.State.BLOCKED: frozenset({BlockingItem.State.UNBLOCKED, BlockingItem.State.BLOCK_EXPIRED}),
+}
+
+
+def may_request_blocking(user) -> bool:
+    """Draft and send blocking requests, and record a partner's answer sent on paper or as a
+    spreadsheet: the regional analyst and the region-wide prosecutors."""
+    if not user.is_authenticated or not user.organisation_id:
+        return False
+    role = role_of(user)
+    return role == Role.ANALYST or (role in PROSECUTOR_ROLES and work_district_ids(user) is None)
+
+
+def is_partner(user) -> bool:
+    return role_of(user) == Role.PARTNER and bool(user.organisation_id)
+
+
+def may_read_requests(user) -> bool:
+    return may_request_blocking(user) or is_partner(user)
+
+
+def visible_requests(user, requests: QuerySet) -> QuerySet:
+    """The requesters see their region's requests, drafts included; a partner the requests sent to
+    its organisation, whatever their region; nobody else any."""
+    if may_request_blocking(user):
+        return requests if user.is_superuser else requests.filter(region_id=user.organisation.region_id)
+    if is_partner(user):
+        return requests.filter(addressee_id=user.organisation_id).exclude(status=BlockingRequest.State.DRAFT)
+    return requests.none()
+
+
+def may_manage_request(user, request: BlockingRequest) -> bool:
+    """Change, send, or record the answers of a request of the user's region."""
+    return may_request_blocking(user) and (user.is_superuser or request.region_id == user.organisation.region_id)
+
+
+def may_answer(user, request: BlockingRequest) -> bool:
+    """Answer a sent request's items: a user of the addressee's organisation, or a requester
+    recording the addressee's answer."""
+    if request.status == BlockingRequest.State.DRAFT:
+        return False
+    if is_partner(user):
+        return user.organisation_id == request.addressee_id
+    return may_manage_request(user, request)

@@ -3,12 +3,12 @@ way (registry.indicators.recognize), or searched as text when the value is of no
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from . import policy
 from .indicators import SECRET_KINDS, Kind, recognize
 from .indicators import Indicator as Found
-from .models import Indicator
+from .models import BlockingItem, BlockingRequest, Indicator
 
 
 def indicators_for(user) -> QuerySet:
@@ -45,3 +45,30 @@ def search(user, raw: str) -> Search:
         return Search(None, [])
     text = visible.exclude(kind__in=SECRET_KINDS).filter(Q(value__icontains=raw) | Q(shown__icontains=raw))
     return Search(None, list(text[:50]))
+
+
+# --- blocking requests ------------------------------------------------------------------------------
+
+
+def requests_for(user) -> QuerySet:
+    """The blocking requests the user sees (registry.policy.visible_requests), with their counts."""
+    return policy.visible_requests(user, BlockingRequest.objects.all()).annotate(
+        items_count=Count("items", distinct=True),
+        answered_count=Count("items", filter=~Q(items__status=BlockingItem.State.REQUESTED), distinct=True),
+    )
+
+
+ADDRESSED_KINDS = (Kind.IBAN, *policy.ADDRESSEE_TYPES)
+
+
+def requestable_for(user, kind: str = "") -> QuerySet:
+    """The indicators of the user's scope a blocking request may be made for: confirmed (or whose
+    earlier request ended without a block in force), of a kind with an addressee, and in no open
+    request: what the analyst selects from, hundreds at a time."""
+    if not policy.may_request_blocking(user):
+        return Indicator.objects.none()
+    open_items = BlockingItem.objects.filter(indicator=OuterRef("pk"), status=BlockingItem.State.REQUESTED)
+    indicators = indicators_for(user).filter(status__in=policy.REQUESTABLE, kind__in=ADDRESSED_KINDS)
+    if kind:
+        indicators = indicators.filter(kind=kind)
+    return indicators.exclude(Exists(open_items))

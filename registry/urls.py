@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import indicators, outreach
+from .views import blocking, indicators, outreach
 
 app_name = "registry"
 
@@ -10,6 +10,17 @@ urlpatterns = [
     path("allow-list/", indicators.allow_list, name="allow_list"),
     path("outreach/", outreach.outreach, name="outreach"),
     path("outreach/<int:pk>/photo/", outreach.outreach_photo, name="outreach_photo"),
+    path("requests/", blocking.requests_list, name="requests"),
+    path("requests/new/", blocking.blocking_select, name="blocking_select"),
+    path("requests/<int:pk>/", blocking.request_detail, name="request"),
+    path("requests/<int:pk>/change/", blocking.request_change, name="request_change"),
+    path("requests/<int:pk>/send/", blocking.request_send, name="request_send"),
+    path("requests/<int:pk>/answer/", blocking.request_answer, name="request_answer"),
+    path("requests/<int:pk>/upload/", blocking.request_upload, name="request_upload"),
+    path("requests/<int:pk>/items/<int:item_id>/remove/", blocking.item_remove, name="item_remove"),
+    path("requests/<int:pk>/letter.docx", blocking.letter_docx, name="request_docx"),
+    path("requests/<int:pk>/letter.pdf", blocking.letter_pdf, name="request_pdf"),
+    path("requests/<int:pk>/list.xlsx", blocking.list_xlsx, name="request_xlsx"),
     path("<int:pk>/", indicators.indicator_detail, name="indicator"),
     path("<int:pk>/unmask/", indicators.indicator_unmask, name="unmask"),
     path("<int:pk>/confirm/", indicators.indicator_confirm, name="confirm"),

@@ -98,7 +98,9 @@ def russian_agreeing(noun: str, value, case: str = "nomn") -> str:
     form = word.make_agree_with_number(abs(int(value))) if whole else word.inflect({"gent", "sing"})
     if form is None:
         raise GrammarError(f"“{noun}” does not agree with {value}.")
-    return form.word
+    # The dictionary writes ё; official texts mostly do not: the noun keeps the template's spelling
+    # ("счет" gives "счетов", "счёт" gives "счётов").
+    return form.word if "ё" in noun else form.word.replace("ё", "е")
 
 
 # --- Kazakh -------------------------------------------------------------------------------------

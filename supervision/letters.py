@@ -3,18 +3,20 @@
 Both files are built from one `Letter`: every line of it is written under
 translation.override(act.language), so the act titles and the fixed phrases come from the kk and
 ru catalogues (English is only the source). The PDF is WeasyPrint's rendering of
-templates/supervision/letter.html with the local stylesheet templates/supervision/letter.css and
+templates/supervision/letter.html with the local stylesheet templates/letters/letter.css and
 the DejaVu Serif font (it has every Kazakh letter); its URL fetcher refuses every URL, so the
-letter never loads anything from outside.
+letter never loads anything from outside. The page, the paragraphs and the PDF's rendering are the
+office's letters' own (lib.letters), shared with the registry's blocking requests.
 """
 
-import re
 from dataclasses import dataclass, field
-from io import BytesIO
 
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
+
+from lib.letters import DocxLetter, filename, paragraphs, pdf
+from lib.letters import weasyprint as weasyprint  # re-exported: signals' photo test imports it here
 
 from .models import SupervisoryAct
 
@@ -76,10 +78,6 @@ class Letter:
         return f"{self.number} {self.title}"
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in re.split(r"\n\s*\n|\r?\n", text or "") if line.strip()]
-
-
 def build_letter(act: SupervisoryAct) -> Letter:
     """The letter's lines in the act's language (the act's letter must be numbered)."""
     if not act.outgoing_number or act.letter_at is None:
@@ -112,8 +110,8 @@ def build_letter(act: SupervisoryAct) -> Letter:
             title=str(title).upper(),
             subtitle=str(subtitle),
             legal_basis_label=gettext("Legal basis"),
-            legal_basis=_paragraphs(act.legal_basis),
-            summary=_paragraphs(act.summary),
+            legal_basis=paragraphs(act.legal_basis),
+            summary=paragraphs(act.summary),
             reports_label=gettext("Reports of offences this act concerns"),
             reports=reports,
             # Phrased as the office's request: Tartip does not cite an article of the law for the term.
@@ -130,51 +128,25 @@ def build_letter(act: SupervisoryAct) -> Letter:
 
 def letter_filename(act: SupervisoryAct, extension: str) -> str:
     """A file name with the outgoing number ("/" is not allowed in file names)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", act.outgoing_number).strip("-") + f".{extension}"
+    return filename(act.outgoing_number, extension)
 
 
 # --- DOCX ------------------------------------------------------------------------------------------
 
 
 def letter_docx(act: SupervisoryAct) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     letter = build_letter(act)
-    document = Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    normal.paragraph_format.space_after = Pt(0)
-
-    def paragraph(text: str, *, bold=False, align=None, indent=None, first_line=None, space_after=0):
-        block = document.add_paragraph()
-        run = block.add_run(text)
-        run.bold = bold
-        if align is not None:
-            block.alignment = align
-        if indent is not None:
-            block.paragraph_format.left_indent = indent
-        if first_line is not None:
-            block.paragraph_format.first_line_indent = first_line
-        block.paragraph_format.space_after = Pt(space_after)
-        return block
-
-    paragraph(letter.office, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    docx = DocxLetter()
+    paragraph, center, justify, indent = docx.paragraph, docx.CENTER, docx.JUSTIFY, docx.indent
+    paragraph(letter.office, bold=True, align=center, space_after=6)
     paragraph(letter.number_line, space_after=18)
     for line in letter.addressee:
-        paragraph(line, indent=Cm(9))
+        paragraph(line, indent=docx.Cm(9))
     paragraph("", space_after=12)
-    paragraph(letter.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(letter.title, bold=True, align=center)
     if letter.subtitle:
-        paragraph(letter.subtitle, align=WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph(letter.subtitle, align=center)
     paragraph("", space_after=6)
-    justify, indent = WD_ALIGN_PARAGRAPH.JUSTIFY, Cm(1.25)
     for number, text in enumerate(letter.legal_basis):
         label = f"{letter.legal_basis_label}: " if number == 0 else ""
         paragraph(label + text, align=justify, first_line=indent, space_after=6)
@@ -189,13 +161,7 @@ def letter_docx(act: SupervisoryAct) -> bytes:
     for line in letter.signature:
         if line:
             paragraph(line, bold=True)
-    properties = document.core_properties
-    properties.title = letter.document_title
-    properties.language = letter.language
-    properties.author = letter.office
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx.save(title=letter.document_title, language=letter.language, author=letter.office)
 
 
 # --- PDF -------------------------------------------------------------------------------------------
@@ -205,22 +171,5 @@ def letter_html(act: SupervisoryAct) -> str:
     return render_to_string("supervision/letter.html", {"letter": build_letter(act)})
 
 
-def weasyprint():
-    """WeasyPrint's CSS, HTML and URLFetcher, imported when a letter is first written (it is slow to
-    import). Importing it switches Pillow, process-wide, to accepting truncated images: that is
-    undone here, so the photos' check (lib.photos) keeps refusing them. Letters carry no images."""
-    from PIL import ImageFile
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return CSS, HTML, URLFetcher
-
-
 def letter_pdf(act: SupervisoryAct) -> bytes:
-    CSS, HTML, URLFetcher = weasyprint()
-
-    # No protocol is allowed: the letter embeds nothing from outside (fonts come from the system).
-    no_fetching = URLFetcher(allowed_protocols=frozenset())
-    stylesheet = CSS(string=get_template("supervision/letter.css").render({}), url_fetcher=no_fetching)
-    return HTML(string=letter_html(act), url_fetcher=no_fetching).write_pdf(stylesheets=[stylesheet])
+    return pdf(letter_html(act))

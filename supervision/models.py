@@ -114,7 +114,7 @@ class SupervisoryAct(models.Model):
         "signals.Report", blank=True, related_name="supervisory_acts", verbose_name=_("reports")
     )
     language = models.CharField(_("letter language"), max_length=2, choices=Language.choices, default=Language.RU)
-    # "<office code>/<year>/<n>" (supervision.services.next_outgoing_number): office codes run to 60
+    # "<office code>/<year>/<n>" (supervision.numbering.next_outgoing_number): office codes run to 60
     # characters, so the number needs more than 40.
     outgoing_number = models.CharField(_("outgoing number"), max_length=80, blank=True)
     letter_at = models.DateTimeField(_("letter produced"), null=True, blank=True)

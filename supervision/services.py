@@ -10,7 +10,6 @@ from datetime import date as Date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,8 @@ from signals.policy import may_decide
 from signals.services import report_note_act
 
 from .districts import district_id_for_act
-from .models import OutgoingCounter, SupervisoryAct, SupervisoryActEvent
+from .models import SupervisoryAct, SupervisoryActEvent
+from .numbering import next_outgoing_number
 from .scoping import ACT_AUTHORS, may_manage
 
 Kind = SupervisoryActEvent.Kind
@@ -211,19 +211,6 @@ def act_change(*, act: SupervisoryAct, actor, **changes) -> SupervisoryAct:
     _event(locked, Kind.CHANGED, actor, timezone.now(), fields=changed)
     _copy_back(locked, act, changed)
     return act
-
-
-def next_outgoing_number(office: Organisation, year: int) -> str:
-    """Take the office's next outgoing number for the year (call inside a transaction).
-
-    The row is locked (select_for_update, and the F() increment locks it on any database), so two
-    letters never get the same number. The format "<office code>/<year>/<n>", e.g.
-    "akt-prok-alga/2025/17", is Tartip's own: the office's real register format is not known here
-    and may be changed later (the number is stored as text)."""
-    counter, _created = OutgoingCounter.objects.select_for_update().get_or_create(office=office, year=year)
-    OutgoingCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{office.code}/{year}/{counter.last}"
 
 
 @transaction.atomic

@@ -394,3 +394,6 @@ LOGGING = {
 # The registry ("Territory Without Fraud"): an indicator nobody confirmed is forgotten after this
 # many days since it was last seen, with what it names (registry.services).
 REGISTRY_UNCONFIRMED_DAYS = env_int("REGISTRY_UNCONFIRMED_DAYS", 180, minimum=1)
+# The legal basis a new blocking request is prefilled with (the office's own text: Tartip ships none
+# and cites no article of a law itself); the analyst completes it on each request.
+REGISTRY_BLOCKING_LEGAL_BASIS = env_str("REGISTRY_BLOCKING_LEGAL_BASIS", "")

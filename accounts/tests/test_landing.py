@@ -18,7 +18,7 @@ LANDINGS = {
     "department_prosecutor": "signals:oversight",
     "regional_prosecutor": "signals:oversight",
     "analyst": "signals:oversight",
-    "bank_partner": "accounts:notifications",
+    "bank_partner": "registry:requests",
     "board_secretary": "home",
     "administrator": "home",
     "citizen": "signals:mine",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_sighting_amount'),
+        ('registry', '0005_blocking'),
     ]
 
     operations = [

@@ -3,13 +3,26 @@
 - `indicators`: a value seen in a source (a report's text, a notice, a staff member's entry) made an
   indicator with its sighting, confirmed, a wrong sighting unlinked, unconfirmed ones expired, the
   partners' lookups folded into the audit chain;
-- `outreach`: the outreach log.
+- `outreach`: the outreach log;
+- `blocking`: blocking requests grouped by addressee, sent, and answered item by item.
 
 Every write is keyword-only and appends its dated events; views, the API, tasks and the demo call
 them and decide nothing themselves (who may do what is `registry.policy`'s). This package's names
 are its public surface: callers import them from `registry.services`.
 """
 
+from .blocking import (
+    Answer,
+    blocking_answer_import,
+    blocking_answer_read,
+    blocking_group,
+    blocking_item_remove,
+    blocking_items_answer,
+    blocking_request_change,
+    blocking_request_send,
+    blocking_requests_draft,
+    parse_amount,
+)
 from .indicators import (
     LOOKUP_BATCH,
     indicator_confirm,
@@ -25,6 +38,16 @@ from .indicators import (
 from .outreach import outreach_record
 
 __all__ = [
+    "Answer",
+    "blocking_answer_import",
+    "blocking_answer_read",
+    "blocking_group",
+    "blocking_item_remove",
+    "blocking_items_answer",
+    "blocking_request_change",
+    "blocking_request_send",
+    "blocking_requests_draft",
+    "parse_amount",
     "LOOKUP_BATCH",
     "indicator_confirm",
     "indicator_enter",
