@@ -19,6 +19,16 @@ class RegistryConfig(PluginApp, AppConfig):
             order=300,
             shown_to="registry.policy.may_read_registry",
         ),
+        # The akimats paint graffiti over: the graffiti page is their entry (the others reach it
+        # from the registry's page).
+        NavEntry(
+            "graffiti",
+            _("Drug graffiti"),
+            "registry:graffiti",
+            frozenset({Role.BODY_OFFICER}),
+            order=310,
+            shown_to="registry.policy.reads_graffiti_only",
+        ),
     )
     # The partners' lookups reach the audit chain in batches, not one lock per request.
     periodic_jobs = (
@@ -34,9 +44,20 @@ class RegistryConfig(PluginApp, AppConfig):
         DemoBuilder(
             "registry.demo.outreach.create_demo_outreach", refresh="registry.demo.outreach.refresh_demo_outreach"
         ),
+        DemoBuilder(
+            "registry.demo.graffiti.create_demo_graffiti", refresh="registry.demo.graffiti.refresh_demo_graffiti"
+        ),
     )
     # The results summary's figures of the registry (reporting reads them through lib.plugins).
-    metric_groups = ("registry.metrics.FOUND", "registry.metrics.CONFIRMED", "registry.metrics.OUTREACH")
+    metric_groups = (
+        "registry.metrics.FOUND",
+        "registry.metrics.CONFIRMED",
+        "registry.metrics.OUTREACH",
+        "registry.metrics.GRAFFITI",
+    )
     summary_sentences = ("registry.metrics.SENTENCES",)
     # Every offence report's text is read for the indicators it names.
-    report_tasks = ("registry.tasks.take_report_indicators",)
+    # A report of the graffiti category becomes a graffiti record; its answers mark it destroyed.
+    report_tasks = ("registry.tasks.take_report_indicators", "registry.tasks.record_report_graffiti")
+    recategorise_tasks = ("registry.tasks.record_report_graffiti",)
+    answer_tasks = ("registry.tasks.follow_answer_graffiti",)

@@ -3,13 +3,15 @@
 - `indicators`: a value seen in a source (a report's text, a notice, a staff member's entry) made an
   indicator with its sighting, confirmed, a wrong sighting unlinked, unconfirmed ones expired, the
   partners' lookups folded into the audit chain;
-- `outreach`: the outreach log.
+- `outreach`: the outreach log;
+- `graffiti`: drug graffiti reported, destroyed (painted over, with a photo), the destruction withdrawn.
 
 Every write is keyword-only and appends its dated events; views, the API, tasks and the demo call
 them and decide nothing themselves (who may do what is `registry.policy`'s). This package's names
 are its public surface: callers import them from `registry.services`.
 """
 
+from .graffiti import answer_graffiti_sync, graffiti_sync
 from .indicators import (
     LOOKUP_BATCH,
     indicator_confirm,
@@ -26,6 +28,8 @@ from .outreach import outreach_record
 
 __all__ = [
     "LOOKUP_BATCH",
+    "answer_graffiti_sync",
+    "graffiti_sync",
     "indicator_confirm",
     "indicator_enter",
     "indicator_take",
