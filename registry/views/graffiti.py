@@ -1,6 +1,8 @@
 """The drug graffiti page: the records of the user's scope by district and status, their places on a
 small map, the photos before (the report's) and after (the answer's that showed it painted over)."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -36,16 +38,18 @@ def graffiti_list(request):
     context = {
         "page": page,
         "rows": [(record, photos[record.pk]) for record in page.object_list],
-        "points": [
-            {
-                "lat": float(record.latitude),
-                "lon": float(record.longitude),
-                "status": record.status,
-                "label": record.address,
-            }
-            for record in page.object_list
-            if record.latitude is not None and record.longitude is not None
-        ],
+        "points": json.dumps(
+            [
+                {
+                    "lat": float(record.latitude),
+                    "lon": float(record.longitude),
+                    "status": record.status,
+                    "label": record.address,
+                }
+                for record in page.object_list
+                if record.latitude is not None and record.longitude is not None
+            ]
+        ),
         "query": query.urlencode(),
         "districts": districts,
         "statuses": Graffiti.Status.choices,

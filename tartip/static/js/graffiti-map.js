@@ -1,5 +1,5 @@
 // The graffiti of the page on a small Leaflet map (registry/graffiti/): the points come with the
-// results (a JSON script element), so a filter that replaces the results redraws them.
+// results (their `data-points`, JSON), so a filter that replaces the results redraws them.
 (function () {
   "use strict";
 
@@ -8,9 +8,9 @@
   var COLOURS = { reported: "#b3261e", destroyed: "#1b7f3b", dropped: "#777777" };
 
   function points() {
-    var element = document.getElementById("graffiti-points");
-    if (!element) { return []; }
-    try { return JSON.parse(element.textContent) || []; } catch (error) { return []; }
+    var element = document.getElementById("graffiti-results");
+    if (!element || !element.dataset.points) { return []; }
+    try { return JSON.parse(element.dataset.points) || []; } catch (error) { return []; }
   }
 
   function draw() {
