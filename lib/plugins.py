@@ -14,6 +14,13 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
 - `report_tasks`: dotted paths of tasks (django_tasks) taking a new offence report's id, enqueued
   with the report when it is submitted (signals' intake): an app's work on every report (the
   registry reads the indicators it names) without signals naming the app.
+- `answer_tasks`: dotted paths of tasks taking an answer's id, enqueued on commit whenever a body's
+  answer is given, accepted or returned (a report returned after its reporter reopened it counts as
+  its last answer returned): an app's work on what bodies answer (the registry marks a graffiti
+  destroyed when the answer shows it painted over, and withdraws it when the answer is returned).
+- `recategorise_tasks`: dotted paths of tasks taking a report's id, enqueued on commit when a
+  prosecutor puts the report in another category (the registry takes a report that became one of
+  graffiti in, and drops one that is no longer).
 
 - `metric_groups`: dotted paths of the app's metric groups (lib.metrics.MetricGroup, usually in
   the app's `metrics.py`), which the results summary (reporting) computes;
@@ -144,6 +151,8 @@ class PluginApp:
     metric_groups: tuple[str, ...] = ()
     summary_sentences: tuple[str, ...] = ()
     report_tasks: tuple[str, ...] = ()
+    answer_tasks: tuple[str, ...] = ()
+    recategorise_tasks: tuple[str, ...] = ()
 
 
 def _declared(attribute: str) -> list:
@@ -212,6 +221,18 @@ def _predicate(path: str):
 def report_tasks() -> tuple:
     """Every app's tasks on a new report, imported once per process (the intake is a hot path)."""
     return tuple(import_string(path) for path in _declared("report_tasks"))
+
+
+@cache
+def answer_tasks() -> tuple:
+    """Every app's tasks on an answer given, accepted or returned, imported once per process."""
+    return tuple(import_string(path) for path in _declared("answer_tasks"))
+
+
+@cache
+def recategorise_tasks() -> tuple:
+    """Every app's tasks on a report put in another category, imported once per process."""
+    return tuple(import_string(path) for path in _declared("recategorise_tasks"))
 
 
 def metric_groups() -> list:

@@ -29,6 +29,16 @@ class RegistryConfig(PluginApp, AppConfig):
             lands=frozenset({Role.PARTNER}),
             shown_to="registry.policy.may_read_requests",
         ),
+        # The akimats paint graffiti over: the graffiti page is their entry (the others reach it
+        # from the registry's page).
+        NavEntry(
+            "graffiti",
+            _("Drug graffiti"),
+            "registry:graffiti",
+            frozenset({Role.BODY_OFFICER}),
+            order=320,
+            shown_to="registry.policy.reads_graffiti_only",
+        ),
     )
     # The partners' lookups reach the audit chain in batches, not one lock per request.
     periodic_jobs = (
@@ -49,6 +59,10 @@ class RegistryConfig(PluginApp, AppConfig):
         DemoBuilder(
             "registry.demo.blocking.create_demo_blocking", refresh="registry.demo.blocking.refresh_demo_blocking"
         ),
+        # After signals' demo answers, whose graffiti photos it reads.
+        DemoBuilder(
+            "registry.demo.graffiti.create_demo_graffiti", refresh="registry.demo.graffiti.refresh_demo_graffiti"
+        ),
     )
     # The results summary's figures of the registry (reporting reads them through lib.plugins).
     metric_groups = (
@@ -56,7 +70,11 @@ class RegistryConfig(PluginApp, AppConfig):
         "registry.metrics.CONFIRMED",
         "registry.metrics.OUTREACH",
         "registry.metrics.BLOCKING",
+        "registry.metrics.GRAFFITI",
     )
     summary_sentences = ("registry.metrics.SENTENCES",)
     # Every offence report's text is read for the indicators it names.
-    report_tasks = ("registry.tasks.take_report_indicators",)
+    # A report of the graffiti category becomes a graffiti record; its answers mark it destroyed.
+    report_tasks = ("registry.tasks.take_report_indicators", "registry.tasks.record_report_graffiti")
+    recategorise_tasks = ("registry.tasks.record_report_graffiti",)
+    answer_tasks = ("registry.tasks.follow_answer_graffiti",)

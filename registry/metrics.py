@@ -3,16 +3,16 @@ the values citizens' reports named, by kind and district, the indicators confirm
 work, and the blocking: accounts and cards blocked with the amount frozen, links blocked, and the
 partners' answers with the days they took."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.zones import region_id_zone
-from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence, Unit
+from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence, Unit, Window
 
 from .indicators import Kind as IndicatorKind
-from .models import BlockingEvent, IndicatorEvent, Outreach, Sighting
+from .models import BlockingEvent, GraffitiEvent, IndicatorEvent, Outreach, Sighting
 
 
 def _labels(dimension: str, keys: list) -> dict:
@@ -353,6 +353,91 @@ BLOCKING = MetricGroup(
     ),
 )
 
+
+# Drug graffiti (registry.services.graffiti): a record's "recorded" and "destroyed" events, each
+# counted by its own moment (the report's receipt, the answer that showed it painted over) when
+# the registry had written it by the "as of" moment and it still held then: a destruction whose
+# answer was returned by that moment is not counted (a new answer with a photo is, on its day); one
+# returned later still is, so a summary computed again later gives the same figure.
+HELD = "held_as_of"
+
+
+def _held_as_of(window: Window) -> dict:
+    held = Q(until__isnull=True) | Q(until__gt=window.as_of)
+    return {HELD: Case(When(held, then=Value(True)), default=Value(False), output_field=BooleanField())}
+
+
+def _graffiti_described(rows: QuerySet) -> list[dict]:
+    """A graffiti behind a figure: its place, district, dates and status, linked to the report's page
+    (which applies signals' policy); never who reported it nor what they wrote."""
+    described = []
+    for event in rows.select_related("graffiti__report", "graffiti__district"):
+        graffiti, zone = event.graffiti, region_id_zone(event.graffiti.region_id)
+        point = f"{graffiti.latitude}, {graffiti.longitude}" if graffiti.latitude is not None else ""
+        described.append(
+            {
+                "link": reverse("signals:detail", args=[graffiti.report.reference]),
+                "reference": graffiti.report.reference,
+                "place": graffiti.address or point,
+                "district": graffiti.district.name if graffiti.district else "",
+                "reported": timezone.localtime(graffiti.reported_at, zone).strftime("%Y-%m-%d"),
+                "at": timezone.localtime(event.at, zone).strftime("%Y-%m-%d %H:%M"),
+                "status": str(graffiti.get_status_display()),
+            }
+        )
+    return described
+
+
+GRAFFITI = MetricGroup(
+    name="registry-graffiti",
+    kind=Kind.FLOW,
+    queryset=lambda: GraffitiEvent.objects.filter(kind__in=(GraffitiEvent.Kind.RECORDED, GraffitiEvent.Kind.DESTROYED)),
+    region="graffiti__region_id",
+    district="graffiti__district_id",
+    effective="at",
+    recorded="recorded_at",
+    annotate=_held_as_of,
+    describe_rows=_graffiti_described,
+    columns={
+        "reference": _("report"),
+        "place": _("place"),
+        "district": _("district"),
+        "reported": _("reported"),
+        "at": _("when (local time)"),
+        "status": _("status now"),
+    },
+    metrics=(
+        Metric(
+            code="drugs.graffiti.reported",
+            name=_("Drug graffiti reported"),
+            definition=_(
+                "Drug advertisements painted on walls, fences or the pavement that citizens reported in the period "
+                "(offence reports of the graffiti category), by the local day the report was received; a report "
+                "re-categorised out of the category by the end of the “as of” day is not counted."
+            ),
+            area=Area.FRAUD,
+            where=Q(kind=GraffitiEvent.Kind.RECORDED, **{HELD: True}),
+            hedging=Hedging.OVER,
+            order=45,
+        ),
+        Metric(
+            code="drugs.graffiti.destroyed",
+            name=_("Drug graffiti destroyed"),
+            definition=_(
+                "Drug graffiti painted over in the period, by the moment of the body's answer that showed it with a "
+                "photo of the painted-over wall (an answer saying so without a photo is not counted); a destruction "
+                "whose answer the prosecutor had returned by the end of the “as of” day is not counted, the next "
+                "answer with a photo is, on its own day."
+            ),
+            area=Area.FRAUD,
+            where=Q(kind=GraffitiEvent.Kind.DESTROYED, **{HELD: True}),
+            rise_is_good=True,
+            hedging=Hedging.OVER,
+            order=46,
+        ),
+    ),
+)
+
 SENTENCES = (
     Sentence(
         code="fraud.found",
@@ -456,5 +541,13 @@ SENTENCES = (
                 "{outreach.students|meeting/meetings} held with students of universities, colleges and schools.",
             ),
         )
+    ),
+    Sentence(
+        code="fraud.graffiti.destroyed",
+        area=Area.FRAUD,
+        order=45,
+        kk="Есірткі жарнамасы бар {drugs.graffiti.destroyed|граффити} жойылды.",
+        ru="Уничтожено {drugs.graffiti.destroyed|граффити} с рекламой наркотиков.",
+        en="{drugs.graffiti.destroyed|drug advertisement/drug advertisements} (graffiti) destroyed.",
     ),
 )

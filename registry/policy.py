@@ -6,6 +6,10 @@ never a person's IIN or a company's BIN nor a card in full; other bodies and par
 it. A prosecutor or the police confirm an indicator; only prosecutors unmask a card, an IIN or a
 BIN, and each unmasking is audited. The regional analyst and the region-wide prosecutors request
 blocking; a partner sees only the requests sent to its organisation, and answers them.
+
+Drug graffiti: prosecutors and the analyst read the records of their remit, the police and the
+akimats (which paint them over) those of the districts they serve; a record's photos and report are
+shown only as signals shows them to the user (`reports_shown`).
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -13,6 +17,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.models import Organisation
 from accounts.roles import PROSECUTOR_ROLES, Role
 from accounts.scoping import role_of, work_district_ids
+from signals.models import Report
+from signals.policy import may_work_on_reports
 
 from .indicators import Kind
 from .models import BlockingItem, BlockingRequest, Sighting, Status
@@ -142,3 +148,45 @@ def may_answer(user, request: BlockingRequest) -> bool:
     if is_partner(user):
         return user.organisation_id == request.addressee_id
     return may_manage_request(user, request)
+
+
+# Drug graffiti: the reports of these categories (signals' reference codes) are the registry's
+# graffiti records (registry.services.graffiti).
+GRAFFITI_CATEGORIES = frozenset({"drug-graffiti"})
+# The bodies that work on graffiti: the police investigate the advertised shop, the akimat paints
+# the writing over.
+GRAFFITI_BODY_TYPES = POLICE_TYPES | {Organisation.Type.AKIMAT}
+
+
+def may_read_graffiti(user) -> bool:
+    """The graffiti records: prosecutors and the regional analyst (within their remit), the police
+    and the akimats (of the districts they serve: they find and paint them over). Other bodies,
+    partners and citizens none. The photos and the report behind a record are signals' to show:
+    an akimat sees them only for the reports it may see there (those sent to it)."""
+    if is_prosecutor(user) or role_of(user) == Role.ANALYST:
+        return True
+    organisation = user.organisation if user.is_authenticated and user.organisation_id else None
+    return role_of(user) == Role.BODY_OFFICER and organisation is not None and organisation.type in GRAFFITI_BODY_TYPES
+
+
+def reads_graffiti_only(user) -> bool:
+    """An akimat's officer: the graffiti page is their part of the registry (its menu entry)."""
+    return may_read_graffiti(user) and not may_read_registry(user)
+
+
+def visible_graffiti(user, records: QuerySet) -> QuerySet:
+    if not may_read_graffiti(user):
+        return records.none()
+    if user.is_superuser:
+        return records
+    records = records.filter(region_id=user.organisation.region_id if user.organisation_id else None)
+    districts = work_district_ids(user)
+    return records if districts is None else records.filter(district_id__in=districts)
+
+
+def reports_shown(user, report_ids) -> set[int]:
+    """Of these reports, those whose page and photos signals shows the user (its staff pages and
+    Report.objects.for_user): the graffiti page links and shows only those."""
+    if not may_work_on_reports(user):
+        return set()
+    return set(Report.objects.for_user(user).filter(pk__in=report_ids).values_list("pk", flat=True))

@@ -1,14 +1,17 @@
 """What the registry's pages read: the indicators of a user's scope, found by any value written any
-way (registry.indicators.recognize), or searched as text when the value is of no known kind."""
+way (registry.indicators.recognize), or searched as text when the value is of no known kind; the
+graffiti records of a user's scope with the photos signals lets them see."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from signals.models import ReportPhoto
+
 from . import policy
 from .indicators import SECRET_KINDS, Kind, recognize
 from .indicators import Indicator as Found
-from .models import BlockingItem, BlockingRequest, Indicator
+from .models import BlockingItem, BlockingRequest, Graffiti, Indicator
 
 
 def indicators_for(user) -> QuerySet:
@@ -72,3 +75,28 @@ def requestable_for(user, kind: str = "") -> QuerySet:
     if kind:
         indicators = indicators.filter(kind=kind)
     return indicators.exclude(Exists(open_items))
+
+
+def graffiti_for(user) -> QuerySet:
+    """The graffiti records of the user's scope (registry.policy.visible_graffiti)."""
+    return policy.visible_graffiti(user, Graffiti.objects.all())
+
+
+def graffiti_photos(user, records: list) -> dict[int, dict]:
+    """record id -> {"before": [...], "after": [...], "shown": bool}: the report's own photos (taken
+    with it or added by the reporter) and those of the answer that showed it painted over. Only for
+    the reports signals lets the user see (registry.policy.reports_shown): their photos are served
+    by signals' protected route, which asks the same."""
+    shown = policy.reports_shown(user, [record.report_id for record in records])
+    photos: dict[int, dict] = {
+        record.pk: {"before": [], "after": [], "shown": record.report_id in shown} for record in records
+    }
+    by_report = {record.report_id: record for record in records if record.report_id in shown}
+    rows = ReportPhoto.objects.filter(report_id__in=by_report).order_by("id")
+    for photo in rows.only("pk", "report_id", "answer_id", "source", "width", "height"):
+        record = by_report[photo.report_id]
+        if photo.source != ReportPhoto.Source.ANSWER:
+            photos[record.pk]["before"].append(photo)
+        elif photo.answer_id is not None and photo.answer_id == record.destroyed_by_answer_id:
+            photos[record.pk]["after"].append(photo)
+    return photos

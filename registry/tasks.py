@@ -10,6 +10,20 @@ def take_report_indicators(report_id: int) -> int:
 
 
 @task()
+def record_report_graffiti(report_id: int) -> bool:
+    """A new report of the graffiti category made a graffiti record (lib.plugins' report_tasks), and
+    a report put in or out of that category followed (recategorise_tasks); True when it is one."""
+    return services.graffiti_sync(report_id=report_id) is not None
+
+
+@task()
+def follow_answer_graffiti(answer_id: int) -> bool:
+    """An answer given, accepted or returned (lib.plugins' answer_tasks): the graffiti it shows
+    painted over marked destroyed, or the destruction withdrawn; True when the report is one."""
+    return services.answer_graffiti_sync(answer_id=answer_id) is not None
+
+
+@task()
 def audit_lookups_task() -> int:
     """The partners' lookups since the last run, folded into the audit chain (one lock a batch)."""
     return services.lookups_audit()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import blocking, indicators, outreach
+from .views import blocking, graffiti, indicators, outreach
 
 app_name = "registry"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("requests/<int:pk>/letter.docx", blocking.letter_docx, name="request_docx"),
     path("requests/<int:pk>/letter.pdf", blocking.letter_pdf, name="request_pdf"),
     path("requests/<int:pk>/list.xlsx", blocking.list_xlsx, name="request_xlsx"),
+    path("graffiti/", graffiti.graffiti_list, name="graffiti"),
     path("<int:pk>/", indicators.indicator_detail, name="indicator"),
     path("<int:pk>/unmask/", indicators.indicator_unmask, name="unmask"),
     path("<int:pk>/confirm/", indicators.indicator_confirm, name="confirm"),

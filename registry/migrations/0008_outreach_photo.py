@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_blocking'),
+        ('registry', '0007_graffiti'),
     ]
 
     operations = [

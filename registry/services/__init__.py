@@ -4,7 +4,8 @@
   indicator with its sighting, confirmed, a wrong sighting unlinked, unconfirmed ones expired, the
   partners' lookups folded into the audit chain;
 - `outreach`: the outreach log;
-- `blocking`: blocking requests grouped by addressee, sent, and answered item by item.
+- `blocking`: blocking requests grouped by addressee, sent, and answered item by item;
+- `graffiti`: drug graffiti reported, destroyed (painted over, with a photo), the destruction withdrawn.
 
 Every write is keyword-only and appends its dated events; views, the API, tasks and the demo call
 them and decide nothing themselves (who may do what is `registry.policy`'s). This package's names
@@ -23,6 +24,7 @@ from .blocking import (
     blocking_requests_draft,
     parse_amount,
 )
+from .graffiti import answer_graffiti_sync, graffiti_sync
 from .indicators import (
     LOOKUP_BATCH,
     indicator_confirm,
@@ -49,6 +51,8 @@ __all__ = [
     "blocking_requests_draft",
     "parse_amount",
     "LOOKUP_BATCH",
+    "answer_graffiti_sync",
+    "graffiti_sync",
     "indicator_confirm",
     "indicator_enter",
     "indicator_take",

@@ -63,6 +63,7 @@ def registry_home(request):
         "can_enter": policy.may_record(user),
         "can_log_outreach": policy.may_log_outreach(user),
         "can_request_blocking": policy.may_request_blocking(user),
+        "can_read_graffiti": policy.may_read_graffiti(user),
     }
     if request.headers.get("HX-Request"):
         return render(request, "registry/indicator_list_partial.html", context)

@@ -159,5 +159,6 @@ def _build_period(command, region: Region, period: DemoPeriod, now: datetime) ->
     command.stdout.write(
         f"Demo reports of {region.short_code}, {period.start} to {period.end}: {result.reports} reports, "
         f"{result.events} events, {result.contacts} contacts, {result.answers} answers, {result.forwards} "
-        f"forwards, {result.extensions} extensions, {result.supporters} supporters in {seconds:.1f} s."
+        f"forwards, {result.extensions} extensions, {result.supporters} supporters, {result.photos} photos in "
+        f"{seconds:.1f} s."
     )

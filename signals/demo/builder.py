@@ -28,12 +28,14 @@ from signals.models import (
     Report,
     ReporterContact,
     ReportEvent,
+    ReportPhoto,
     ReportSupporter,
 )
 from signals.references import format_reference
 from signals.routing import find_body
 from signals.stocks import relink_events
 
+from .photos import VARIANTS, demo_photo_row
 from .places import _places
 from .texts import ENDINGS_KK, ENDINGS_RU, _attributes, _fill, _pick, theme_of
 from .timeline import Deadlines, _Clock, _Timeline
@@ -83,6 +85,7 @@ class BuildResult:
     forwards: int = 0
     extensions: int = 0
     supporters: int = 0
+    photos: int = 0
     by_status: dict = field(default_factory=dict)
 
 
@@ -164,6 +167,8 @@ class _Builder:
         self.region = region
         # A string seed is hashed whole (random.seed, version 2): stable across runs and machines.
         self.rng = random.Random(f"{seed}:{region.short_code}")
+        # The graffiti answers' photos (timeline.GRAFFITI_*) from a stream of their own.
+        self.photo_rng = random.Random(f"{seed}:{region.short_code}:photos")
         self.now = now
         self.mark_demo = mark_demo
         self.categories = list(Category.objects.filter(is_active=True).prefetch_related("attributes"))
@@ -356,13 +361,19 @@ class _Builder:
         reports = [report for report, _timeline, _contact, _original in planned]
         Report.objects.bulk_create(reports)
         events, contacts, answers, forwards, extensions, supporters = [], [], [], [], [], []
+        photos, painted_over = [], []  # the graffiti's photos; the answers that get a photo
         for report, timeline, contact, original in planned:
             self.pks.append(report.pk)
             result.by_status[report.status] = result.by_status.get(report.status, 0) + 1
             if original is not None and report.status == Status.DUPLICATE:
                 self.duplicates.append((report, original))
             events.extend(ReportEvent(report=report, **values) for values in timeline.events)
-            answers.extend(Answer(report=report, **values) for values in timeline.answers)
+            for values, photo in zip(timeline.answers, timeline.answer_photos, strict=True):
+                answers.append(Answer(report=report, **values))
+                if photo:
+                    painted_over.append(answers[-1])
+            if timeline.graffiti:  # the category asks for a photo with the report
+                photos.append(demo_photo_row(report, self.photo_rng.randrange(VARIANTS)))
             forwards.extend(Forward(report=report, **values) for values in timeline.forwards)
             extensions.extend(ExtensionRequest(report=report, **values) for values in timeline.extensions)
             supporters.extend(
@@ -381,6 +392,8 @@ class _Builder:
         relink_events(report.pk for report in reports)  # each event's `until`: the next one's `at`
         ReporterContact.objects.bulk_create(contacts)
         Answer.objects.bulk_create(answers)
+        photos += [demo_photo_row(a.report, self.photo_rng.randrange(VARIANTS), answer=a) for a in painted_over]
+        ReportPhoto.objects.bulk_create(photos)
         Forward.objects.bulk_create(forwards)
         ExtensionRequest.objects.bulk_create(extensions)
         ReportSupporter.objects.bulk_create(supporters)
@@ -391,6 +404,7 @@ class _Builder:
         result.forwards += len(forwards)
         result.extensions += len(extensions)
         result.supporters += len(supporters)
+        result.photos += len(photos)
 
     def _link_duplicates(self) -> None:
         """Point each duplicate at its original, now that every report has its id."""

@@ -51,6 +51,14 @@ MEASURES_BY_RESULT = {
 }
 
 
+# Drug graffiti (the theme "drug_graffiti"): most answers say it was painted over, most of those with
+# the photo of the painted-over wall (the registry counts those as destroyed), some without one.
+# Drawn from the builder's own `photo_rng`, so the other reports' draws stay what they were.
+GRAFFITI_THEME = "drug_graffiti"
+GRAFFITI_PAINTED_OVER = 0.80
+GRAFFITI_PHOTO = 0.93
+
+
 class Deadlines:
     """Deadlines by signals.deadlines.compute_deadline, memoised per category and local day for
     business-day deadlines (the only inputs they depend on), so 100,000 reports cost a few
@@ -80,6 +88,8 @@ class Plan(Protocol):
     deadlines: Deadlines
     references: list[str]
     escalation_line: datetime
+    photo_rng: random.Random
+    themes: dict
 
     def fallback_body(self, report: Report) -> int | None: ...
 
@@ -118,6 +128,9 @@ class _Timeline:
         self.prosecutor = builder.actors.get(place.prosecutor_id)
         mark = {DEMO_MARK: True} if builder.mark_demo else {}
         self.answers: list[dict] = []
+        # Parallel to `answers`: whether the body attached a "painted over" photo (graffiti only).
+        self.answer_photos: list[bool] = []
+        self.graffiti = builder.themes[report.category_id].name == GRAFFITI_THEME
         self.forwards: list[dict] = []
         self.extensions: list[dict] = []
         self.supporters = 0
@@ -323,7 +336,11 @@ class _Timeline:
             self._add({"kind": Kind.REGISTERED, "at": at, "actor_id": actor_id})
             at += timedelta(minutes=1)  # the answer follows the registration
             report.answered_at = at
+        photo = False
+        if self.graffiti:
+            result, measures, photo = self._painted_over(result, measures)
         report.answer_result = result
+        self.answer_photos.append(photo)
         self.answers.append(
             {
                 "body_id": report.body_id,
@@ -337,6 +354,17 @@ class _Timeline:
             }
         )
         self._step(Status.ANSWERED, at, actor_id)
+
+    def _painted_over(self, result: str, measures: list) -> tuple[str, list, bool]:
+        """A graffiti answer: painted over (a confirmed criminal case keeps its result), with or
+        without the photo; otherwise as drawn."""
+        rng = self.builder.photo_rng
+        if rng.random() >= GRAFFITI_PAINTED_OVER:
+            return result, measures, Answer.Measure.GRAFFITI_REMOVED in measures and rng.random() < GRAFFITI_PHOTO
+        if result != Answer.Result.CONFIRMED_CRIMINAL:
+            result = Answer.Result.CONFIRMED_OTHER
+        measures = [Answer.Measure.GRAFFITI_REMOVED, *(m for m in measures if m != Answer.Measure.GRAFFITI_REMOVED)]
+        return result, measures, rng.random() < GRAFFITI_PHOTO
 
     def _decide(self, decision: str, at: datetime, reason: str = "") -> None:
         answer = self.answers[-1]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from lib.plugins import report_tasks
+from lib.plugins import answer_tasks, recategorise_tasks, report_tasks
 from lib.tasks import enqueue_all_on_commit, enqueue_on_commit
 
 from .. import notices, tasks
@@ -62,6 +62,19 @@ def submitted_on_commit(report: Report, body: Organisation | None) -> None:
     calls = [(tasks.notify_body, (report.pk, body.pk, str(Kind.ROUTED)))] if body is not None else []
     calls += [(task, (report.pk,)) for task in report_tasks()]
     enqueue_all_on_commit(calls)
+
+
+def answer_changed_on_commit(answer_id: int | None) -> None:
+    """The other apps' work on an answer given, accepted or returned (lib.plugins' answer_tasks),
+    in one INSERT of task rows; nothing when no app declares any or there is no answer."""
+    if answer_id is not None and answer_tasks():
+        enqueue_all_on_commit([(task, (answer_id,)) for task in answer_tasks()])
+
+
+def recategorised_on_commit(report: Report) -> None:
+    """The other apps' work on a report put in another category (lib.plugins' recategorise_tasks)."""
+    if recategorise_tasks():
+        enqueue_all_on_commit([(task, (report.pk,)) for task in recategorise_tasks()])
 
 
 def after_status_change(report: Report, from_status: str, to_status: str, actor) -> None:

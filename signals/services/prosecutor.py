@@ -21,9 +21,11 @@ from ..policy import ANSWER_DECISIONS, AWAITING_ANSWER, CLOSING_STATUSES, is_lat
 from ..routing import find_body
 from .events import (
     after_status_change,
+    answer_changed_on_commit,
     copy_back,
     locked_report,
     notify_body_on_commit,
+    recategorised_on_commit,
     record_event,
     require_prosecutor,
     require_reroutable,
@@ -74,6 +76,7 @@ def report_recategorise(*, report: Report, category, actor, reason: str = "") ->
     )
     if locked.body_id and locked.body_id != old_body_id:
         notify_body_on_commit(locked, locked.body, Kind.RECATEGORISED)
+    recategorised_on_commit(locked)
     copy_back(locked, report, fields)
     return report
 
@@ -183,8 +186,20 @@ def report_transition(
     locked.save(update_fields=fields)
     record_event(locked, Kind.STATUS, actor, now, from_status=from_status, **data)
     after_status_change(locked, from_status, to_status, actor)
+    if to_status in ANSWER_CHANGES:
+        # The answer given, or the one the decision concerns (a return after the reporter reopened
+        # the report concerns its last answer, accepted before).
+        answer_changed_on_commit(answer.pk if answer is not None else _last_answer_id(locked))
     copy_back(locked, report, fields)
     return report
+
+
+# The statuses a report takes when its answer is given, accepted or returned (lib.plugins' answer_tasks).
+ANSWER_CHANGES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.RETURNED})
+
+
+def _last_answer_id(report: Report) -> int | None:
+    return Answer.objects.filter(report=report).order_by("-at", "-id").values_list("pk", flat=True).first()
 
 
 def _decide_answer(report: Report, to_status: str, reason: str, actor, now: datetime) -> None:
