@@ -135,6 +135,19 @@ def render_parts(text: str, language: str, figures: dict) -> list[tuple[str, str
         at = match.end()
     if at < len(text):
         parts.append((text[at:], ""))
+    return _sentence_case(parts)
+
+
+def _sentence_case(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A sentence starts with a capital, also when it starts with a figure written in words ("more
+    than 3,000 reports…" reads "More than 3,000 reports…")."""
+    for index, (piece, code) in enumerate(parts):
+        stripped = piece.lstrip()
+        if stripped:
+            if stripped[0].islower():
+                start = len(piece) - len(stripped)
+                parts[index] = (piece[:start] + stripped[0].upper() + stripped[1:], code)
+            break
     return parts
 
 

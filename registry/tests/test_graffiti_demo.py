@@ -94,7 +94,7 @@ def test_the_demo_gives_over_300_graffiti_destroyed_in_the_nine_months_of_2025(s
     kazakh = " ".join(" ".join(p.sentences) for p in narrative(compute(request).figures, "kk"))
     assert "Есірткі жарнамасы бар 300-ден артық граффити жойылды" in kazakh
     english = " ".join(" ".join(p.sentences) for p in narrative(compute(request).figures, "en"))
-    assert "over 300 drug advertisements (graffiti) destroyed" in english
+    assert "Over 300 drug advertisements (graffiti) destroyed" in english
 
     count = GraffitiEvent.objects.count()
     assert "skipped" in run(create_demo_graffiti) and GraffitiEvent.objects.count() == count

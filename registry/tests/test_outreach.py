@@ -42,7 +42,7 @@ def test_an_office_logs_its_work_and_the_summary_counts_and_says_it(persona):
     assert "Организовано 1\u00a0500 встреч с населением" in text and "Установлено информационных баннеров: 127" in text
     assert "активистами" not in text  # none logged: left out, never "0 встреч"
     english = " ".join(" ".join(p.sentences) for p in narrative(summary.figures, "en"))
-    assert "more than 25,000 brochures distributed" in english and "127 informational billboards installed" in english
+    assert "More than 25,000 brochures distributed" in english and "127 informational billboards installed" in english
 
 
 def test_bad_input_is_refused_by_field_and_outside_the_remit(persona):
@@ -99,7 +99,7 @@ def test_the_demo_log_gives_the_reference_documents_figures_for_nine_months_of_2
     assert "Установлено информационных баннеров: 127" in text
     assert "с активистами и волонтёрами" in text and "со студентами" in text
     english = " ".join(" ".join(p.sentences) for p in narrative(summary.figures, "en"))
-    assert "more than 25,000 brochures" in english and "over 1,000 publications" in english
+    assert "More than 25,000 brochures" in english and "Over 1,000 publications" in english
 
 
 def test_a_photo_of_the_work_is_kept_without_its_position_and_shown_in_scope(login, persona, settings, tmp_path):

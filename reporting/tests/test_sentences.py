@@ -53,7 +53,7 @@ def test_it_writes_the_same_sentence_in_english_and_kazakh():
         "{fsm.reports.received|report/reports} were received, "
         "{fsm.reports.received.change} {fsm.reports.received.trend|more|fewer} than a year earlier."
     )
-    assert render(english, "en", FIGURES) == "more than 1,000 reports were received, 3.8% fewer than a year earlier."
+    assert render(english, "en", FIGURES) == "More than 1,000 reports were received, 3.8% fewer than a year earlier."
     kazakh = "{fsm.reports.received|өтініш} түсті, уақытында жауап берілгені {fsm.answers.on_time_share}."
     assert render(kazakh, "kk", FIGURES) == f"1{NBSP}000-нан астам өтініш түсті, уақытында жауап берілгені 61%."
 
