@@ -73,3 +73,22 @@ def visible_outreach(user, entries: QuerySet) -> QuerySet:
     entries = entries.filter(region_id=user.organisation.region_id if user.organisation_id else None)
     districts = work_district_ids(user)
     return entries if districts is None else entries.filter(district_id__in=districts)
+
+
+# Who imports the banks' and the antifraud centre's notices: a notice covers the whole region, so
+# the roles whose work spans it, the regional analyst and the region's prosecutors. A district
+# prosecutor would see, in the file, rows of other districts; the police receive the registry, they
+# do not fill it from the partners' notices; partners send notices, they never see them here.
+NOTICE_IMPORTERS = frozenset({Role.ANALYST, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN})
+
+
+def may_import_notices(user) -> bool:
+    return role_of(user) in NOTICE_IMPORTERS
+
+
+def visible_notices(user, notices: QuerySet) -> QuerySet:
+    if not may_import_notices(user):
+        return notices.none()
+    if user.is_superuser:
+        return notices
+    return notices.filter(region_id=user.organisation.region_id if user.organisation_id else None)

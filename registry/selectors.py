@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from . import policy
 from .indicators import SECRET_KINDS, Kind, recognize
 from .indicators import Indicator as Found
-from .models import Indicator
+from .models import Indicator, Notice
 
 
 def indicators_for(user) -> QuerySet:
@@ -45,3 +45,8 @@ def search(user, raw: str) -> Search:
         return Search(None, [])
     text = visible.exclude(kind__in=SECRET_KINDS).filter(Q(value__icontains=raw) | Q(shown__icontains=raw))
     return Search(None, list(text[:50]))
+
+
+def notices_for(user) -> QuerySet:
+    """The banks' and the antifraud centre's notices the user may import and read: their region's."""
+    return policy.visible_notices(user, Notice.objects.all())

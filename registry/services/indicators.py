@@ -2,7 +2,9 @@
 member's entry), confirmed, a wrong sighting unlinked (and the value remembered as not taken), and
 unconfirmed indicators expired with what they name. Each change is a dated event with its actor."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,6 +103,116 @@ def indicator_take(
             return Sighting.objects.create(indicator=indicator, **fields)
         sighting, _created = Sighting.objects.get_or_create(indicator=indicator, report=report, defaults=fields)
     return sighting
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A value read, seen in a source (indicators_take_many): when, where, in which piece of the
+    source (Sighting.context), with the amount the source gives for it."""
+
+    found: Found
+    source: str
+    at: datetime
+    district_id: int | None = None
+    context: str = ""
+    amount: Decimal | None = None
+    note: str = ""
+
+
+def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | None = None) -> list[Sighting]:
+    """`indicator_take` for many values at once, in a few queries whatever their number (a
+    notice's batch of rows): the allow-listed values left out, the region's indicators of the rest
+    found in one query (and locked), the new ones inserted with their "found" events, the known
+    ones seen again (an expired one suspected anew, as `_indicator` does), and every sighting
+    inserted. Run inside a transaction. The sightings written."""
+    now = now or timezone.now()
+    hashes = {value_hash for item in seen for value_hash in item.found.hashes}
+    if not hashes:
+        return []
+    ignored = set(IgnoredValue.objects.filter(value_hash__in=hashes).values_list("kind", "value_hash"))
+    seen = [item for item in seen if not any((item.found.kind, h) in ignored for h in item.found.hashes)]
+    known = {
+        (indicator.kind, indicator.value_hash): indicator
+        for indicator in Indicator.objects.select_for_update()
+        .filter(region=region, value_hash__in=hashes)
+        .order_by("pk")
+    }
+
+    def row_of(found: Found) -> Indicator | None:
+        return next((known[(found.kind, h)] for h in found.hashes if (found.kind, h) in known), None)
+
+    by_value: dict[tuple[str, str], list[Seen]] = {}
+    for item in seen:
+        by_value.setdefault((item.found.kind, item.found.hash), []).append(item)
+    banks = {org.bic: org for org in Organisation.objects.filter(type=Organisation.Type.BANK).exclude(bic="")}
+    new, changed, revived, events = [], {}, [], []
+    for items in by_value.values():
+        found = items[0].found
+        first_at, last_at = min(item.at for item in items), max(item.at for item in items)
+        indicator = row_of(found)
+        if indicator is None:
+            indicator = Indicator(
+                region=region,
+                bank=banks.get(found.details.get("bic", "")),
+                district_id=min(items, key=lambda item: item.at).district_id,
+                first_seen_at=first_at,
+                last_seen_at=last_at,
+                expires_at=_expiry(now),
+            )
+            indicator.hold(found)
+            new.append(indicator)
+            continue
+        indicator.first_seen_at = min(indicator.first_seen_at, first_at)
+        indicator.last_seen_at = max(indicator.last_seen_at, last_at)
+        if indicator.status == Status.EXPIRED:  # seen again once forgotten: suspected anew, as found now
+            indicator.hold(found)
+            indicator.status, indicator.bank = Status.SUSPECTED, banks.get(found.details.get("bic", ""))
+            revived.append(indicator)
+            events.append(
+                IndicatorEvent(indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor)
+            )
+        if indicator.status == Status.SUSPECTED:
+            indicator.expires_at = _expiry(now)
+        changed[indicator.pk] = indicator
+    # Another writer (a report's task) may insert one of these meanwhile: its row is kept, and its
+    # "found" event is that writer's.
+    Indicator.objects.bulk_create(new, ignore_conflicts=True)
+    inserted = {(i.kind, i.value_hash) for i in new}
+    rows = Indicator.objects.filter(region=region, value_hash__in=[h for _kind, h in inserted])
+    ids = {(kind, value_hash): pk for pk, kind, value_hash in rows.values_list("pk", "kind", "value_hash")}
+    fresh = {ids[key] for key in inserted if key in ids}
+    fresh -= set(
+        IndicatorEvent.objects.filter(indicator_id__in=fresh, kind=Event.FOUND).values_list("indicator_id", flat=True)
+    )
+    events += [
+        IndicatorEvent(indicator_id=pk, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor) for pk in fresh
+    ]
+    Indicator.objects.bulk_update(list(changed.values()), ["first_seen_at", "last_seen_at", "expires_at"])
+    Indicator.objects.bulk_update(revived, ["status", "value", "secret", "shown", "details", "bank"])
+    for indicator in changed.values():
+        ids[(indicator.kind, indicator.value_hash)] = indicator.pk
+    sightings = []
+    for items in by_value.values():
+        found = items[0].found
+        existing = row_of(found)
+        pk = existing.pk if existing is not None else ids[(found.kind, found.hash)]
+        sightings += [
+            Sighting(
+                indicator_id=pk,
+                source=item.source,
+                district_id=item.district_id,
+                at=item.at,
+                recorded_at=now,
+                actor=actor,
+                note=item.note,
+                context=item.context,
+                amount=item.amount,
+            )
+            for item in items
+        ]
+    Sighting.objects.bulk_create(sightings)
+    IndicatorEvent.objects.bulk_create(events)
+    return sightings
 
 
 def indicator_enter(*, actor, kind: str, raw: str, source: str = Sighting.Source.MANUAL, district=None, note: str = ""):
