@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash_candidates
+from lib.inserts import copy_new_rows, insert_rows
 from signals.models import Report, ReporterContact
 
 from .. import policy
 from ..extraction import extract
+from ..indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
 from ..indicators import Indicator as Found
-from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Sighting, Status
 
 Event = IndicatorEvent.Kind
@@ -119,13 +120,42 @@ class Seen:
     note: str = ""
 
 
-def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | None = None) -> list[Sighting]:
+INDICATOR_COLUMNS = (
+    "region_id",
+    "kind",
+    "value",
+    "secret",
+    "value_hash",
+    "shown",
+    "details",
+    "bank_id",
+    "district_id",
+    "status",
+    "first_seen_at",
+    "last_seen_at",
+    "expires_at",
+)
+SIGHTING_COLUMNS = (
+    "indicator_id",
+    "source",
+    "district_id",
+    "at",
+    "recorded_at",
+    "actor_id",
+    "note",
+    "context",
+    "amount",
+)
+
+
+def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | None = None) -> list[tuple]:
     """`indicator_take` for many values at once, in a few queries whatever their number (a
     notice's batch of rows): the allow-listed values left out, the region's indicators of the rest
     found in one query (and locked), the new ones inserted with their "found" events, the known
     ones seen again (an expired one suspected anew, as `_indicator` does), and every sighting
-    inserted. Run inside a transaction. The sightings written."""
+    inserted. Run inside a transaction. The sightings written, as rows of SIGHTING_COLUMNS."""
     now = now or timezone.now()
+    actor_id = actor.pk if actor is not None else None
     hashes = {value_hash for item in seen for value_hash in item.found.hashes}
     if not hashes:
         return []
@@ -151,16 +181,26 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
         first_at, last_at = min(item.at for item in items), max(item.at for item in items)
         indicator = row_of(found)
         if indicator is None:
-            indicator = Indicator(
-                region=region,
-                bank=banks.get(found.details.get("bic", "")),
-                district_id=min(items, key=lambda item: item.at).district_id,
-                first_seen_at=first_at,
-                last_seen_at=last_at,
-                expires_at=_expiry(now),
+            # A row of INDICATOR_COLUMNS, not an instance: a notice's batch makes thousands.
+            secret = found.kind in SECRET_KINDS
+            bank = banks.get(found.details.get("bic", ""))
+            new.append(
+                (
+                    region.pk,
+                    found.kind,
+                    "" if secret else found.value,
+                    found.value if secret else "",
+                    found.hash,
+                    found.shown,
+                    found.details,
+                    bank.pk if bank is not None else None,
+                    min(items, key=lambda item: item.at).district_id,
+                    Status.SUSPECTED,
+                    first_at,
+                    last_at,
+                    _expiry(now),
+                )
             )
-            indicator.hold(found)
-            new.append(indicator)
             continue
         indicator.first_seen_at = min(indicator.first_seen_at, first_at)
         indicator.last_seen_at = max(indicator.last_seen_at, last_at)
@@ -169,24 +209,39 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
             indicator.status, indicator.bank = Status.SUSPECTED, banks.get(found.details.get("bic", ""))
             revived.append(indicator)
             events.append(
-                IndicatorEvent(indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor)
+                IndicatorEvent(
+                    indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor_id=actor_id
+                )
             )
         if indicator.status == Status.SUSPECTED:
             indicator.expires_at = _expiry(now)
         changed[indicator.pk] = indicator
     # Another writer (a report's task) may insert one of these meanwhile: its row is kept, and its
     # "found" event is that writer's.
-    Indicator.objects.bulk_create(new, ignore_conflicts=True)
-    inserted = {(i.kind, i.value_hash) for i in new}
-    rows = Indicator.objects.filter(region=region, value_hash__in=[h for _kind, h in inserted])
-    ids = {(kind, value_hash): pk for pk, kind, value_hash in rows.values_list("pk", "kind", "value_hash")}
-    fresh = {ids[key] for key in inserted if key in ids}
-    fresh -= set(
-        IndicatorEvent.objects.filter(indicator_id__in=fresh, kind=Event.FOUND).values_list("indicator_id", flat=True)
+    inserted = {(row[1], row[4]) for row in new}
+    copied = copy_new_rows(
+        Indicator,
+        INDICATOR_COLUMNS,
+        new,
+        unique=("region", "kind", "value_hash"),
+        returning=("id", "kind", "value_hash"),
     )
-    events += [
-        IndicatorEvent(indicator_id=pk, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor) for pk in fresh
-    ]
+    if copied is None:  # not PostgreSQL: the ORM's INSERT, and the rows read back
+        rows = [Indicator(**dict(zip(INDICATOR_COLUMNS, row, strict=True))) for row in new]
+        Indicator.objects.bulk_create(rows, ignore_conflicts=True)
+        copied = []
+    ids = {(kind, value_hash): pk for pk, kind, value_hash in copied}
+    fresh = set(ids.values())
+    if inserted - ids.keys():
+        others = Indicator.objects.filter(region=region, value_hash__in=[h for _kind, h in inserted - ids.keys()])
+        ids |= {(kind, value_hash): pk for pk, kind, value_hash in others.values_list("pk", "kind", "value_hash")}
+        if not copied:
+            fresh = set(ids.values()) - set(
+                IndicatorEvent.objects.filter(indicator_id__in=ids.values(), kind=Event.FOUND).values_list(
+                    "indicator_id", flat=True
+                )
+            )
+    events += [(pk, Event.FOUND, Status.SUSPECTED, now, actor_id, {}) for pk in fresh]
     Indicator.objects.bulk_update(list(changed.values()), ["first_seen_at", "last_seen_at", "expires_at"])
     Indicator.objects.bulk_update(revived, ["status", "value", "secret", "shown", "details", "bank"])
     for indicator in changed.values():
@@ -197,21 +252,16 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
         existing = row_of(found)
         pk = existing.pk if existing is not None else ids[(found.kind, found.hash)]
         sightings += [
-            Sighting(
-                indicator_id=pk,
-                source=item.source,
-                district_id=item.district_id,
-                at=item.at,
-                recorded_at=now,
-                actor=actor,
-                note=item.note,
-                context=item.context,
-                amount=item.amount,
-            )
+            (pk, item.source, item.district_id, item.at, now, actor_id, item.note, item.context, item.amount)
             for item in items
         ]
-    Sighting.objects.bulk_create(sightings)
-    IndicatorEvent.objects.bulk_create(events)
+    # Plain rows, never read back here: written by COPY on PostgreSQL (lib.inserts.insert_rows).
+    insert_rows(Sighting, SIGHTING_COLUMNS, sightings)
+    insert_rows(
+        IndicatorEvent,
+        ("indicator_id", "kind", "status", "at", "actor_id", "data"),
+        events,
+    )
     return sightings
 
 

@@ -30,11 +30,12 @@ from django.utils.translation import gettext_noop
 from accounts.models import District, Organisation, Region
 from accounts.zones import local_today, region_zone
 from lib.crypto import keyed_hash
+from lib.inserts import insert_rows
 
 from .. import notices, policy
 from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import Notice, NoticeEvent, NoticeRow, NoticeRowError, Sighting
-from .indicators import Seen, indicators_take_many
+from .indicators import SIGHTING_COLUMNS, Seen, indicators_take_many
 
 STORAGE = "notices"
 BATCH = 1000
@@ -329,12 +330,10 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
                 repeated += 1
                 continue
             taken.add(row.fingerprint)
-            new_rows.append(
-                NoticeRow(region_id=notice.region_id, notice=notice, number=row.number, fingerprint=row.fingerprint)
-            )
+            new_rows.append((notice.region_id, notice.pk, row.number, row.fingerprint))
             seen += row.seen
         sightings = indicators_take_many(actor=None, region=notice.region, seen=seen)
-        NoticeRow.objects.bulk_create(new_rows)
+        insert_rows(NoticeRow, ("region_id", "notice_id", "number", "fingerprint"), new_rows)
         NoticeRowError.objects.bulk_create(
             [
                 NoticeRowError(notice=notice, row=row.number, column=column[:200], message=message, params=params)
@@ -351,7 +350,7 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
             rows_repeated=F("rows_repeated") + repeated,
             sightings_count=F("sightings_count") + len(sightings),
         )
-        _after_batch(sorted({sighting.context for sighting in sightings}))
+        _after_batch(sorted({sighting[SIGHTING_COLUMNS.index("context")] for sighting in sightings}))
 
 
 def _stop(notice: Notice, problem: notices.Problem) -> None:
