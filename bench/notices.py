@@ -62,7 +62,8 @@ def _iin(rng: random.Random) -> str:
     from registry.indicators import _check_digit
 
     while True:
-        digits = f"{rng.randrange(60, 99):02d}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}3{rng.randrange(10**4):04d}"
+        born = f"{rng.randrange(60, 99):02d}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+        digits = f"{born}3{rng.randrange(10**4):04d}"
         check = _check_digit(digits + "0")
         if check is not None and check < 10:
             return digits + str(check)
@@ -192,7 +193,8 @@ def main() -> int:
                 print(
                     f"{file_format} {count:,} rows ({size:.1f} MB, generated in {made:.1f} s): "
                     f"upload checks {result['upload_seconds']:.1f} s, read {result['seconds']:.1f} s "
-                    f"({result['rows'] / result['seconds']:,.0f} rows/s; target {TARGET_SECONDS} s for 200,000: {met}); "
+                    f"({result['rows'] / result['seconds']:,.0f} rows/s; "
+                    f"target {TARGET_SECONDS} s for 200,000: {met}); "
                     f"{result['ok']:,} rows kept, {result['failed']:,} with errors, {result['sightings']:,} sightings, "
                     f"{result['status']}; peak memory {result['peak_before_mb']:.0f} MB before the reading, "
                     f"{result['peak_after_mb']:.0f} MB after"
