@@ -140,16 +140,25 @@ def copy_new_rows(
         # The names are the model's own, quoted: no value is ever part of these statements.
         table = quote(meta.db_table)
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
+        # Django's own fields take their values as they are (psycopg adapts them); a field of
+        # another package (lib.crypto's encrypted text) prepares its own; JSON goes as text.
+        prepare = [
+            (lambda value: json.dumps(value))
+            if isinstance(field, JSONField)
+            else None
+            if type(field).__module__.startswith("django.")
+            else functools.partial(_prepared, field, connection)
+            for field in fields
+        ]
         with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(
-                    [
-                        json.dumps(value) if isinstance(field, JSONField) else field.get_db_prep_save(value, connection)
-                        for field, value in zip(fields, row, strict=True)
-                    ]
-                )
+                copy.write_row([value if how is None else how(value) for how, value in zip(prepare, row, strict=True)])
         cursor.execute(
             f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {staging} "  # noqa: S608
             f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {back}"
         )
         return cursor.fetchall()
+
+
+def _prepared(field, connection, value):
+    return field.get_db_prep_save(value, connection)

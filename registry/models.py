@@ -334,7 +334,8 @@ class NoticeRow(models.Model):
     fingerprint = models.CharField(max_length=80)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "fingerprint"], name="one_notice_row_per_region")]
+        # The fingerprint first: a batch's rows are looked up by it (its region is one).
+        constraints = [models.UniqueConstraint(fields=["fingerprint", "region"], name="one_notice_row_per_region")]
 
     def __str__(self):
         return f"notice:{self.notice_id}:{self.number}"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,8 +164,11 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
     seen = [item for item in seen if not any((item.found.kind, h) in ignored for h in item.found.hashes)]
     known = {
         (indicator.kind, indicator.value_hash): indicator
-        for indicator in Indicator.objects.select_for_update()
-        .filter(region=region, value_hash__in=hashes)
+        # Found by the hash's index: `region_id + 0` keeps PostgreSQL from scanning the region's
+        # index instead (every row of the region, for a batch's few thousand values).
+        for indicator in Indicator.objects.select_for_update(of=("self",))
+        .alias(in_region=F("region_id") + 0)
+        .filter(in_region=region.pk, value_hash__in=hashes)
         .order_by("pk")
     }
 

@@ -14,6 +14,7 @@ stopped and started again never writes a row twice. A reading that stops (a dama
 first rows) keeps what its committed batches wrote and says so: how many rows were kept, and why
 it stopped."""
 
+import functools
 import hashlib
 from datetime import date, datetime
 
@@ -237,6 +238,14 @@ class _Reader:
         dated = notice.dated or timezone.localtime(notice.uploaded_at, self.zone).date()
         self.default_at = datetime(dated.year, dated.month, dated.day, tzinfo=self.zone)
 
+    @staticmethod
+    @functools.lru_cache(maxsize=50_000)
+    def normalize(kind: str, raw: str):
+        """A value read once per reading however often the notice repeats it (a dropper's account
+        in row after row); the cache's size is capped, so memory does not grow with the file, and
+        emptied when a reading starts. An invalid value's refusal is not cached (it raises)."""
+        return normalize(kind, raw)
+
     def header(self, index: int) -> str:
         title = self.notice.header[index] if index < len(self.notice.header) else ""
         return title or notices.column_letter(index)
@@ -265,7 +274,7 @@ class _Reader:
                 continue
             try:
                 if field in notices.INDICATOR_FIELDS:
-                    found.append(normalize(field, raw))
+                    found.append(self.normalize(field, raw))
                 elif field == notices.Field.AMOUNT:
                     amount = notices.parse_amount(raw)
                 elif field == notices.Field.DATE:
@@ -383,6 +392,7 @@ def notice_read(*, notice_id: int, batch_size: int = BATCH) -> int:
     if notice is None or notice.status != Notice.Status.READING:
         return 0
     reader = _Reader(notice)
+    _Reader.normalize.cache_clear()
     read_before = start = notice.rows_read
     batch: list[_Row] = []
     # The messages of a row's errors are kept as their msgids (English), translated when shown.
