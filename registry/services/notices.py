@@ -239,7 +239,7 @@ class _Reader:
         self.default_at = datetime(dated.year, dated.month, dated.day, tzinfo=self.zone)
 
     @staticmethod
-    @functools.lru_cache(maxsize=50_000)
+    @functools.lru_cache(maxsize=4096)
     def normalize(kind: str, raw: str):
         """A value read once per reading however often the notice repeats it (a dropper's account
         in row after row); the cache's size is capped, so memory does not grow with the file, and
