@@ -181,14 +181,17 @@ def main() -> int:
                 started = time.perf_counter()
                 (write_csv if file_format == "csv" else write_xlsx)(path, count, SEED + run + count + len(file_format))
                 made = time.perf_counter() - started
-                output = subprocess.run(
+                child_run = subprocess.run(
                     [sys.executable, __file__, "--database-url", args.database_url, "--child", str(path), file_format],
                     env=env,
-                    check=True,
+                    check=False,
                     capture_output=True,
                     text=True,
-                ).stdout
-                result = json.loads(output.strip().splitlines()[-1])
+                )
+                if child_run.returncode:
+                    print(f"{file_format} {count:,} rows: the reading process failed\n{child_run.stderr[-3000:]}")
+                    return 1
+                result = json.loads(child_run.stdout.strip().splitlines()[-1])
                 size = path.stat().st_size / 1024 / 1024
                 path.unlink()
                 projected = result["seconds"] * 200_000 / result["rows"]

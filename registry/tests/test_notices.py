@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from schwifty import IBAN
 from stdnum import luhn
 
-from accounts.models import Organisation, Region
+from accounts.models import Organisation, Region, User
 from accounts.zones import region_zone
 from lib.crypto import keyed_hash
 from registry import notices, services
@@ -550,3 +550,27 @@ def test_the_demo_step_imports_its_notices_once(persona):
     assert all(n.rows_ok > 0 and n.rows_failed > 0 for n in notices_)
     create_demo_notices(Command())
     assert Notice.objects.count() == 2
+
+
+def test_the_list_of_notices_takes_as_many_queries_for_one_notice_as_for_many(login, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("analyst")
+    analyst = User.objects.get(username="analyst")
+
+    def add(rows, sender):
+        services.notice_upload(
+            actor=analyst, upload=SimpleUploadedFile("n.csv", as_csv(table(rows))), organisation=sender
+        )
+
+    add(1, halyk())
+    client.get(reverse("registry:notices"))  # the process's caches of reference data filled
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("registry:notices")).status_code == 200
+    for rows in (2, 3, 4):
+        add(rows, Organisation.objects.get(code="nbk-antifraud"))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("registry:notices")).content.decode()
+    assert page.count('href="/registry/notices/') == 1 + 4  # the upload button and the four notices
+    assert len(many) == len(one)
