@@ -16,6 +16,10 @@ it stopped."""
 
 import functools
 import hashlib
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import closing, suppress
 from datetime import date, datetime
 
 from django.conf import settings
@@ -384,6 +388,51 @@ UNEXPECTED = gettext_noop(
 )
 
 
+_END = object()
+
+
+def _read_ahead(reader: _Reader, handle, start: int, batch_size: int) -> Iterator[list[_Row]]:
+    """The file's rows after the first `start`, read in batches by a thread of their own while the
+    batch before is written: the writing mostly waits on the database, which frees the reading's
+    interpreter meanwhile. At most two batches wait, so memory stays flat whatever the file."""
+    ready: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            # The messages of a row's errors are kept as their msgids (English), translated when shown.
+            with translation.override("en"):
+                batch: list[_Row] = []
+                for index, (number, cells) in enumerate(notices.rows(handle, reader.layout)):
+                    if stop.is_set():
+                        return
+                    if index < start:
+                        continue
+                    batch.append(reader.read(number, cells))
+                    if len(batch) >= batch_size:
+                        ready.put(batch)
+                        batch = []
+                if batch:
+                    ready.put(batch)
+            ready.put(_END)
+        except Exception as error:  # noqa: BLE001 - handed to the writing thread, which raises it
+            ready.put(error)
+
+    producer = threading.Thread(target=produce, name="notice-reader", daemon=True)
+    producer.start()
+    try:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while producer.is_alive():  # a batch it is putting is taken, so it sees `stop` and ends
+            with suppress(queue.Empty):
+                ready.get(timeout=0.05)
+        producer.join()
+
+
 def notice_read(*, notice_id: int, batch_size: int = BATCH) -> int:
     """A notice being read, from the row after the last batch committed to its end, batch by
     batch. The count of rows read by this run (0 when the notice is not being read, or another run
@@ -394,19 +443,12 @@ def notice_read(*, notice_id: int, batch_size: int = BATCH) -> int:
     reader = _Reader(notice)
     _Reader.normalize.cache_clear()
     read_before = start = notice.rows_read
-    batch: list[_Row] = []
-    # The messages of a row's errors are kept as their msgids (English), translated when shown.
     try:
-        with translation.override("en"), storage().open(notice.file_name, "rb") as handle:
-            for index, (number, cells) in enumerate(notices.rows(handle, reader.layout)):
-                if index < start:
-                    continue
-                batch.append(reader.read(number, cells))
-                if len(batch) >= batch_size:
-                    _write(reader, batch, read_before)
-                    read_before += len(batch)
-                    batch = []
-            if batch:
+        with (
+            storage().open(notice.file_name, "rb") as handle,
+            closing(_read_ahead(reader, handle, start, batch_size)) as batches,
+        ):
+            for batch in batches:
                 _write(reader, batch, read_before)
                 read_before += len(batch)
     except _Overtaken:
