@@ -13,7 +13,8 @@ reading process, so that memory can be seen not to grow with the file.
    values of its own, so no row is one already taken.
 3. Each file is read in a child process of its own (a fresh interpreter): the upload (the file's
    checks: type, encoding, line count; an XLSX's zip directory and sheet scan), the mapping, and
-   the task's body (`registry.tasks.read_notice`), as a worker runs it. The child reports the
+   the task's body (`registry.tasks.read_notice`), as a worker runs it. Before each, the registry's
+   tables are ANALYZEd, as autovacuum keeps them (this machine's PostgreSQL runs without it). The child reports the
    seconds of each step and its peak resident memory (`resource.getrusage(RUSAGE_SELF).ru_maxrss`)
    before the reading and after it; the difference is what reading the file cost.
 
@@ -159,6 +160,17 @@ def child(path: str, file_format: str) -> None:
     )
 
 
+def analyze(database_url: str) -> None:
+    """The registry's tables' statistics brought up to date, as autovacuum keeps them in production.
+    Without them (a server with autovacuum off, as this machine's) PostgreSQL takes the million
+    indicators of earlier runs for an empty table and scans it whole for every batch."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        for table in ("registry_indicator", "registry_sighting", "registry_indicatorevent", "registry_noticerow"):
+            connection.execute(f"ANALYZE {table}")
+
+
 def main() -> int:
     args = parse_args()
     if args.child:
@@ -181,6 +193,7 @@ def main() -> int:
                 started = time.perf_counter()
                 (write_csv if file_format == "csv" else write_xlsx)(path, count, SEED + run + count + len(file_format))
                 made = time.perf_counter() - started
+                analyze(args.database_url)
                 child_run = subprocess.run(
                     [sys.executable, __file__, "--database-url", args.database_url, "--child", str(path), file_format],
                     env=env,

@@ -162,3 +162,28 @@ def copy_new_rows(
 
 def _prepared(field, connection, value):
     return field.get_db_prep_save(value, connection)
+
+
+def matching(model: type[Model], column: str, values: list[str], *, also: dict | None = None) -> list:
+    """The primary keys of `model`'s rows whose `column` is one of `values` (and whose `also`
+    fields equal theirs: `{"region_id": 1}`), found through `column`'s index.
+
+    A notice's batch asks for a few thousand values at once. Written as `column IN (…)`, PostgreSQL
+    estimates thousands of index probes dearer than reading the table and scans it whole, a third of
+    a second a batch on a million indicators; joined to `unnest(array)`, which it reckons a handful
+    of rows, it probes the index. Another database gets the plain IN."""
+    also = also or {}
+    using = router.db_for_read(model)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return list(model.objects.using(using).filter(**{f"{column}__in": values}, **also).values_list("pk", flat=True))
+    meta, quote = model._meta, connection.ops.quote_name
+    field = meta.get_field(column)
+    conditions = "".join(f" AND t.{quote(meta.get_field(name).column)} = %s" for name in also)
+    sql = (
+        f"SELECT t.{quote(meta.pk.column)} FROM {quote(meta.db_table)} t "  # noqa: S608 - the model's own names
+        f"JOIN unnest(%s::text[]) AS wanted(value) ON t.{quote(field.column)} = wanted.value{conditions}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(values), *also.values()])
+        return [pk for (pk,) in cursor.fetchall()]

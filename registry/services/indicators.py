@@ -9,14 +9,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash_candidates
-from lib.inserts import copy_new_rows, insert_rows
+from lib.inserts import copy_new_rows, insert_rows, matching
 from signals.models import Report, ReporterContact
 
 from .. import policy
@@ -162,14 +161,10 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
         return []
     ignored = set(IgnoredValue.objects.filter(value_hash__in=hashes).values_list("kind", "value_hash"))
     seen = [item for item in seen if not any((item.found.kind, h) in ignored for h in item.found.hashes)]
+    ids = matching(Indicator, "value_hash", sorted(hashes), also={"region_id": region.pk})
     known = {
         (indicator.kind, indicator.value_hash): indicator
-        # Found by the hash's index: `region_id + 0` keeps PostgreSQL from scanning the region's
-        # index instead (every row of the region, for a batch's few thousand values).
-        for indicator in Indicator.objects.select_for_update(of=("self",))
-        .alias(in_region=F("region_id") + 0)
-        .filter(in_region=region.pk, value_hash__in=hashes)
-        .order_by("pk")
+        for indicator in Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     }
 
     def row_of(found: Found) -> Indicator | None:

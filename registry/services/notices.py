@@ -35,7 +35,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import District, Organisation, Region
 from accounts.zones import local_today, region_zone
 from lib.crypto import keyed_hash
-from lib.inserts import insert_rows
+from lib.inserts import insert_rows, matching
 
 from .. import notices, policy
 from ..indicators import InvalidIndicator, Kind, normalize
@@ -332,11 +332,9 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
         # One batch at a time in a region: the row hashes are checked and written without a race.
         Region.objects.select_for_update().filter(pk=notice.region_id).first()
         good = [row for row in batch if not row.errors]
-        taken = set(
-            NoticeRow.objects.filter(
-                region_id=notice.region_id, fingerprint__in=[row.fingerprint for row in good]
-            ).values_list("fingerprint", flat=True)
-        )
+        fingerprints = [row.fingerprint for row in good]
+        ids = matching(NoticeRow, "fingerprint", fingerprints, also={"region_id": notice.region_id})
+        taken = set(NoticeRow.objects.filter(pk__in=ids).values_list("fingerprint", flat=True))
         new_rows, seen, repeated = [], [], 0
         for row in good:
             if row.fingerprint in taken:
