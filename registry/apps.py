@@ -51,6 +51,8 @@ class RegistryConfig(PluginApp, AppConfig):
             "registry.demo.indicators.create_demo_indicators",
             refresh="registry.demo.indicators.refresh_demo_indicators",
         ),
+        # Two notices of 2025 (a bank's CSV, the antifraud centre's XLSX) through the real upload and reading.
+        DemoBuilder("registry.demo.notices.create_demo_notices"),
         DemoBuilder(
             "registry.demo.outreach.create_demo_outreach", refresh="registry.demo.outreach.refresh_demo_outreach"
         ),

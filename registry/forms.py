@@ -1,9 +1,10 @@
 """The registry's forms: their shape only; registry.services checks the rest."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import District
+from accounts.models import District, Organisation
 from accounts.scoping import visible_districts
 from lib import photos
 from lib.forms import ServiceErrorsMixin
@@ -11,6 +12,7 @@ from lib.photos import PhotoInput
 
 from .indicators import Kind
 from .models import Outreach
+from .notices import Field, column_letter
 
 
 class SearchForm(forms.Form):
@@ -52,3 +54,42 @@ class OutreachForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = visible_districts(user, District.objects.all()).order_by("kato")
+
+
+class NoticeUploadForm(ServiceErrorsMixin, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Sent by"), queryset=Organisation.objects.none())
+    number = forms.CharField(label=_("Notice number"), max_length=100, required=False)
+    dated = forms.DateField(
+        label=_("Notice date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date of a row that gives none."),
+    )
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        region_id = user.organisation.region_id if user.organisation_id else None
+        senders = Organisation.objects.filter(type__in=[Organisation.Type.BANK, Organisation.Type.ANTIFRAUD_CENTRE])
+        senders = senders.filter(models.Q(region__isnull=True) | models.Q(region_id=region_id))
+        self.fields["organisation"].queryset = senders.order_by("type", "name_ru")
+
+
+class NoticeMappingForm(forms.Form):
+    """One select a column of the notice: the field it holds, or ignored."""
+
+    def __init__(self, *args, header: list[str], mapping: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, title in enumerate(header):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=title or column_letter(index),
+                choices=Field.choices,
+                initial=mapping[index] if index < len(mapping) else "",
+                required=False,
+            )
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data.get(f"column_{index}", "") or "" for index in range(len(self.fields))]

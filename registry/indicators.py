@@ -22,6 +22,7 @@ saying why in the reader's language); `recognize(raw)` finds the kind of a value
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import base58
@@ -73,12 +74,14 @@ class Indicator:
     shown: str  # what a reader who may not unmask sees (a card's BIN and last four)
     details: dict  # what the value tells (a phone's country, an account's bank code)
 
-    @property
+    # Computed once a value (a notice's batch asks for them several times each): a frozen
+    # dataclass's cached_property writes its instance's __dict__, which freezing leaves alone.
+    @cached_property
     def hash(self) -> str:
         """The keyed hash every row of this value is kept and found by (under the newest key)."""
         return keyed_hash(f"{self.kind}:{self.value}")
 
-    @property
+    @cached_property
     def hashes(self) -> list[str]:
         """Its keyed hash under every configured key, the newest first: what a lookup matches."""
         return keyed_hash_candidates(f"{self.kind}:{self.value}")

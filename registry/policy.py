@@ -190,3 +190,22 @@ def reports_shown(user, report_ids) -> set[int]:
     if not may_work_on_reports(user):
         return set()
     return set(Report.objects.for_user(user).filter(pk__in=report_ids).values_list("pk", flat=True))
+
+
+# Who imports the banks' and the antifraud centre's notices: a notice covers the whole region, so
+# the roles whose work spans it, the regional analyst and the region's prosecutors. A district
+# prosecutor would see, in the file, rows of other districts; the police receive the registry, they
+# do not fill it from the partners' notices; partners send notices, they never see them here.
+NOTICE_IMPORTERS = frozenset({Role.ANALYST, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN})
+
+
+def may_import_notices(user) -> bool:
+    return role_of(user) in NOTICE_IMPORTERS
+
+
+def visible_notices(user, notices: QuerySet) -> QuerySet:
+    if not may_import_notices(user):
+        return notices.none()
+    if user.is_superuser:
+        return notices
+    return notices.filter(region_id=user.organisation.region_id if user.organisation_id else None)

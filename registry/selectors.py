@@ -11,7 +11,7 @@ from signals.models import ReportPhoto
 from . import policy
 from .indicators import SECRET_KINDS, Kind, recognize
 from .indicators import Indicator as Found
-from .models import BlockingItem, BlockingRequest, Graffiti, Indicator
+from .models import BlockingItem, BlockingRequest, Graffiti, Indicator, Notice
 
 
 def indicators_for(user) -> QuerySet:
@@ -100,3 +100,8 @@ def graffiti_photos(user, records: list) -> dict[int, dict]:
         elif photo.answer_id is not None and photo.answer_id == record.destroyed_by_answer_id:
             photos[record.pk]["after"].append(photo)
     return photos
+
+
+def notices_for(user) -> QuerySet:
+    """The banks' and the antifraud centre's notices the user may import and read: their region's."""
+    return policy.visible_notices(user, Notice.objects.all())

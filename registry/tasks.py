@@ -1,4 +1,7 @@
+from django.db import transaction
 from django_tasks import task
+
+from lib.tasks import enqueue_on_commit
 
 from . import services
 
@@ -33,3 +36,26 @@ def audit_lookups_task() -> int:
 def expire_indicators_task() -> int:
     """Unconfirmed indicators past their time, forgotten (settings.REGISTRY_UNCONFIRMED_DAYS)."""
     return services.indicators_expire()
+
+
+@task()
+def read_notice(notice_id: int) -> int:
+    """A bank's or the antifraud centre's notice read in batches (safe to run twice: it resumes)."""
+    return services.notice_read(notice_id=notice_id)
+
+
+# The services sit below the tasks in the registry's layers, so a service does not enqueue: these
+# two write the start of a reading and enqueue it in one transaction (the task row is written with
+# the notice's status, lib.tasks.enqueue_on_commit).
+def notice_read_start(*, actor, notice, mapping: list[str]):
+    with transaction.atomic():
+        notice = services.notice_map(actor=actor, notice=notice, mapping=mapping)
+        enqueue_on_commit(read_notice, notice.pk)
+    return notice
+
+
+def notice_read_again(*, actor, notice):
+    with transaction.atomic():
+        notice = services.notice_resume(actor=actor, notice=notice)
+        enqueue_on_commit(read_notice, notice.pk)
+    return notice

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import blocking, graffiti, indicators, outreach
+from .views import blocking, graffiti, indicators, notices, outreach
 
 app_name = "registry"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("requests/<int:pk>/letter.pdf", blocking.letter_pdf, name="request_pdf"),
     path("requests/<int:pk>/list.xlsx", blocking.list_xlsx, name="request_xlsx"),
     path("graffiti/", graffiti.graffiti_list, name="graffiti"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+    path("notices/<int:pk>/columns/", notices.notice_columns, name="notice_columns"),
+    path("notices/<int:pk>/read-again/", notices.notice_read_again, name="notice_read_again"),
     path("<int:pk>/", indicators.indicator_detail, name="indicator"),
     path("<int:pk>/unmask/", indicators.indicator_unmask, name="unmask"),
     path("<int:pk>/confirm/", indicators.indicator_confirm, name="confirm"),

@@ -308,6 +308,12 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))},
     },
+    # Banks' and the antifraud centre's notices as uploaded (registry.services.notices): outside
+    # MEDIA_ROOT and with no URL, so no address ever serves them; read by the workers only.
+    "notices": {
+        "BACKEND": "lib.storages.PrivateFileSystemStorage",
+        "OPTIONS": {"location": env_str("REGISTRY_NOTICE_DIR", str(VAR_DIR / "private" / "notices"))},
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("TARTIP_TESTING", False)
 # How often the head of the audit chain is checkpointed: rows newer than the last checkpoint are
@@ -397,3 +403,8 @@ REGISTRY_UNCONFIRMED_DAYS = env_int("REGISTRY_UNCONFIRMED_DAYS", 180, minimum=1)
 # The legal basis a new blocking request is prefilled with (the office's own text: Tartip ships none
 # and cites no article of a law itself); the analyst completes it on each request.
 REGISTRY_BLOCKING_LEGAL_BASIS = env_str("REGISTRY_BLOCKING_LEGAL_BASIS", "")
+# A bank's or the antifraud centre's notice: the upload's size, and an XLSX's unpacked size and
+# compression ratio, past which it is refused before it is opened (a zip bomb).
+REGISTRY_NOTICE_MAX_BYTES = env_int("REGISTRY_NOTICE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+REGISTRY_NOTICE_MAX_UNZIPPED_BYTES = env_int("REGISTRY_NOTICE_MAX_UNZIPPED_BYTES", 500 * 1024 * 1024, minimum=1)
+REGISTRY_NOTICE_MAX_RATIO = env_int("REGISTRY_NOTICE_MAX_RATIO", 100, minimum=1)

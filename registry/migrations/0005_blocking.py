@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_alter_auditevent_action'),
-        ('registry', '0003_sighting_amount'),
+        ('registry', '0004_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

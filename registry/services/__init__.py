@@ -3,6 +3,7 @@
 - `indicators`: a value seen in a source (a report's text, a notice, a staff member's entry) made an
   indicator with its sighting, confirmed, a wrong sighting unlinked, unconfirmed ones expired, the
   partners' lookups folded into the audit chain;
+- `notices`: the banks' and the antifraud centre's notices uploaded, mapped and read in batches;
 - `outreach`: the outreach log;
 - `blocking`: blocking requests grouped by addressee, sent, and answered item by item;
 - `graffiti`: drug graffiti reported, destroyed (painted over, with a photo), the destruction withdrawn.
@@ -27,16 +28,19 @@ from .blocking import (
 from .graffiti import answer_graffiti_sync, graffiti_sync
 from .indicators import (
     LOOKUP_BATCH,
+    Seen,
     indicator_confirm,
     indicator_enter,
     indicator_take,
     indicators_expire,
+    indicators_take_many,
     is_ignored,
     lookups_audit,
     report_indicators_take,
     report_text,
     sighting_unlink,
 )
+from .notices import notice_map, notice_preview, notice_read, notice_resume, notice_upload
 from .outreach import outreach_record
 
 __all__ = [
@@ -53,12 +57,19 @@ __all__ = [
     "LOOKUP_BATCH",
     "answer_graffiti_sync",
     "graffiti_sync",
+    "Seen",
     "indicator_confirm",
     "indicator_enter",
     "indicator_take",
     "indicators_expire",
+    "indicators_take_many",
     "is_ignored",
     "lookups_audit",
+    "notice_map",
+    "notice_preview",
+    "notice_read",
+    "notice_resume",
+    "notice_upload",
     "outreach_record",
     "report_indicators_take",
     "report_text",

@@ -2,7 +2,9 @@
 member's entry), confirmed, a wrong sighting unlinked (and the value remembered as not taken), and
 unconfirmed indicators expired with what they name. Each change is a dated event with its actor."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +15,13 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash_candidates
+from lib.inserts import copy_new_rows, insert_rows, matching
 from signals.models import Report, ReporterContact
 
 from .. import policy
 from ..extraction import extract
+from ..indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
 from ..indicators import Indicator as Found
-from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Sighting, Status
 
 Event = IndicatorEvent.Kind
@@ -101,6 +104,164 @@ def indicator_take(
             return Sighting.objects.create(indicator=indicator, **fields)
         sighting, _created = Sighting.objects.get_or_create(indicator=indicator, report=report, defaults=fields)
     return sighting
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A value read, seen in a source (indicators_take_many): when, where, in which piece of the
+    source (Sighting.context), with the amount the source gives for it."""
+
+    found: Found
+    source: str
+    at: datetime
+    district_id: int | None = None
+    context: str = ""
+    amount: Decimal | None = None
+    note: str = ""
+
+
+INDICATOR_COLUMNS = (
+    "region_id",
+    "kind",
+    "value",
+    "secret",
+    "value_hash",
+    "shown",
+    "details",
+    "bank_id",
+    "district_id",
+    "status",
+    "first_seen_at",
+    "last_seen_at",
+    "expires_at",
+)
+SIGHTING_COLUMNS = (
+    "indicator_id",
+    "source",
+    "district_id",
+    "at",
+    "recorded_at",
+    "actor_id",
+    "note",
+    "context",
+    "amount",
+)
+
+
+def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | None = None) -> list[tuple]:
+    """`indicator_take` for many values at once, in a few queries whatever their number (a
+    notice's batch of rows): the allow-listed values left out, the region's indicators of the rest
+    found in one query (and locked), the new ones inserted with their "found" events, the known
+    ones seen again (an expired one suspected anew, as `_indicator` does), and every sighting
+    inserted. Run inside a transaction. The sightings written, as rows of SIGHTING_COLUMNS."""
+    now = now or timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    hashes = {value_hash for item in seen for value_hash in item.found.hashes}
+    if not hashes:
+        return []
+    ignored = set(IgnoredValue.objects.filter(value_hash__in=hashes).values_list("kind", "value_hash"))
+    seen = [item for item in seen if not any((item.found.kind, h) in ignored for h in item.found.hashes)]
+    ids = matching(Indicator, "value_hash", sorted(hashes), also={"region_id": region.pk})
+    known = {
+        (indicator.kind, indicator.value_hash): indicator
+        for indicator in Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+
+    def row_of(found: Found) -> Indicator | None:
+        return next((known[(found.kind, h)] for h in found.hashes if (found.kind, h) in known), None)
+
+    by_value: dict[tuple[str, str], list[Seen]] = {}
+    for item in seen:
+        by_value.setdefault((item.found.kind, item.found.hash), []).append(item)
+    banks = {org.bic: org for org in Organisation.objects.filter(type=Organisation.Type.BANK).exclude(bic="")}
+    new, changed, revived, events = [], {}, [], []
+    for items in by_value.values():
+        found = items[0].found
+        first_at, last_at = min(item.at for item in items), max(item.at for item in items)
+        indicator = row_of(found)
+        if indicator is None:
+            # A row of INDICATOR_COLUMNS, not an instance: a notice's batch makes thousands.
+            secret = found.kind in SECRET_KINDS
+            bank = banks.get(found.details.get("bic", ""))
+            new.append(
+                (
+                    region.pk,
+                    found.kind,
+                    "" if secret else found.value,
+                    found.value if secret else "",
+                    found.hash,
+                    found.shown,
+                    found.details,
+                    bank.pk if bank is not None else None,
+                    min(items, key=lambda item: item.at).district_id,
+                    Status.SUSPECTED,
+                    first_at,
+                    last_at,
+                    _expiry(now),
+                )
+            )
+            continue
+        indicator.first_seen_at = min(indicator.first_seen_at, first_at)
+        indicator.last_seen_at = max(indicator.last_seen_at, last_at)
+        if indicator.status == Status.EXPIRED:  # seen again once forgotten: suspected anew, as found now
+            indicator.hold(found)
+            indicator.status, indicator.bank = Status.SUSPECTED, banks.get(found.details.get("bic", ""))
+            revived.append(indicator)
+            events.append(
+                IndicatorEvent(
+                    indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor_id=actor_id
+                )
+            )
+        if indicator.status == Status.SUSPECTED:
+            indicator.expires_at = _expiry(now)
+        changed[indicator.pk] = indicator
+    # Another writer (a report's task) may insert one of these meanwhile: its row is kept, and its
+    # "found" event is that writer's.
+    inserted = {(row[1], row[4]) for row in new}
+    copied = copy_new_rows(
+        Indicator,
+        INDICATOR_COLUMNS,
+        new,
+        unique=("region", "kind", "value_hash"),
+        returning=("id", "kind", "value_hash"),
+    )
+    if copied is None:  # not PostgreSQL: the ORM's INSERT, and the rows read back
+        rows = [Indicator(**dict(zip(INDICATOR_COLUMNS, row, strict=True))) for row in new]
+        Indicator.objects.bulk_create(rows, ignore_conflicts=True)
+        copied = []
+    ids = {(kind, value_hash): pk for pk, kind, value_hash in copied}
+    fresh = set(ids.values())
+    if inserted - ids.keys():
+        others = Indicator.objects.filter(region=region, value_hash__in=[h for _kind, h in inserted - ids.keys()])
+        ids |= {(kind, value_hash): pk for pk, kind, value_hash in others.values_list("pk", "kind", "value_hash")}
+        if not copied:
+            fresh = set(ids.values()) - set(
+                IndicatorEvent.objects.filter(indicator_id__in=ids.values(), kind=Event.FOUND).values_list(
+                    "indicator_id", flat=True
+                )
+            )
+    events += [(pk, Event.FOUND, Status.SUSPECTED, now, actor_id, {}) for pk in fresh]
+    Indicator.objects.bulk_update(list(changed.values()), ["first_seen_at", "last_seen_at", "expires_at"])
+    Indicator.objects.bulk_update(revived, ["status", "value", "secret", "shown", "details", "bank"])
+    for indicator in changed.values():
+        ids[(indicator.kind, indicator.value_hash)] = indicator.pk
+    sightings = []
+    for items in by_value.values():
+        found = items[0].found
+        existing = row_of(found)
+        pk = existing.pk if existing is not None else ids[(found.kind, found.hash)]
+        sightings += [
+            (pk, item.source, item.district_id, item.at, now, actor_id, item.note, item.context, item.amount)
+            for item in items
+        ]
+    # Plain rows, never read back here: written by COPY on PostgreSQL (lib.inserts.insert_rows).
+    insert_rows(Sighting, SIGHTING_COLUMNS, sightings)
+    insert_rows(
+        IndicatorEvent,
+        ("indicator_id", "kind", "status", "at", "actor_id", "data"),
+        events,
+    )
+    return sightings
 
 
 def indicator_enter(*, actor, kind: str, raw: str, source: str = Sighting.Source.MANUAL, district=None, note: str = ""):

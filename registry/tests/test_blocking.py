@@ -31,6 +31,18 @@ from reporting.figures import Request, compute
 from reporting.tests import facts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def login(login):
+    """The pages in English, the catalogues' source, whatever the persona's language."""
+
+    def _login(username):
+        client = login(username)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return _login
 ALGA = "153200000"
 HALYK = IBAN.generate("KZ", bank_code="601", account_code="0000012345678").compact
 KASPI = IBAN.generate("KZ", bank_code="722", account_code="0000087654321").compact

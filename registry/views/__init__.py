@@ -1,2 +1,2 @@
-"""The registry's pages, one module per concern (`indicators`, `outreach`); registry.urls names
+"""The registry's pages, one module per concern (`indicators`, `notices`, `outreach`); registry.urls names
 the views of each module."""

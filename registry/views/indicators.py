@@ -64,6 +64,7 @@ def registry_home(request):
         "can_log_outreach": policy.may_log_outreach(user),
         "can_request_blocking": policy.may_request_blocking(user),
         "can_read_graffiti": policy.may_read_graffiti(user),
+        "can_import_notices": policy.may_import_notices(user),
     }
     if request.headers.get("HX-Request"):
         return render(request, "registry/indicator_list_partial.html", context)
@@ -84,6 +85,7 @@ def _indicator_page(request, indicator, *, unmasked: str = "", status: int = 200
         "can_unmask": indicator.kind in SECRET_KINDS and policy.may_unmask(user) and not unmasked,
         "can_confirm": policy.may_record(user) and indicator.status == Status.SUSPECTED,
         "can_unlink": policy.may_record(user),
+        "can_read_notices": policy.may_import_notices(user),
     }
     return render(request, "registry/indicator_detail.html", context, status=status)
 

@@ -1,0 +1,230 @@
+"""Notices benchmark: a bank's notice of 20,000 and of 200,000 rows, CSV and XLSX, read through the
+registry's real upload and reading task on PostgreSQL; the time, the rate and the peak memory of the
+reading process, so that memory can be seen not to grow with the file.
+
+    .venv/bin/python bench/notices.py [--rows 20000,200000] [--formats csv,xlsx]
+
+1. PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tartip_bench_notices,
+   created when missing): migrate, load_reference.
+2. For each size and format, a file generated in a temporary folder (not kept): IBANs on real
+   Kazakh bank codes with valid check digits (schwifty), cards on a test BIN with their Luhn digit,
+   a quarter of the rows with the holder's IIN, phones, amounts written as banks do ("59 500,00"),
+   dates, districts; one row in fifty with a wrong IBAN check digit (a row error). Every file has
+   values of its own, so no row is one already taken.
+3. Each file is read in a child process of its own (a fresh interpreter): the upload (the file's
+   checks: type, encoding, line count; an XLSX's zip directory and sheet scan), the mapping, and
+   the task's body (`registry.tasks.read_notice`), as a worker runs it. Before each, the registry's
+   tables are ANALYZEd, as autovacuum keeps them (this machine's PostgreSQL runs without it). The child reports the
+   seconds of each step and its peak resident memory (`resource.getrusage(RUSAGE_SELF).ru_maxrss`)
+   before the reading and after it; the difference is what reading the file cost.
+
+Printed: rows/s, seconds, peak memory. The target (issue 15): 200,000 rows in < 60 s with memory
+that does not grow with the file. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import _server  # noqa: E402  (bench/_server.py)
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tartip_bench_notices"
+TARGET_SECONDS = 60
+SEED = 1515
+HEADER = ["№", "ИИК получателя", "Номер карты", "ИИН держателя", "Телефон", "Сумма", "Дата операции", "Район"]
+MOBILE_CODES = ("700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778")
+BANK_CODES = ("601", "722", "998", "551", "949", "914", "886", "826")
+DISTRICTS = ("Алга", "Темирский район", "Хромтау", "Шалкар", "Мугалжарский район", "153200000")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--rows", default="20000,200000")
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--child", nargs=2, metavar=("FILE", "FORMAT"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def _iin(rng: random.Random) -> str:
+    from registry.indicators import _check_digit
+
+    while True:
+        born = f"{rng.randrange(60, 99):02d}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+        digits = f"{born}3{rng.randrange(10**4):04d}"
+        check = _check_digit(digits + "0")
+        if check is not None and check < 10:
+            return digits + str(check)
+
+
+def rows(count: int, seed: int):
+    """`count` rows of values of their own (the seed's), one in fifty with a wrong IBAN."""
+    from schwifty import IBAN
+    from stdnum import luhn
+
+    rng = random.Random(seed)
+    start = date(2025, 1, 1)
+    for number in range(1, count + 1):
+        iban = IBAN.generate("KZ", bank_code=rng.choice(BANK_CODES), account_code=f"{seed % 1000:03d}{number:010d}")
+        iban = iban.compact
+        if number % 50 == 0:
+            iban = iban[:-1] + str((int(iban[-1]) + 1) % 10)
+        digits = f"400000{seed % 1000:03d}{number:06d}"[:15]
+        card = digits + luhn.calc_check_digit(digits)
+        yield [
+            str(number),
+            iban,
+            card,
+            _iin(rng) if number % 4 == 0 else "",
+            f"8 {rng.choice(MOBILE_CODES)} {rng.randrange(10**7):07d}",
+            f"{rng.randrange(1_000, 2_000_000):,}".replace(",", " ") + ",00",
+            (start + timedelta(days=rng.randrange(300))).strftime("%d.%m.%Y"),
+            rng.choice(DISTRICTS),
+        ]
+
+
+def write_csv(path: Path, count: int, seed: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADER)
+        writer.writerows(rows(count, seed))
+
+
+def write_xlsx(path: Path, count: int, seed: int) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADER)
+    for row in rows(count, seed):
+        sheet.append(row)
+    workbook.save(path)
+
+
+def child(path: str, file_format: str) -> None:
+    """In a fresh interpreter: the notice uploaded, mapped and read; its figures as one JSON line."""
+    import resource
+
+    from django.core.files import File
+
+    from accounts.models import Organisation, Role, User
+    from registry import services
+    from registry.models import Notice
+    from registry.tasks import notice_read_start, read_notice
+
+    analyst, _created = User.objects.get_or_create(
+        username="bench-notices-analyst",
+        defaults={"role": Role.ANALYST, "organisation": Organisation.objects.get(code="akt-prok-region")},
+    )
+    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # noqa: E731  (MB)
+    bank = Organisation.objects.get(code="bank-halyk")
+    started = time.perf_counter()
+    with open(path, "rb") as handle:  # streamed, as Django hands over an upload kept in a temporary file
+        notice = services.notice_upload(actor=analyst, upload=File(handle, name=Path(path).name), organisation=bank)
+    uploaded = time.perf_counter() - started
+    notice = notice_read_start(actor=analyst, notice=notice, mapping=notice.mapping)
+    before = peak()
+    cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])  # noqa: E731  (user + system seconds)
+    cpu_started, started = cpu(), time.perf_counter()
+    read_notice.call(notice.pk)
+    seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
+    notice = Notice.objects.get(pk=notice.pk)
+    print(
+        json.dumps(
+            {
+                "upload_seconds": uploaded,
+                "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
+                "rows": notice.rows_read,
+                "ok": notice.rows_ok,
+                "failed": notice.rows_failed,
+                "sightings": notice.sightings_count,
+                "status": notice.status,
+                "peak_before_mb": before,
+                "peak_after_mb": peak(),
+            }
+        )
+    )
+
+
+def analyze(database_url: str) -> None:
+    """The registry's tables' statistics brought up to date, as autovacuum keeps them in production.
+    Without them (a server with autovacuum off, as this machine's) PostgreSQL takes the million
+    indicators of earlier runs for an empty table and scans it whole for every batch."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        for table in ("registry_indicator", "registry_sighting", "registry_indicatorevent", "registry_noticerow"):
+            connection.execute(f"ANALYZE {table}")
+
+
+def main() -> int:
+    args = parse_args()
+    if args.child:
+        _server.setup_django(args.database_url)
+        child(*args.child)
+        return 0
+    _server.ensure_database(args.database_url)
+    env = _server.bench_environment(args.database_url)
+    _server.manage("migrate", "--noinput", "-v0", env=env)
+    _server.manage("createcachetable", "-v0", env=env)
+    _server.manage("load_reference", "-v0", env=env)
+    folder = Path(tempfile.mkdtemp(prefix="tartip-bench-notices-"))
+    env["REGISTRY_NOTICE_DIR"] = str(folder / "stored")
+    env["REGISTRY_NOTICE_MAX_BYTES"] = str(500 * 1024 * 1024)
+    run = int(time.time()) % 1000  # values of this run's own: no row is one an earlier run took
+    try:
+        for count in (int(value) for value in args.rows.split(",")):
+            for file_format in args.formats.split(","):
+                path = folder / f"notice-{count}.{file_format}"
+                started = time.perf_counter()
+                (write_csv if file_format == "csv" else write_xlsx)(path, count, SEED + run + count + len(file_format))
+                made = time.perf_counter() - started
+                analyze(args.database_url)
+                child_run = subprocess.run(
+                    [sys.executable, __file__, "--database-url", args.database_url, "--child", str(path), file_format],
+                    env=env,
+                    check=False,
+                    capture_output=True,
+                    text=True,
+                )
+                if child_run.returncode:
+                    print(f"{file_format} {count:,} rows: the reading process failed\n{child_run.stderr[-3000:]}")
+                    return 1
+                result = json.loads(child_run.stdout.strip().splitlines()[-1])
+                size = path.stat().st_size / 1024 / 1024
+                path.unlink()
+                projected = result["seconds"] * 200_000 / result["rows"]
+                met = "met" if projected < TARGET_SECONDS else "NOT met"
+                print(
+                    f"{file_format} {count:,} rows ({size:.1f} MB, generated in {made:.1f} s): "
+                    f"upload checks {result['upload_seconds']:.1f} s, read {result['seconds']:.1f} s "
+                    f"({result['rows'] / result['seconds']:,.0f} rows/s, "
+                    f"the reader's CPU {result['cpu_seconds']:.1f} s; "
+                    f"200,000 rows at this rate: {projected:.0f} s, target < {TARGET_SECONDS} s: {met}); "
+                    f"{result['ok']:,} rows kept, {result['failed']:,} with errors, {result['sightings']:,} sightings, "
+                    f"{result['status']}; peak memory {result['peak_before_mb']:.0f} MB before the reading, "
+                    f"{result['peak_after_mb']:.0f} MB after"
+                )
+    finally:
+        for leftover in folder.rglob("*"):
+            if leftover.is_file():
+                leftover.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

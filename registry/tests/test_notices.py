@@ -1,0 +1,576 @@
+"""The banks' and the antifraud centre's notices: a file uploaded, read correctly in each encoding,
+delimiter and format, or refused with a clear message (a zip bomb, merged cells, wrong columns, a
+file over the cap, a file of another kind, the same file twice); each valid row a sighting, each
+invalid row's errors kept; a reading run twice writing nothing twice; the pages for each persona."""
+
+import csv
+import io
+import random
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django_tasks_db.models import DBTaskResult
+from openpyxl import Workbook
+from schwifty import IBAN
+from stdnum import luhn
+
+from accounts.models import Organisation, Region, User
+from accounts.zones import region_zone
+from lib.crypto import keyed_hash
+from registry import notices, services
+from registry.indicators import Kind, normalize
+from registry.models import IgnoredValue, Indicator, Notice, NoticeEvent, Sighting
+from registry.tasks import notice_read_start, read_notice
+
+pytestmark = pytest.mark.django_db
+
+ALGA = "153200000"
+HEADER = ["№", "ИИК / IBAN", "Номер карты", "ИИН держателя", "Сумма", "Дата операции", "Район", "Примечание"]
+
+
+@pytest.fixture(autouse=True)
+def _notices_in_a_temporary_folder(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "notices": {
+            "BACKEND": "lib.storages.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "notices")},
+        },
+    }
+
+
+@pytest.fixture
+def login(login):
+    """The pages in English (the default language is Kazakh), unless a test asks for another."""
+
+    def _login(username: str, language: str = "en"):
+        client = login(username)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        return client
+
+    return _login
+
+
+def account(number: int) -> str:
+    return IBAN.generate("KZ", bank_code="601", account_code=f"{number:013d}").compact
+
+
+def card(number: int) -> str:
+    digits = f"400000{number:09d}"
+    return digits + luhn.calc_check_digit(digits)
+
+
+def valid_iin() -> str:
+    """Born 1 January 1990, a man of the 20th century, with its check digit."""
+    from registry.indicators import _check_digit
+
+    digits = "90010130001"
+    return digits + str(_check_digit(digits + "0"))
+
+
+def table(rows=3, bad=()):
+    """The header and `rows` rows; the row numbers in `bad` (1-based, among the data rows) with an
+    invalid IBAN."""
+    lines = [HEADER]
+    for n in range(1, rows + 1):
+        iban = "KZ00BAD" if n in bad else account(n)
+        lines.append([str(n), iban, card(n), valid_iin() if n == 1 else "", "59 500,00", "15.03.2025", "Алга", f"п{n}"])
+    return lines
+
+
+def as_csv(lines, delimiter=",", encoding="utf-8") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(lines)
+    return buffer.getvalue().encode(encoding)
+
+
+def as_xlsx(lines, prepare=None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in lines:
+        sheet.append(line)
+    if prepare:
+        prepare(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def halyk():
+    return Organisation.objects.get(code="bank-halyk")
+
+
+def upload(persona, content: bytes, name="notice.csv", username="analyst", organisation=None, **fields):
+    return services.notice_upload(
+        actor=persona(username),
+        upload=SimpleUploadedFile(name, content),
+        organisation=organisation or halyk(),
+        **fields,
+    )
+
+
+def read(persona, notice, mapping=None, username="analyst"):
+    """The mapping saved (the task enqueued), then the enqueued task run as the worker runs it."""
+    notice_read_start(actor=persona(username), notice=notice, mapping=mapping or notice.mapping)
+    rows = DBTaskResult.objects.filter(task_path="registry.tasks.read_notice")
+    for row in rows:
+        if row.args_kwargs["args"] == [notice.pk]:
+            read_notice.call(*row.args_kwargs["args"])
+    notice.refresh_from_db()
+    return notice
+
+
+def refused(persona, content, name="notice.csv") -> str:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        upload(persona, content, name)
+    assert not Notice.objects.exists()
+    return " ".join(error.value.messages)
+
+
+# --- reading each kind of file ---------------------------------------------------------------------
+
+
+def test_it_reads_a_csv_guesses_its_columns_and_makes_each_row_sightings(persona):
+    notice = upload(persona, as_csv(table(3)), number="17-05/123", dated=date(2025, 3, 20))
+    assert notice.file_type == "csv" and notice.delimiter == "," and notice.rows_total == 3
+    assert notice.mapping == ["", "iban", "card", "iin", "amount", "date", "district", "note"]
+    notice = read(persona, notice)
+    assert [e.text for e in notice.errors.all()] == []
+    assert (notice.status, notice.rows_read, notice.rows_ok, notice.rows_failed) == ("done", 3, 3, 0)
+    assert notice.sightings_count == 7  # three accounts, three cards, one IIN
+    sightings = Sighting.objects.filter(context=f"notice:{notice.pk}:2")
+    assert {s.indicator.kind for s in sightings} == {"iban", "card", "iin"}
+    by_kind = {s.indicator.kind: s for s in sightings}
+    assert by_kind["iban"].amount == Decimal("59500.00") and by_kind["card"].amount is None  # once a row
+    assert by_kind["iban"].source == Sighting.Source.BANK_NOTICE and by_kind["iban"].note == "п1"
+    assert by_kind["iban"].district.kato == ALGA
+    local = by_kind["iban"].at.astimezone(region_zone(notice.region))
+    assert (local.date(), local.hour) == (date(2025, 3, 15), 0)  # the region's midnight
+    iban = Indicator.objects.get(kind=Kind.IBAN, value=account(1))
+    assert iban.events.filter(kind="found").count() == 1 and iban.bank.code == "bank-halyk"
+    assert list(notice.events.values_list("kind", flat=True)) == ["uploaded", "started", "read"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1251", ";"), ("cp1251", "\t"), ("utf-8", "\t")],
+)
+def test_it_reads_each_encoding_and_delimiter(persona, encoding, delimiter):
+    notice = upload(persona, as_csv(table(2), delimiter=delimiter, encoding=encoding))
+    assert notice.delimiter == delimiter and notice.header[1] == "ИИК / IBAN"  # the BOM dropped
+    assert notice.encoding == ("cp1251" if encoding == "cp1251" else "utf-8-sig")
+    notice = read(persona, notice)
+    assert (notice.rows_ok, notice.rows_failed) == (2, 0)
+    assert Sighting.objects.filter(context=f"notice:{notice.pk}:2", note="п1").count() == 3
+
+
+def test_it_reads_an_xlsx_with_a_title_above_its_header_and_dates_as_dates(persona):
+    def prepare(sheet):
+        sheet.insert_rows(1, 2)
+        sheet["A1"] = "Уведомление АО «Халык Банк» № 17"
+        sheet.merge_cells("A1:H1")  # a merged title above the header is fine
+        sheet["F4"].value = date(2025, 3, 16)
+
+    notice = upload(persona, as_xlsx(table(3), prepare), name="notice.xlsx")
+    assert notice.file_type == "xlsx" and notice.header_row == 3 and notice.rows_total == 3
+    notice = read(persona, notice)
+    assert (notice.rows_ok, notice.rows_failed) == (3, 0)
+    first = Sighting.objects.get(context=f"notice:{notice.pk}:4", indicator__kind=Kind.IBAN)
+    assert first.at.astimezone(region_zone(notice.region)).date() == date(2025, 3, 16)
+
+
+def test_a_formula_without_its_value_is_an_error_of_its_row_naming_the_cell(persona):
+    def prepare(sheet):
+        sheet["E3"] = "=SUM(1,2)"  # openpyxl saves no cached value
+        sheet["B4"] = '=HYPERLINK("http://x")'
+
+    notice = read(persona, upload(persona, as_xlsx(table(3), prepare), name="notice.xlsx"))
+    assert (notice.rows_ok, notice.rows_failed) == (1, 2)
+    errors = {error.row: error.text for error in notice.errors.all()}
+    assert "E3" in errors[3] and "formula" in errors[3] and "B4" in errors[4]
+
+
+def test_a_csv_cell_starting_with_equals_is_text_that_fails_its_check(persona):
+    lines = table(2)
+    lines[2][1] = '=HYPERLINK("http://evil")'
+    notice = read(persona, upload(persona, as_csv(lines)))
+    assert (notice.rows_ok, notice.rows_failed) == (1, 1)
+    assert "IBAN" in notice.errors.get().text and notice.errors.get().column == "ИИК / IBAN"
+
+
+def test_merged_cells_in_the_rows_refuse_the_file_naming_the_range(persona):
+    message = refused(persona, as_xlsx(table(3), lambda sheet: sheet.merge_cells("B3:B4")), "notice.xlsx")
+    assert "merged cells (B3:B4)" in message
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(persona):
+    buffer = io.BytesIO()
+    zeros = bytes(8 * 1024 * 1024)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as entry:
+            for _ in range(40):  # 320 MB inflated, about 300 KB packed
+                entry.write(zeros)
+    assert len(buffer.getvalue()) < 2 * 1024 * 1024
+    message = refused(persona, buffer.getvalue(), "notice.xlsx")
+    assert "compressed 2" in message and "zip bomb" in message
+
+
+def test_a_workbook_unpacking_past_the_cap_is_refused(persona, settings):
+    settings.REGISTRY_NOTICE_MAX_UNZIPPED_BYTES = 2 * 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", random.randbytes(3 * 1024 * 1024))  # hardly compressed
+    message = refused(persona, buffer.getvalue(), "notice.xlsx")
+    assert "would unpack to 3 MB, more than the 2 MB allowed" in message
+
+
+def test_a_file_over_the_cap_is_refused(persona, settings):
+    settings.REGISTRY_NOTICE_MAX_BYTES = 1024
+    message = refused(persona, as_csv(table(40)))
+    assert "more than the 0 MB allowed" in message
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "says"),
+    [
+        (b"%PDF-1.7\n" + bytes(100), "notice.csv", "neither a CSV"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "notice.xls", "old .xls"),
+        (b"PK\x03\x04 not really a zip", "notice.xlsx", "damaged zip"),
+        (b"", "notice.csv", "empty"),
+        (b"\x98\x98 \x81\x81,\x98\n", "notice.csv", "neither UTF-8 nor Windows-1251"),
+    ],
+)
+def test_a_file_of_another_kind_is_refused_by_its_content(persona, content, name, says):
+    assert says in refused(persona, content, name)
+
+
+def test_a_zip_that_is_no_workbook_is_refused(persona):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    assert "not an Excel workbook" in refused(persona, buffer.getvalue(), "notice.xlsx")
+
+
+def test_wrong_columns_are_refused_before_anything_is_read(persona):
+    notice = upload(persona, as_csv([["Имя", "Город"], ["Асель", "Актобе"], ["Ерлан", "Алга"]]))
+    assert notice.mapping == ["", ""]
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        notice_read_start(actor=persona("analyst"), notice=notice, mapping=["", "note"])
+    assert "nothing was read" in " ".join(error.value.messages)
+    notice.refresh_from_db()
+    assert notice.status == "uploaded" and notice.rows_read == 0
+    assert not DBTaskResult.objects.filter(task_path="registry.tasks.read_notice").exists()
+
+
+def test_the_same_file_twice_is_refused_naming_the_earlier_notice(persona):
+    read(persona, upload(persona, as_csv(table(2)), number="17-05/123"))
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        upload(persona, as_csv(table(2)), number="another")
+    message = " ".join(error.value.messages)
+    assert "17-05/123" in message and "adds nothing" in message
+    assert Notice.objects.count() == 1
+
+
+def test_a_row_already_taken_from_another_notice_adds_nothing(persona):
+    first = read(persona, upload(persona, as_csv(table(3))))
+    antifraud = Organisation.objects.get(code="nbk-antifraud")
+    lines = table(4)
+    lines[1][7] = "another note"  # the same transfer, told in other words
+    second = read(persona, upload(persona, as_csv(lines, delimiter=";"), organisation=antifraud))
+    assert (second.rows_ok, second.rows_repeated, second.sightings_count) == (1, 3, 2)
+    assert Sighting.objects.filter(context__startswith=f"notice:{first.pk}:").count() == 7
+    assert Sighting.objects.get(context=f"notice:{second.pk}:5", indicator__kind="iban").source == "antifraud_notice"
+
+
+def test_errors_are_kept_per_row_and_the_valid_rows_kept(persona):
+    lines = table(5, bad={2, 4})
+    lines[3][4] = "пятьсот"  # row 4 of the file: an amount that is no number
+    lines[5][5] = "31.02.2025"  # row 6: no such day
+    lines.append(["9", "", "", "", "100", "01.03.2025", "Алга", ""])  # names no indicator
+    lines.append(["10", account(10), "", "", "100", "01.03.2025", "Атлантида", ""])
+    notice = read(persona, upload(persona, as_csv(lines)))
+    assert (notice.rows_read, notice.rows_ok, notice.rows_failed) == (7, 1, 6)
+    errors = {(error.row, error.column): error.text for error in notice.errors.all()}
+    assert "not a valid IBAN" in errors[(3, "ИИК / IBAN")] and "not a valid IBAN" in errors[(5, "ИИК / IBAN")]
+    assert "not a number" in errors[(4, "Сумма")] and "not a date" in errors[(6, "Дата операции")]
+    assert "names no account" in errors[(7, "")] and "No district" in errors[(8, "Район")]
+    assert Sighting.objects.filter(context__startswith=f"notice:{notice.pk}:").count() == 3  # row 2's IBAN, card, IIN
+
+
+def test_amounts_are_read_as_banks_write_them():
+    for raw, amount in [
+        ("59 500,00", "59500.00"),
+        ("59,500.00", "59500.00"),
+        ("59500", "59500.00"),
+        ("59,500", "59500.00"),
+        ("1.500.000,5 ₸", "1500000.50"),
+        ("59\u00a0500 тг", "59500.00"),
+        ("12,5", "12.50"),
+    ]:
+        assert notices.parse_amount(raw) == Decimal(amount), raw
+    for raw in ("", "1,234.567", "-5", "abc"):
+        with pytest.raises(ValueError):
+            notices.parse_amount(raw)
+
+
+def test_an_allow_listed_value_is_not_taken(persona):
+    hotline = normalize(Kind.IBAN, account(1))
+    IgnoredValue.objects.create(kind=Kind.IBAN, value_hash=keyed_hash(f"iban:{hotline.value}"), shown=hotline.shown)
+    notice = read(persona, upload(persona, as_csv(table(2))))
+    assert not Indicator.objects.filter(kind=Kind.IBAN, value=account(1)).exists()
+    assert Indicator.objects.filter(kind=Kind.IBAN, value=account(2)).exists() and notice.rows_ok == 2
+
+
+def test_the_task_run_twice_writes_nothing_twice_and_resumes_where_it_stopped(persona):
+    notice = upload(persona, as_csv(table(5)))
+    notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
+    assert services.notice_read(notice_id=notice.pk, batch_size=2) == 5
+    assert read_notice.call(notice.pk) == 0  # the task put back after its worker died: done already
+    notice.refresh_from_db()
+    assert (notice.status, notice.rows_read, notice.rows_ok) == ("done", 5, 5)
+    assert Sighting.objects.filter(context__startswith=f"notice:{notice.pk}:").count() == 11
+
+
+def test_a_worker_dying_mid_file_keeps_its_batches_and_the_reading_resumes_after_them(persona, monkeypatch):
+    notice = upload(persona, as_csv(table(5)))
+    notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
+    calls = []
+
+    def dies_on_the_second_batch(contexts):
+        calls.append(contexts)
+        if len(calls) == 2:
+            raise RuntimeError("the worker's connection dropped")
+
+    monkeypatch.setattr(services.notices, "_after_batch", dies_on_the_second_batch)
+    with pytest.raises(RuntimeError):
+        services.notice_read(notice_id=notice.pk, batch_size=2)
+    notice.refresh_from_db()
+    assert (notice.status, notice.rows_read, notice.rows_ok) == ("failed", 2, 2)  # the second batch rolled back
+    assert Sighting.objects.filter(context__startswith=f"notice:{notice.pk}:").count() == 5
+    services.notice_resume(actor=persona("analyst"), notice=notice)
+    assert services.notice_read(notice_id=notice.pk, batch_size=2) == 3
+    notice.refresh_from_db()
+    assert (notice.status, notice.rows_read, notice.rows_ok, notice.rows_repeated) == ("done", 5, 5, 0)
+    assert Sighting.objects.filter(context__startswith=f"notice:{notice.pk}:").count() == 11
+
+
+def test_a_damaged_file_stops_the_reading_keeping_and_saying_what_was_read(persona):
+    content = as_csv(table(4))
+    notice = upload(persona, content)
+    notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
+    storage = services.notices.storage()
+    with storage.open(notice.file_name, "wb") as handle:  # the stored file damaged after its upload
+        handle.write(content.replace(b"\r\n4,", b'\r\n"4,'))
+    services.notice_read(notice_id=notice.pk, batch_size=2)
+    notice.refresh_from_db()
+    assert notice.status == "failed" and notice.rows_read == 2 and notice.rows_ok == 2
+    assert "malformed" in notice.failure["message"] and notice.failure["params"]["line"] == 5
+    assert NoticeEvent.objects.filter(notice=notice, kind="failed", data__rows_read=2).exists()
+
+
+def test_progress_counts_are_kept_per_batch(persona):
+    notice = upload(persona, as_csv(table(5, bad={5})))
+    notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
+    seen = []
+    original = services.notices._after_batch
+
+    def after(contexts):
+        original(contexts)
+        current = Notice.objects.get(pk=notice.pk)
+        seen.append((current.rows_read, current.rows_ok, current.rows_failed, current.percent))
+
+    services.notices._after_batch = after
+    try:
+        services.notice_read(notice_id=notice.pk, batch_size=2)
+    finally:
+        services.notices._after_batch = original
+    assert seen == [(2, 2, 0, 40), (4, 4, 0, 80), (5, 4, 1, 99)]
+    notice.refresh_from_db()
+    assert notice.percent == 100
+
+
+# --- pages and who sees them ------------------------------------------------------------------------
+
+
+def test_the_analyst_uploads_maps_and_reads_a_notice_through_the_pages(login, persona):
+    client = login("analyst")
+    assert reverse("registry:notices") in client.get(reverse("registry:home")).content.decode()
+    response = client.post(
+        reverse("registry:notice_new"),
+        {"organisation": halyk().pk, "number": "42", "file": SimpleUploadedFile("n.csv", as_csv(table(3)))},
+    )
+    notice = Notice.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("registry:notice_columns", args=[notice.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "ИИК / IBAN" in page and account(1) in page and "90…" in page  # the IIN masked for the analyst
+    mapping = {f"column_{i}": field for i, field in enumerate(notice.mapping)}
+    response = client.post(reverse("registry:notice_columns", args=[notice.pk]), mapping)
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == "reading"
+    progress = client.get(reverse("registry:notice", args=[notice.pk]) + "?part=progress", HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in progress.content.decode() and "<progress" in progress.content.decode()
+    read_notice.call(notice.pk)
+    page = client.get(reverse("registry:notice", args=[notice.pk])).content.decode()
+    assert 'value="100"' in page and "every 1s" not in page
+    listing = client.get(reverse("registry:notices")).content.decode()
+    assert f'href="{reverse("registry:notice", args=[notice.pk])}">42<' in listing
+
+
+def test_a_wrong_mapping_is_refused_on_the_page(login):
+    client = login("analyst")
+    client.post(
+        reverse("registry:notice_new"),
+        {"organisation": halyk().pk, "file": SimpleUploadedFile("n.csv", as_csv([["a", "b"], ["1", "2"]]))},
+    )
+    notice = Notice.objects.get()
+    page = client.get(reverse("registry:notice_columns", args=[notice.pk]))
+    assert "No column's header reads as an account" in page.content.decode()
+    response = client.post(reverse("registry:notice_columns", args=[notice.pk]), {"column_0": "note", "column_1": ""})
+    assert response.status_code == 400 and "nothing was read" in response.content.decode()
+
+
+def test_a_bad_file_is_refused_on_the_upload_page(login):
+    response = login("analyst").post(
+        reverse("registry:notice_new"),
+        {"organisation": halyk().pk, "file": SimpleUploadedFile("n.xlsx", b"%PDF-1.4 " + bytes(10))},
+    )
+    assert response.status_code == 400 and "neither a CSV" in response.content.decode()
+    assert not Notice.objects.exists()
+
+
+def test_the_errors_are_listed_on_the_notices_page(login, persona):
+    notice = read(persona, upload(persona, as_csv(table(3, bad={2}))))
+    page = login("analyst").get(reverse("registry:notice", args=[notice.pk])).content.decode()
+    assert "Rows not taken" in page and "not a valid IBAN" in page
+
+
+def test_a_rows_error_reads_in_the_readers_language(login, persona):
+    notice = read(persona, upload(persona, as_csv(table(2, bad={2}))))
+    with translation.override("ru"):
+        russian = gettext("This is not a valid IBAN: its format or check digits are wrong.")
+    assert russian != "This is not a valid IBAN: its format or check digits are wrong."
+    assert notice.errors.get().message.startswith("This is not a valid IBAN")  # kept as its msgid
+    page = login("analyst", "ru").get(reverse("registry:notice", args=[notice.pk])).content.decode()
+    assert russian in page
+
+
+def test_the_notices_sightings_show_on_the_indicators_page(login, persona):
+    notice = read(persona, upload(persona, as_csv(table(1)), number="N-7"))
+    iban = Indicator.objects.get(kind=Kind.IBAN)
+    page = login("regional_prosecutor").get(reverse("registry:indicator", args=[iban.pk])).content.decode()
+    assert "Bank&#x27;s notice" in page and f'href="{reverse("registry:notice", args=[notice.pk])}"' in page
+    assert "row 2" in page
+    police = login("alga_officer").get(reverse("registry:indicator", args=[iban.pk])).content.decode()
+    assert "row 2" in police and reverse("registry:notice", args=[notice.pk]) not in police  # no link: not theirs
+    assert notice.rows_ok == 1
+
+
+@pytest.mark.parametrize("username", ["analyst", "regional_prosecutor", "department_prosecutor"])
+def test_the_region_wide_roles_import_notices(login, username):
+    client = login(username)
+    assert client.get(reverse("registry:notices")).status_code == 200
+    assert client.get(reverse("registry:notice_new")).status_code == 200
+
+
+@pytest.mark.parametrize("username", ["alga_prosecutor", "alga_officer", "bank_partner", "citizen", "board_secretary"])
+def test_the_others_never_see_the_notices(login, persona, username):
+    notice = upload(persona, as_csv(table(2)))
+    client = login(username)
+    for url in (
+        reverse("registry:notices"),
+        reverse("registry:notice_new"),
+        reverse("registry:notice", args=[notice.pk]),
+        reverse("registry:notice_columns", args=[notice.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("registry:notice_read_again", args=[notice.pk])).status_code == 403
+    assert client.post(reverse("registry:notice_new"), {"organisation": halyk().pk}).status_code == 403
+
+
+def test_a_notice_of_another_region_is_not_found(login, persona):
+    notice = upload(persona, as_csv(table(2)))
+    other = Region.objects.create(kato="999999999", short_code="zz", name_en="Elsewhere")
+    Notice.objects.filter(pk=notice.pk).update(region=other)
+    client = login("analyst")
+    for name in ("registry:notice", "registry:notice_columns"):
+        assert client.get(reverse(name, args=[notice.pk])).status_code == 404
+    assert client.post(reverse("registry:notice_read_again", args=[notice.pk])).status_code == 404
+    assert notice.original_name not in client.get(reverse("registry:notices")).content.decode()
+
+
+def test_a_stopped_reading_is_read_again_from_the_page(login, persona):
+    notice = upload(persona, as_csv(table(3)))
+    notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
+    Notice.objects.filter(pk=notice.pk).update(status="failed", failure={"message": notices_unexpected()})
+    client = login("analyst")
+    assert "unexpected error" in client.get(reverse("registry:notice", args=[notice.pk])).content.decode()
+    assert client.post(reverse("registry:notice_read_again", args=[notice.pk])).status_code == 302
+    read_notice.call(notice.pk)
+    notice.refresh_from_db()
+    assert (notice.status, notice.rows_ok) == ("done", 3)
+
+
+def notices_unexpected() -> str:
+    return services.notices.UNEXPECTED
+
+
+def test_the_stored_file_is_never_served(login, persona, settings):
+    notice = upload(persona, as_csv(table(1)))
+    with pytest.raises(ValueError):
+        services.notices.storage().url(notice.file_name)
+    assert not str(settings.STORAGES["notices"]["OPTIONS"]["location"]).startswith(str(settings.MEDIA_ROOT))
+    assert login("analyst").get(f"/media/{notice.file_name}").status_code == 404
+
+
+def test_the_demo_step_imports_its_notices_once(persona):
+    from registry.demo.notices import create_demo_notices
+
+    class Command:
+        stdout = io.StringIO()
+
+    persona("analyst")
+    create_demo_notices(Command())
+    notices_ = Notice.objects.filter(status="done")
+    assert notices_.count() == 2 and {n.file_type for n in notices_} == {"csv", "xlsx"}
+    assert all(n.rows_ok > 0 and n.rows_failed > 0 for n in notices_)
+    create_demo_notices(Command())
+    assert Notice.objects.count() == 2
+
+
+def test_the_list_of_notices_takes_as_many_queries_for_one_notice_as_for_many(login, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("analyst")
+    analyst = User.objects.get(username="analyst")
+
+    def add(rows, sender):
+        services.notice_upload(
+            actor=analyst, upload=SimpleUploadedFile("n.csv", as_csv(table(rows))), organisation=sender
+        )
+
+    add(1, halyk())
+    client.get(reverse("registry:notices"))  # the process's caches of reference data filled
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("registry:notices")).status_code == 200
+    for rows in (2, 3, 4):
+        add(rows, Organisation.objects.get(code="nbk-antifraud"))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("registry:notices")).content.decode()
+    assert page.count('href="/registry/notices/') == 1 + 4  # the upload button and the four notices
+    assert len(many) == len(one)
