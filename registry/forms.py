@@ -44,3 +44,16 @@ class OutreachForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = visible_districts(user, District.objects.all()).order_by("kato")
+
+
+class PeriodForm(forms.Form):
+    """The period of the networks' list: from and to (both included), the current year by default."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start of the period is after its end."))
+        return data

@@ -394,3 +394,6 @@ LOGGING = {
 # The registry ("Territory Without Fraud"): an indicator nobody confirmed is forgotten after this
 # many days since it was last seen, with what it names (registry.services).
 REGISTRY_UNCONFIRMED_DAYS = env_int("REGISTRY_UNCONFIRMED_DAYS", 180, minimum=1)
+# An indicator linked to more than this many others is a hub (a bank's hotline quoted in a
+# thousand reports): shown collapsed, joining no network, proposed for the allow-list.
+REGISTRY_HUB_LINKS = env_int("REGISTRY_HUB_LINKS", 200, minimum=1)

@@ -3,6 +3,8 @@
 - `indicators`: a value seen in a source (a report's text, a notice, a staff member's entry) made an
   indicator with its sighting, confirmed, a wrong sighting unlinked, unconfirmed ones expired, the
   partners' lookups folded into the audit chain;
+- `networks`: the links between indicators seen together (a report, a notice's row), their counts
+  and components, kept up to date as sightings arrive;
 - `outreach`: the outreach log.
 
 Every write is keyword-only and appends its dated events; views, the API, tasks and the demo call
@@ -22,6 +24,7 @@ from .indicators import (
     report_text,
     sighting_unlink,
 )
+from .networks import hub_links, links_add, links_build, links_remove
 from .outreach import outreach_record
 
 __all__ = [
@@ -30,7 +33,11 @@ __all__ = [
     "indicator_enter",
     "indicator_take",
     "indicators_expire",
+    "hub_links",
     "is_ignored",
+    "links_add",
+    "links_build",
+    "links_remove",
     "lookups_audit",
     "outreach_record",
     "report_indicators_take",

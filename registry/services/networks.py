@@ -1,0 +1,284 @@
+"""The registry's networks, kept up to date as sightings arrive (never computed per page view).
+
+Two indicators with live sightings in one context (models.Sighting.context: the same report's
+text, the same row of a bank's notice) are linked: one `IndicatorLink` row a pair, counting the
+contexts they share, each once. An indicator keeps how many indicators it is linked to
+(`Indicator.links`) and the label of its connected component (`Indicator.network`), so that the
+largest networks of a period are a GROUP BY.
+
+Hubs: an indicator with more than `REGISTRY_HUB_LINKS` links (a bank's hotline, a marketplace's
+number quoted in a thousand reports) keeps its links but joins no component (its `network` is
+NULL): through it every network of the region would merge into one, and what it says of two
+values is nothing. When an indicator becomes a hub, the component it was in is computed again
+without it. A component's label is the id of one of its members: the larger side's label is kept
+on a merge (the smaller side is relabelled), a component computed again is labelled by its
+smallest member's id.
+
+`links_add(contexts=[...])` is set-based (a few statements for a batch of a thousand contexts)
+and idempotent: each sighting links once (`Sighting.linked_at`), so running it again for the same
+contexts changes nothing. `links_remove(sightings=[...])` takes back what unlinked sightings
+gave.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from ..models import Indicator, IndicatorLink, Sighting
+
+# Contexts read a statement, and rows of a relabelling CASE a statement.
+CHUNK = 1000
+
+# The pairs of indicators sharing a context of the batch (`%(contexts)s`), counted once per
+# context, among which at least one side's sightings in that context were claimed by this run
+# (`linked_at` = the run's stamp): the pairs already counted are not counted again.
+_PAIRS = """
+WITH seen AS (
+    SELECT s.indicator_id AS i, s.context AS c, MIN(s.at) AS at,
+           MIN(CASE WHEN s.linked_at = %%s THEN 1 ELSE 0 END) AS fresh
+    FROM registry_sighting s
+    WHERE s.context IN (%(contexts)s) AND s.unlinked_at IS NULL AND s.linked_at IS NOT NULL
+    GROUP BY s.indicator_id, s.context
+)
+INSERT INTO registry_indicatorlink (region_id, a_id, b_id, contexts, first_linked_at, last_linked_at)
+SELECT r.region_id, x.i, y.i, COUNT(*),
+       MIN(CASE WHEN x.at > y.at THEN x.at ELSE y.at END), MAX(CASE WHEN x.at > y.at THEN x.at ELSE y.at END)
+FROM seen x
+JOIN seen y ON y.c = x.c AND x.i < y.i
+JOIN registry_indicator r ON r.id = x.i
+WHERE x.fresh = 1 OR y.fresh = 1
+GROUP BY r.region_id, x.i, y.i
+ON CONFLICT (a_id, b_id) DO UPDATE SET
+    contexts = registry_indicatorlink.contexts + excluded.contexts,
+    first_linked_at = CASE WHEN excluded.first_linked_at < registry_indicatorlink.first_linked_at
+                      THEN excluded.first_linked_at ELSE registry_indicatorlink.first_linked_at END,
+    last_linked_at = CASE WHEN excluded.last_linked_at > registry_indicatorlink.last_linked_at
+                     THEN excluded.last_linked_at ELSE registry_indicatorlink.last_linked_at END
+RETURNING a_id, b_id
+"""
+
+# The pairs unlinked sightings (`%(sightings)s`) took part in, by context: a pair is taken back
+# once per context where one side's only linked sighting is gone (the other side still there, or
+# gone in the same run).
+_LOST = """
+WITH gone AS (
+    SELECT DISTINCT s.indicator_id AS i, s.context AS c
+    FROM registry_sighting s
+    WHERE s.id IN (%(sightings)s) AND s.context <> '' AND s.linked_at IS NOT NULL AND s.unlinked_at IS NOT NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM registry_sighting o
+        WHERE o.indicator_id = s.indicator_id AND o.context = s.context
+          AND o.unlinked_at IS NULL AND o.linked_at IS NOT NULL)
+),
+present AS (
+    SELECT o.indicator_id AS i, o.context AS c, 0 AS lost
+    FROM registry_sighting o
+    WHERE o.context IN (SELECT c FROM gone) AND o.unlinked_at IS NULL AND o.linked_at IS NOT NULL
+    GROUP BY o.indicator_id, o.context
+    UNION ALL
+    SELECT i, c, 1 FROM gone
+)
+SELECT x.i, y.i, COUNT(*)
+FROM present x JOIN present y ON y.c = x.c AND x.i < y.i
+WHERE x.lost = 1 OR y.lost = 1
+GROUP BY x.i, y.i
+"""
+
+
+def hub_links() -> int:
+    """More links than this and an indicator is a hub (settings.REGISTRY_HUB_LINKS)."""
+    return settings.REGISTRY_HUB_LINKS
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def links_add(*, contexts) -> int:
+    """Link every pair of indicators with live sightings in each of `contexts` (report:<id>,
+    notice:<id>:<row>), counting a shared context once; then the indicators' link counts and
+    components. Idempotent. The number of links made or strengthened."""
+    contexts = sorted({context for context in contexts if context})
+    linked = 0
+    for start in range(0, len(contexts), CHUNK):
+        with transaction.atomic():
+            linked += _links_add(contexts[start : start + CHUNK])
+    return linked
+
+
+def _links_add(contexts: list[str]) -> int:
+    stamp = timezone.now()
+    # Claimed first, by one UPDATE: a concurrent run of the same contexts waits on these rows and
+    # then finds them claimed, so no pair is counted twice.
+    claimed = Sighting.objects.filter(context__in=contexts, linked_at__isnull=True, unlinked_at__isnull=True).update(
+        linked_at=stamp
+    )
+    if not claimed:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PAIRS % {"contexts": _placeholders(contexts)},
+            [connection.ops.adapt_datetimefield_value(stamp), *contexts],
+        )
+        pairs = cursor.fetchall()
+    if pairs:
+        _networks_update(pairs)
+    return len(pairs)
+
+
+def links_remove(*, sightings) -> int:
+    """Take back the links unlinked sightings (`sightings`: their ids) gave: each shared context
+    they were the only sighting of their indicator in counts once less, a pair sharing none is
+    removed, and the components it held together are computed again. The number of links
+    weakened or removed."""
+    ids = sorted(set(sightings))
+    if not ids:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_LOST % {"sightings": _placeholders(ids)}, ids)
+        lost = cursor.fetchall()
+        # Taken back once: a second run finds these sightings no longer linked.
+        Sighting.objects.filter(pk__in=ids, unlinked_at__isnull=False).update(linked_at=None)
+        if not lost:
+            return 0
+        for a, b, count in lost:
+            IndicatorLink.objects.filter(a_id=a, b_id=b).update(contexts=F("contexts") - count)
+        touched = {a for a, _, _ in lost} | {b for _, b, _ in lost}
+        IndicatorLink.objects.filter(a_id__in=touched, contexts=0).delete()
+        _links_count(touched)
+        labels = set(Indicator.objects.filter(pk__in=touched, network__isnull=False).values_list("network", flat=True))
+        _components_recompute(labels, also=touched)
+    return len(lost)
+
+
+def _links_count(indicators: set[int]) -> None:
+    """The touched indicators' link counts, counted again (an index-only count of each side)."""
+    ids = sorted(indicators)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_indicator SET links = "  # noqa: S608 (placeholders only)
+                "(SELECT COUNT(*) FROM registry_indicatorlink l WHERE l.a_id = registry_indicator.id) + "
+                "(SELECT COUNT(*) FROM registry_indicatorlink l WHERE l.b_id = registry_indicator.id) "
+                f"WHERE id IN ({_placeholders(chunk)})",
+                chunk,
+            )
+
+
+def _relabel(column: str, mapping: dict[int, int]) -> None:
+    """SET network = the new label, for rows whose `column` (id or network) is a key of `mapping`:
+    one statement a chunk, not one a row."""
+    items = sorted(mapping.items())
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        cases = " ".join("WHEN %s THEN %s" for _ in chunk)
+        params = [value for pair in chunk for value in pair]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE registry_indicator SET network = CASE {column} {cases} END "  # noqa: S608 (id or network)
+                f"WHERE {column} IN ({_placeholders(chunk)})",
+                [*params, *(key for key, _ in chunk)],
+            )
+
+
+def _networks_update(pairs: list[tuple[int, int]]) -> None:
+    """After links were made: the link counts of their indicators, a new hub taken out of its
+    component, and the components the links join merged (the larger one's label kept)."""
+    touched = {a for a, _ in pairs} | {b for _, b in pairs}
+    _links_count(touched)
+    limit = hub_links()
+    rows = list(Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network"))
+    hubs = {pk for pk, links, _ in rows if links > limit}
+    new_hubs = {pk: network for pk, links, network in rows if links > limit and network is not None}
+    if new_hubs:
+        Indicator.objects.filter(pk__in=new_hubs).update(network=None)
+        _components_recompute(set(new_hubs.values()))
+        rows = list(Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network"))
+    label = {pk: network for pk, _, network in rows if pk not in hubs}
+    parent = {pk: pk for pk in label}
+
+    def find(pk: int) -> int:
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    for a, b in pairs:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pk in label:
+        groups[find(pk)].append(pk)
+    labels = {network for network in label.values() if network is not None}
+    sizes = dict(
+        Indicator.objects.filter(network__in=labels)
+        .values("network")
+        .annotate(n=Count("pk"))
+        .values_list("network", "n")
+    )
+    by_label: dict[int, int] = {}  # an old label -> the label it joins
+    by_id: dict[int, int] = {}  # an indicator without one -> its label
+    for members in groups.values():
+        own = {label[pk] for pk in members if label[pk] is not None}
+        target = max(own, key=lambda network: (sizes.get(network, 0), -network)) if own else min(members)
+        by_label.update({network: target for network in own if network != target})
+        by_id.update({pk: target for pk in members if label[pk] is None})
+    _relabel("network", by_label)
+    _relabel("id", by_id)
+
+
+def _components_recompute(labels: set[int], also: set[int] = frozenset()) -> None:
+    """The components labelled `labels` (and of the indicators `also`) found again over their
+    non-hub links, each labelled by its smallest member; a member left without a link has none."""
+    members = set(Indicator.objects.filter(network__in=labels).values_list("pk", flat=True)) if labels else set()
+    limit = hub_links()
+    members |= set(Indicator.objects.filter(pk__in=also, links__lte=limit).values_list("pk", flat=True))
+    if not members:
+        return
+    ids = sorted(members)
+    neighbours: dict[int, set[int]] = {pk: set() for pk in ids}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        links = IndicatorLink.objects.filter(Q(a_id__in=chunk) | Q(b_id__in=chunk)).values_list("a_id", "b_id")
+        for a, b in links:
+            if a in neighbours and b in neighbours:
+                neighbours[a].add(b)
+                neighbours[b].add(a)
+    links_of = dict(Indicator.objects.filter(pk__in=ids).values_list("pk", "links"))
+    mapping, unlinked = {}, []
+    seen: set[int] = set()
+    for start in ids:
+        if start in seen:
+            continue
+        component, stack = [], [start]
+        seen.add(start)
+        while stack:
+            pk = stack.pop()
+            component.append(pk)
+            for other in neighbours[pk] - seen:
+                seen.add(other)
+                stack.append(other)
+        smallest = min(component)
+        for pk in component:
+            if len(component) == 1 and not links_of.get(pk):
+                unlinked.append(pk)
+            else:
+                mapping[pk] = smallest
+    _relabel("id", mapping)
+    Indicator.objects.filter(pk__in=unlinked).update(network=None)
+
+
+def links_build(*, region=None) -> int:
+    """Every context's links at once (the demo, a first run over sightings made before networks):
+    the contexts with a sighting not yet linked, a thousand a statement. The links made."""
+    contexts = Sighting.objects.filter(linked_at__isnull=True, unlinked_at__isnull=True).exclude(context="")
+    if region is not None:
+        contexts = contexts.filter(indicator__region=region)
+    names = sorted(set(contexts.values_list("context", flat=True)))
+    return links_add(contexts=names)
