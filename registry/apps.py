@@ -31,6 +31,10 @@ class RegistryConfig(PluginApp, AppConfig):
             "registry.demo.indicators.create_demo_indicators",
             refresh="registry.demo.indicators.refresh_demo_indicators",
         ),
+        # After the indicators: their links in bulk, and a dropper ring.
+        DemoBuilder(
+            "registry.demo.networks.create_demo_networks", refresh="registry.demo.networks.refresh_demo_networks"
+        ),
         DemoBuilder(
             "registry.demo.outreach.create_demo_outreach", refresh="registry.demo.outreach.refresh_demo_outreach"
         ),

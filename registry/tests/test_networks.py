@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from schwifty import IBAN
@@ -334,3 +335,36 @@ def test_a_district_prosecutor_ranks_only_the_districts_sightings(persona):
     assert len(rows) == 1 and rows[0].districts == 1
     police = persona("alga_officer")
     assert len(networks.networks_ranked(police, date(2025, 1, 1), date(2025, 12, 31))) == 1
+
+
+# --- The demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_links_its_sightings_and_its_dropper_ring_leads_2025(persona):
+    from io import StringIO
+
+    from django.core.management.base import BaseCommand
+
+    from accounts.models import Region
+    from registry.demo.indicators import create_demo_indicators
+    from registry.demo.networks import RING_PHONE, create_demo_networks
+    from signals.demo.builder import bulk_build_reports
+
+    region = Region.objects.get()
+    bulk_build_reports(region=region, count=300, start=date(2025, 1, 1), end=date(2025, 10, 31))
+    command = BaseCommand(stdout=StringIO(), stderr=StringIO())
+    create_demo_indicators(command)
+    create_demo_networks(command)
+    assert "a dropper ring of 15 cards" in command.stdout.getvalue()
+    shared = Sighting.objects.exclude(context="").values("context").annotate(n=Count("indicator", distinct=True))
+    assert IndicatorLink.objects.exists() or not shared.filter(n__gt=1).exists()
+    assert not Sighting.objects.exclude(context="").filter(linked_at__isnull=True, unlinked_at__isnull=True).exists()
+    ring = Indicator.objects.get(kind=Kind.PHONE, value=RING_PHONE)
+    assert ring.links == 15
+    user = persona("regional_prosecutor")
+    top = networks.ranked_rows(user, networks.networks_ranked(user, date(2025, 1, 1), date(2025, 12, 31))[:3])
+    ranked = [row for row in top if row.central and row.central.pk == ring.pk]
+    assert ranked and ranked[0].money == 15 and ranked[0].districts == 4 and ranked[0].amount > 0
+    links = IndicatorLink.objects.count()
+    create_demo_networks(command)  # again: nothing doubles
+    assert IndicatorLink.objects.count() == links and Indicator.objects.get(pk=ring.pk).links == 15
