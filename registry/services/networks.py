@@ -42,7 +42,7 @@ WITH seen AS (
     SELECT s.indicator_id AS i, s.context AS c, MIN(s.at) AS at,
            MIN(CASE WHEN s.linked_at = %%s THEN 1 ELSE 0 END) AS fresh
     FROM registry_sighting s
-    WHERE s.context IN (%(contexts)s) AND s.unlinked_at IS NULL AND s.linked_at IS NOT NULL
+    WHERE s.context IN (%(contexts)s) AND s.context <> '' AND s.unlinked_at IS NULL AND s.linked_at IS NOT NULL
     GROUP BY s.indicator_id, s.context
 )
 INSERT INTO registry_indicatorlink (region_id, a_id, b_id, contexts, first_linked_at, last_linked_at)
@@ -59,7 +59,7 @@ ON CONFLICT (a_id, b_id) DO UPDATE SET
                       THEN excluded.first_linked_at ELSE registry_indicatorlink.first_linked_at END,
     last_linked_at = CASE WHEN excluded.last_linked_at > registry_indicatorlink.last_linked_at
                      THEN excluded.last_linked_at ELSE registry_indicatorlink.last_linked_at END
-RETURNING a_id, b_id
+RETURNING a_id, b_id, %(inserted)s
 """
 
 # The pairs unlinked sightings (`%(sightings)s`) took part in, by context: a pair is taken back
@@ -78,7 +78,7 @@ WITH gone AS (
 present AS (
     SELECT o.indicator_id AS i, o.context AS c, 0 AS lost
     FROM registry_sighting o
-    WHERE o.context IN (SELECT c FROM gone) AND o.unlinked_at IS NULL AND o.linked_at IS NOT NULL
+    WHERE o.context IN (SELECT c FROM gone) AND o.context <> '' AND o.unlinked_at IS NULL AND o.linked_at IS NOT NULL
     GROUP BY o.indicator_id, o.context
     UNION ALL
     SELECT i, c, 1 FROM gone
@@ -115,20 +115,24 @@ def _links_add(contexts: list[str]) -> int:
     stamp = timezone.now()
     # Claimed first, by one UPDATE: a concurrent run of the same contexts waits on these rows and
     # then finds them claimed, so no pair is counted twice.
-    claimed = Sighting.objects.filter(context__in=contexts, linked_at__isnull=True, unlinked_at__isnull=True).update(
-        linked_at=stamp
+    # (`context <> ''` repeated so that PostgreSQL uses the partial index of contexts with a long
+    # IN list, which it cannot prove non-empty by itself.)
+    claimed = (
+        Sighting.objects.filter(context__in=contexts, linked_at__isnull=True, unlinked_at__isnull=True)
+        .exclude(context="")
+        .update(linked_at=stamp)
     )
     if not claimed:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
-            _PAIRS % {"contexts": _placeholders(contexts)},
+            _PAIRS % {"contexts": _placeholders(contexts), "inserted": _INSERTED[connection.vendor == "postgresql"]},
             [connection.ops.adapt_datetimefield_value(stamp), *contexts],
         )
-        pairs = cursor.fetchall()
-    if pairs:
-        _networks_update(pairs)
-    return len(pairs)
+        rows = cursor.fetchall()
+    if rows:
+        _networks_update([(a, b) for a, b, _ in rows], new=[(a, b) for a, b, inserted in rows if inserted])
+    return len(rows)
 
 
 def links_remove(*, sightings) -> int:
@@ -156,6 +160,30 @@ def links_remove(*, sightings) -> int:
     return len(lost)
 
 
+# Whether the upsert inserted the row: PostgreSQL tells (a row just inserted has no xmax), so the
+# link counts are incremented; elsewhere (SQLite, development) they are counted again.
+_INSERTED = {True: "(xmax = 0)", False: "NULL"}
+
+
+def _links_increment(new: list[tuple[int, int]]) -> None:
+    """PostgreSQL: the link counts of the indicators of the pairs just inserted, incremented (one
+    UPDATE ... FROM VALUES a thousand), not counted again (a hub's count is tens of thousands)."""
+    added: dict[int, int] = defaultdict(int)
+    for a, b in new:
+        added[a] += 1
+        added[b] += 1
+    items = sorted(added.items())
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        values = ", ".join("(%s, %s)" for _ in chunk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_indicator SET links = links + d.n "  # noqa: S608 (placeholders only)
+                f"FROM (VALUES {values}) AS d(id, n) WHERE registry_indicator.id = d.id",
+                [value for pair in chunk for value in pair],
+            )
+
+
 def _links_count(indicators: set[int]) -> None:
     """The touched indicators' link counts, counted again (an index-only count of each side)."""
     ids = sorted(indicators)
@@ -173,25 +201,37 @@ def _links_count(indicators: set[int]) -> None:
 
 def _relabel(column: str, mapping: dict[int, int]) -> None:
     """SET network = the new label, for rows whose `column` (id or network) is a key of `mapping`:
-    one statement a chunk, not one a row."""
+    one statement a thousand rows, not one a row (PostgreSQL joins a VALUES list, SQLite a CASE)."""
     items = sorted(mapping.items())
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
-        cases = " ".join("WHEN %s THEN %s" for _ in chunk)
         params = [value for pair in chunk for value in pair]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE registry_indicator SET network = CASE {column} {cases} END "  # noqa: S608 (id or network)
-                f"WHERE {column} IN ({_placeholders(chunk)})",
-                [*params, *(key for key, _ in chunk)],
+        if connection.vendor == "postgresql":
+            values = ", ".join("(%s, %s)" for _ in chunk)
+            sql = (
+                "UPDATE registry_indicator SET network = d.label "  # noqa: S608 (id or network)
+                f"FROM (VALUES {values}) AS d(key, label) WHERE registry_indicator.{column} = d.key"
             )
+        else:
+            cases = " ".join("WHEN %s THEN %s" for _ in chunk)
+            sql = (
+                f"UPDATE registry_indicator SET network = CASE {column} {cases} END "  # noqa: S608 (id or network)
+                f"WHERE {column} IN ({_placeholders(chunk)})"
+            )
+            params += [key for key, _ in chunk]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
-def _networks_update(pairs: list[tuple[int, int]]) -> None:
-    """After links were made: the link counts of their indicators, a new hub taken out of its
-    component, and the components the links join merged (the larger one's label kept)."""
+def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -> None:
+    """After links were made (`new`: those inserted, on PostgreSQL): the link counts of their
+    indicators, a new hub taken out of its component, and the components the links join merged
+    (the larger one's label kept)."""
     touched = {a for a, _ in pairs} | {b for _, b in pairs}
-    _links_count(touched)
+    if connection.vendor == "postgresql":
+        _links_increment(new)
+    else:
+        _links_count(touched)
     limit = hub_links()
     rows = list(Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network"))
     hubs = {pk for pk, links, _ in rows if links > limit}
