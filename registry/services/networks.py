@@ -36,13 +36,16 @@ CHUNK = 1000
 
 # The pairs of indicators sharing a context of the batch (`%(contexts)s`), counted once per
 # context, among which at least one side's sightings in that context were claimed by this run
-# (`linked_at` = the run's stamp): the pairs already counted are not counted again.
+# (`linked_at` = the run's stamp): the pairs already counted are not counted again. (A sighting not
+# yet linked is left out by the CASE, not by a WHERE: PostgreSQL would estimate such a filter from
+# statistics taken before the links were built, find one row, and join the batch by a nested loop,
+# 1.4 s instead of 40 ms for a thousand contexts.)
 _PAIRS = """
 WITH seen AS (
     SELECT s.indicator_id AS i, s.context AS c, MIN(s.at) AS at,
-           MIN(CASE WHEN s.linked_at = %%s THEN 1 ELSE 0 END) AS fresh
+           MIN(CASE WHEN s.linked_at IS NULL THEN NULL WHEN s.linked_at = %%s THEN 1 ELSE 0 END) AS fresh
     FROM registry_sighting s
-    WHERE s.context IN (%(contexts)s) AND s.context <> '' AND s.unlinked_at IS NULL AND s.linked_at IS NOT NULL
+    WHERE s.context IN (%(contexts)s) AND s.context <> '' AND s.unlinked_at IS NULL
     GROUP BY s.indicator_id, s.context
 )
 INSERT INTO registry_indicatorlink (region_id, a_id, b_id, contexts, first_linked_at, last_linked_at)
@@ -51,7 +54,7 @@ SELECT r.region_id, x.i, y.i, COUNT(*),
 FROM seen x
 JOIN seen y ON y.c = x.c AND x.i < y.i
 JOIN registry_indicator r ON r.id = x.i
-WHERE x.fresh = 1 OR y.fresh = 1
+WHERE x.fresh IS NOT NULL AND y.fresh IS NOT NULL AND (x.fresh = 1 OR y.fresh = 1)
 GROUP BY r.region_id, x.i, y.i
 ON CONFLICT (a_id, b_id) DO UPDATE SET
     contexts = registry_indicatorlink.contexts + excluded.contexts,
