@@ -21,6 +21,7 @@ from ..indicators import Kind
 PER_PAGE = 30
 RING = 110  # the distance between two rings, in the drawing's units
 NODE_GAP = 26  # the least distance between two nodes of one ring
+LABEL_GAP = 64  # the same when the nodes are labelled
 MARGIN = 40
 LABELLED = 24  # up to this many nodes, each is labelled by its value; beyond, by tooltip only
 
@@ -66,7 +67,7 @@ class Placed:
 
 @dataclass
 class Drawing:
-    half: float  # the viewBox runs from -half to half both ways
+    box: tuple[float, float, float, float]  # the viewBox: left, top, width, height
     nodes: list[Placed]
     lines: list[tuple[str, str, str, str, int]]  # x1, y1, x2, y2, contexts shared
     legend: list[tuple[str, str, str]]  # kind, label, path
@@ -74,7 +75,37 @@ class Drawing:
 
     @property
     def view_box(self) -> str:
-        return " ".join(_number(value) for value in (-self.half, -self.half, 2 * self.half, 2 * self.half))
+        return " ".join(_number(value) for value in self.box)
+
+
+def _mean_angle(angles: list[float]) -> float:
+    if not angles:
+        return 0.0
+    return math.atan2(sum(map(math.sin, angles)), sum(map(math.cos, angles))) % (2 * math.pi)
+
+
+def _spread(wanted: dict[int, float], least: float) -> dict[int, float]:
+    """Angles as near the wanted ones as a least gap between neighbours allows: in the wanted
+    order, each pushed on past the one before; evenly spaced when the ring is too full for that."""
+    order = sorted(wanted, key=lambda pk: (wanted[pk], pk))
+    if least * len(order) >= 2 * math.pi:
+        return {pk: 2 * math.pi * index / len(order) for index, pk in enumerate(order)}
+    placed, last = {}, None
+    for pk in order:
+        theta = wanted[pk] if last is None else max(wanted[pk], last + least)
+        placed[pk] = last = theta
+    overflow = last - (2 * math.pi + placed[order[0]] - least)
+    if overflow > 0:  # the last ones ran into the first: all turned back by the excess
+        placed = {pk: theta - overflow for pk, theta in placed.items()}
+    return placed
+
+
+def _box(points, labelled: bool) -> tuple[float, float, float, float]:
+    """The drawing's viewBox: its nodes with a margin, and room for the labels under them."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    side, below = MARGIN + (70 if labelled else 0), MARGIN + (20 if labelled else 0)
+    left, top = min(xs) - side, min(ys) - MARGIN
+    return left, top, max(xs) + side - left, max(ys) + below - top
 
 
 def layout(network: networks.Network) -> Drawing:
@@ -88,24 +119,24 @@ def layout(network: networks.Network) -> Drawing:
     rings: dict[int, list[networks.Node]] = {}
     for node in network.nodes:
         rings.setdefault(node.depth, []).append(node)
+    labelled = len(network.nodes) <= LABELLED
+    gap = LABEL_GAP if labelled else NODE_GAP
     angle: dict[int, float] = {network.centre.indicator.pk: 0.0}
     position: dict[int, tuple[float, float]] = {network.centre.indicator.pk: (0.0, 0.0)}
     radius = 0.0
     for depth in sorted(rings)[1:]:
         ring = rings[depth]
-
-        def mean_angle(node, depth=depth):
-            inner = [angle[pk] for pk in neighbours[node.indicator.pk] if pk in angle]
-            if not inner or depth == 1:
-                return 0.0
-            return math.atan2(sum(map(math.sin, inner)), sum(map(math.cos, inner))) % (2 * math.pi)
-
-        ring.sort(key=lambda node: (mean_angle(node), node.indicator.pk))
-        radius = max(radius + RING, len(ring) * NODE_GAP / (2 * math.pi))
-        for index, node in enumerate(ring):
-            theta = 2 * math.pi * index / len(ring) - math.pi / 2
-            angle[node.indicator.pk] = theta % (2 * math.pi)
-            position[node.indicator.pk] = (radius * math.cos(theta), radius * math.sin(theta))
+        radius = max(radius + RING, len(ring) * gap / (2 * math.pi))
+        if depth == 1:  # evenly round the indicator, from the top
+            wanted = {node.indicator.pk: 2 * math.pi * index / len(ring) for index, node in enumerate(ring)}
+        else:  # beside the nodes they link to on the ring within
+            wanted = {
+                node.indicator.pk: _mean_angle([angle[pk] for pk in neighbours[node.indicator.pk] if pk in angle])
+                for node in ring
+            }
+        for pk, theta in _spread(wanted, gap / radius).items():
+            angle[pk] = theta
+            position[pk] = (radius * math.cos(theta - math.pi / 2), radius * math.sin(theta - math.pi / 2))
     placed = []
     for node in network.nodes:
         x, y = position[node.indicator.pk]
@@ -125,11 +156,11 @@ def layout(network: networks.Network) -> Drawing:
     kinds = sorted({node.indicator.kind for node in network.nodes})
     legend = [(kind, str(Kind(kind).label), _path(SHAPES.get(kind, "hexagon"), 10, 10, 7)) for kind in kinds]
     return Drawing(
-        half=radius + MARGIN + (90 if len(placed) <= LABELLED else 0),
+        box=_box(position.values(), labelled),
         nodes=placed,
         lines=[(*(_number(value) for value in line[:4]), line[4]) for line in lines],
         legend=legend,
-        labelled=len(placed) <= LABELLED,
+        labelled=labelled,
     )
 
 
