@@ -202,7 +202,7 @@ def batch_of_new_contexts(region) -> None:
         cursor.execute(
             """
             INSERT INTO registry_sighting (indicator_id, source, district_id, at, recorded_at, note, context, amount)
-            SELECT %(top)s - ((row * 31 + k * 7777) %% 500000), 'bank_notice',
+            SELECT %(top)s - ((row * 31 + k * 7777 + %(stamp)s) %% 500000), 'bank_notice',
                    (SELECT min(id) FROM accounts_district WHERE region_id = %(region)s),
                    now(), now(), '', 'notice:bench' || %(stamp)s || ':' || row, 5000
             FROM generate_series(0, 999) row, generate_series(0, 2) k

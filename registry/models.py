@@ -53,6 +53,8 @@ class Indicator(models.Model):
     # of its connected component (NULL while it has no link, and for a hub, which joins none).
     links = models.PositiveIntegerField(_("links"), default=0)
     network = models.BigIntegerField(_("network"), null=True, blank=True)
+    # On the row whose id labels a component: how many indicators it holds (0 on the others).
+    network_size = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-last_seen_at", "-id"]

@@ -26,7 +26,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Indicator, IndicatorLink, Sighting
@@ -168,13 +168,9 @@ def links_remove(*, sightings) -> int:
 _INSERTED = {True: "(xmax = 0)", False: "NULL"}
 
 
-def _links_increment(new: list[tuple[int, int]]) -> None:
-    """PostgreSQL: the link counts of the indicators of the pairs just inserted, incremented (one
-    UPDATE ... FROM VALUES a thousand), not counted again (a hub's count is tens of thousands)."""
-    added: dict[int, int] = defaultdict(int)
-    for a, b in new:
-        added[a] += 1
-        added[b] += 1
+def _links_increment(added: dict[int, int]) -> None:
+    """PostgreSQL: link counts incremented (one UPDATE ... FROM VALUES a thousand), not counted
+    again (a hub's count is tens of thousands)."""
     items = sorted(added.items())
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
@@ -202,9 +198,10 @@ def _links_count(indicators: set[int]) -> None:
             )
 
 
-def _relabel(column: str, mapping: dict[int, int]) -> None:
-    """SET network = the new label, for rows whose `column` (id or network) is a key of `mapping`:
-    one statement a thousand rows, not one a row (PostgreSQL joins a VALUES list, SQLite a CASE)."""
+def _relabel(column: str, mapping: dict[int, int], besides: set[int] = frozenset(), *, field: str = "network") -> None:
+    """SET network (or `field`) = the mapped value, for rows whose `column` (id or network) is a key of `mapping`:
+    one statement a thousand rows, not one a row (PostgreSQL joins a VALUES list, SQLite a CASE);
+    on PostgreSQL, the indicators `besides` left alone."""
     items = sorted(mapping.items())
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
@@ -212,13 +209,15 @@ def _relabel(column: str, mapping: dict[int, int]) -> None:
         if connection.vendor == "postgresql":
             values = ", ".join("(%s, %s)" for _ in chunk)
             sql = (
-                "UPDATE registry_indicator SET network = d.label "  # noqa: S608 (id or network)
+                f"UPDATE registry_indicator SET {field} = d.label "  # noqa: S608 (id or network)
                 f"FROM (VALUES {values}) AS d(key, label) WHERE registry_indicator.{column} = d.key"
+                " AND NOT (registry_indicator.id = ANY(%s))"  # the batch's own: written by _batch_write
             )
+            params.append(sorted(besides))
         else:
             cases = " ".join("WHEN %s THEN %s" for _ in chunk)
             sql = (
-                f"UPDATE registry_indicator SET network = CASE {column} {cases} END "  # noqa: S608 (id or network)
+                f"UPDATE registry_indicator SET {field} = CASE {column} {cases} END "  # noqa: S608 (id or network)
                 f"WHERE {column} IN ({_placeholders(chunk)})"
             )
             params += [key for key, _ in chunk]
@@ -229,21 +228,31 @@ def _relabel(column: str, mapping: dict[int, int]) -> None:
 def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -> None:
     """After links were made (`new`: those inserted, on PostgreSQL): the link counts of their
     indicators, a new hub taken out of its component, and the components the links join merged
-    (the larger one's label kept)."""
+    (the larger one's label kept). On PostgreSQL an indicator of the batch is written once, its
+    count and its label together; elsewhere its count is counted again."""
     touched = {a for a, _ in pairs} | {b for _, b in pairs}
-    if connection.vendor == "postgresql":
-        _links_increment(new)
-    else:
+    postgres = connection.vendor == "postgresql"
+    added: dict[int, int] = defaultdict(int)
+    for a, b in new if postgres else ():
+        added[a] += 1
+        added[b] += 1
+    if not postgres:
         _links_count(touched)
     limit = hub_links()
-    rows = list(Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network"))
-    hubs = {pk for pk, links, _ in rows if links > limit}
-    new_hubs = {pk: network for pk, links, network in rows if links > limit and network is not None}
-    if new_hubs:
-        Indicator.objects.filter(pk__in=new_hubs).update(network=None)
+
+    def read() -> dict[int, tuple[int, int | None]]:
+        rows = Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network")
+        return {pk: (links + added.get(pk, 0), network) for pk, links, network in rows}
+
+    rows = read()
+    new_hubs = {pk: network for pk, (links, network) in rows.items() if links > limit and network is not None}
+    if new_hubs:  # written first, so that their components are found again without them
+        _links_increment(added)
+        added.clear()
+        Indicator.objects.filter(pk__in=new_hubs).update(network=None, network_size=0)
         _components_recompute(set(new_hubs.values()))
-        rows = list(Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network"))
-    label = {pk: network for pk, _, network in rows if pk not in hubs}
+        rows = read()
+    label = {pk: network for pk, (links, network) in rows.items() if links <= limit}
     parent = {pk: pk for pk in label}
 
     def find(pk: int) -> int:
@@ -258,22 +267,43 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
     groups: dict[int, list[int]] = defaultdict(list)
     for pk in label:
         groups[find(pk)].append(pk)
-    labels = {network for network in label.values() if network is not None}
-    sizes = dict(
-        Indicator.objects.filter(network__in=labels)
-        .values("network")
-        .annotate(n=Count("pk"))
-        .values_list("network", "n")
-    )
+    owned = [{label[pk] for pk in members if label[pk] is not None} for members in groups.values()]
+    # A component's size is kept on the row its label names (the label is a member's id).
+    labels = set().union(*owned)
+    sizes = dict(Indicator.objects.filter(pk__in=labels).values_list("pk", "network_size")) if labels else {}
     by_label: dict[int, int] = {}  # an old label -> the label it joins
-    by_id: dict[int, int] = {}  # an indicator without one -> its label
-    for members in groups.values():
-        own = {label[pk] for pk in members if label[pk] is not None}
+    final: dict[int, int] = {}  # an indicator of the batch -> its label
+    resized: dict[int, int] = {}  # a label -> its component's new size (0: no longer a label)
+    for members, own in zip(groups.values(), owned, strict=True):
         target = max(own, key=lambda network: (sizes.get(network, 0), -network)) if own else min(members)
+        joining = [pk for pk in members if label[pk] is None]
+        if len(own) > 1 or joining:
+            resized.update(dict.fromkeys(own, 0))
+            resized[target] = sum(sizes.get(network, 0) for network in own) + len(joining)
         by_label.update({network: target for network in own if network != target})
-        by_id.update({pk: target for pk in members if label[pk] is None})
-    _relabel("network", by_label)
-    _relabel("id", by_id)
+        final.update(dict.fromkeys(members, target))
+    _relabel("id", resized, field="network_size")
+    if postgres:
+        _relabel("network", by_label, besides=touched)
+        changed = {pk for pk in touched if added.get(pk) or (pk in final and final[pk] != rows[pk][1])}
+        _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1])) for pk in changed})
+    else:
+        _relabel("network", by_label)
+        _relabel("id", {pk: target for pk, target in final.items() if rows[pk][1] is None})
+
+
+def _batch_write(values: dict[int, tuple[int, int | None]]) -> None:
+    """PostgreSQL: the indicators of a batch, each written once: links incremented, label set."""
+    items = sorted(values.items())
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        rows = ", ".join("(%s, %s, %s::bigint)" for _ in chunk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_indicator SET links = registry_indicator.links + d.n, network = d.label "  # noqa: S608
+                f"FROM (VALUES {rows}) AS d(id, n, label) WHERE registry_indicator.id = d.id",
+                [value for pk, (n, label) in chunk for value in (pk, n, label)],
+            )
 
 
 def _components_recompute(labels: set[int], also: set[int] = frozenset()) -> None:
@@ -294,7 +324,7 @@ def _components_recompute(labels: set[int], also: set[int] = frozenset()) -> Non
                 neighbours[a].add(b)
                 neighbours[b].add(a)
     links_of = dict(Indicator.objects.filter(pk__in=ids).values_list("pk", "links"))
-    mapping, unlinked = {}, []
+    mapping, unlinked, sizes = {}, [], {}
     seen: set[int] = set()
     for start in ids:
         if start in seen:
@@ -313,8 +343,12 @@ def _components_recompute(labels: set[int], also: set[int] = frozenset()) -> Non
                 unlinked.append(pk)
             else:
                 mapping[pk] = smallest
+        if smallest in mapping:
+            sizes[smallest] = len(component)
     _relabel("id", mapping)
     Indicator.objects.filter(pk__in=unlinked).update(network=None)
+    Indicator.objects.filter(pk__in=ids).update(network_size=0)
+    _relabel("id", sizes, field="network_size")
 
 
 def links_build(*, region=None) -> int:

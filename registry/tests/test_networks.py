@@ -69,6 +69,15 @@ def linked(a, b) -> IndicatorLink | None:
     return IndicatorLink.objects.filter(a_id=low, b_id=high).first()
 
 
+def assert_sizes_kept() -> None:
+    """Each component's size is on the row its label names, and 0 on every other row."""
+    counted = dict(
+        Indicator.objects.exclude(network=None).values("network").annotate(n=Count("pk")).values_list("network", "n")
+    )
+    kept = dict(Indicator.objects.exclude(network_size=0).values_list("pk", "network_size"))
+    assert kept == counted
+
+
 def fresh(indicator) -> Indicator:
     return Indicator.objects.get(pk=indicator.pk)
 
@@ -150,6 +159,7 @@ def test_a_batch_of_contexts_is_linked_at_once_and_twice_changes_nothing():
     assert services.links_add(contexts=contexts) == 0
     assert IndicatorLink.objects.count() == 50
     assert Indicator.objects.values("network").distinct().count() == 50
+    assert_sizes_kept()
 
 
 def test_an_unlinked_sighting_takes_its_link_back_and_splits_the_network(persona):
@@ -164,6 +174,7 @@ def test_an_unlinked_sighting_takes_its_link_back_and_splits_the_network(persona
     assert fresh(c).links == 0 and fresh(c).network is None
     assert fresh(a).network == fresh(b).network is not None
     assert services.links_remove(sightings=[sighting.pk]) == 0  # taken back once
+    assert_sizes_kept()
 
 
 def test_the_component_keeps_the_larger_sides_label_on_a_merge():
@@ -175,6 +186,8 @@ def test_the_component_keeps_the_larger_sides_label_on_a_merge():
     take(Kind.PHONE, phone(2), "notice:3:1")
     take(Kind.CARD, card(1), "notice:3:1")
     assert {fresh(i).network for i in big + small} == {label}
+    assert_sizes_kept()
+    assert fresh(big[0]).network == label and Indicator.objects.get(pk=label).network_size == 6
 
 
 def test_a_hub_is_shown_collapsed_joins_no_network_and_is_proposed_for_the_allow_list(settings, persona, login):
@@ -187,6 +200,7 @@ def test_a_hub_is_shown_collapsed_joins_no_network_and_is_proposed_for_the_allow
     hotline = fresh(hotline)
     assert hotline.links == 5 and networks.is_hub(hotline) and hotline.network is None
     assert len({fresh(value).network for value in values}) == 5  # not merged through the hub
+    assert_sizes_kept()
     network = networks.network_of(persona("regional_prosecutor"), fresh(values[0]), depth=4)
     assert [node.indicator.pk for node in network.nodes] == [values[0].pk, hotline.pk]
     assert network.hubs[0].indicator.pk == hotline.pk
@@ -361,6 +375,7 @@ def test_the_demo_links_its_sightings_and_its_dropper_ring_leads_2025(persona):
     assert not Sighting.objects.exclude(context="").filter(linked_at__isnull=True, unlinked_at__isnull=True).exists()
     ring = Indicator.objects.get(kind=Kind.PHONE, value=RING_PHONE)
     assert ring.links == 15
+    assert_sizes_kept()
     user = persona("regional_prosecutor")
     top = networks.ranked_rows(user, networks.networks_ranked(user, date(2025, 1, 1), date(2025, 12, 31))[:3])
     ranked = [row for row in top if row.central and row.central.pk == ring.pk]
