@@ -169,7 +169,8 @@ def build(region, rebuild: bool) -> None:
             cursor.execute("TRUNCATE registry_indicatorlink")
             cursor.execute("UPDATE registry_sighting SET linked_at = NULL WHERE linked_at IS NOT NULL")
             cursor.execute(
-                "UPDATE registry_indicator SET links = 0, network = NULL WHERE links > 0 OR network IS NOT NULL"
+                "UPDATE registry_indicator SET links = 0, network = NULL, network_size = 0 "
+                "WHERE links > 0 OR network IS NOT NULL"
             )
             cursor.execute("VACUUM ANALYZE registry_sighting")
     waiting = Sighting.objects.filter(linked_at__isnull=True, unlinked_at__isnull=True).exclude(context="")

@@ -17,9 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_prosecutor_sees_a_rings_network_and_chooses_its_depth(page, reference_data):
     prosecutor = make_persona("regional_prosecutor")
-    centre = take(Kind.PHONE, phone(0), "notice:1:0")
-    for n in range(1, 6):
-        take(Kind.CARD, card(n), "notice:1:0", kato=ALGA if n % 2 else TEMIR, amount="10000")
+    for n in range(1, 6):  # each card in a notice row with the phone
+        centre = take(Kind.PHONE, phone(0), f"notice:1:{n}")
+        take(Kind.CARD, card(n), f"notice:1:{n}", kato=ALGA if n % 2 else TEMIR, amount="10000")
     take(Kind.CARD, card(1), "notice:2:0")
     far = take(Kind.IBAN, account(1), "notice:2:0")  # two steps out, through the first card
     errors = []
