@@ -198,10 +198,9 @@ def _links_count(indicators: set[int]) -> None:
             )
 
 
-def _relabel(column: str, mapping: dict[int, int], besides: set[int] = frozenset(), *, field: str = "network") -> None:
+def _relabel(column: str, mapping: dict[int, int], *, field: str = "network") -> None:
     """SET network (or `field`) = the mapped value, for rows whose `column` (id or network) is a key of `mapping`:
-    one statement a thousand rows, not one a row (PostgreSQL joins a VALUES list, SQLite a CASE);
-    on PostgreSQL, the indicators `besides` left alone."""
+    one statement a thousand rows, not one a row (PostgreSQL joins a VALUES list, SQLite a CASE)."""
     items = sorted(mapping.items())
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
@@ -211,9 +210,7 @@ def _relabel(column: str, mapping: dict[int, int], besides: set[int] = frozenset
             sql = (
                 f"UPDATE registry_indicator SET {field} = d.label "  # noqa: S608 (id or network)
                 f"FROM (VALUES {values}) AS d(key, label) WHERE registry_indicator.{column} = d.key"
-                " AND NOT (registry_indicator.id = ANY(%s))"  # the batch's own: written by _batch_write
             )
-            params.append(sorted(besides))
         else:
             cases = " ".join("WHEN %s THEN %s" for _ in chunk)
             sql = (
@@ -264,6 +261,12 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
     for a, b in pairs:
         if a in parent and b in parent:
             parent[find(a)] = find(b)
+    # Indicators of the batch already in one component are one group too, though no pair of the
+    # batch joins them: else two groups would each merge the same component somewhere else.
+    first_of: dict[int, int] = {}
+    for pk, network in label.items():
+        if network is not None:
+            parent[find(pk)] = find(first_of.setdefault(network, pk))
     groups: dict[int, list[int]] = defaultdict(list)
     for pk in label:
         groups[find(pk)].append(pk)
@@ -284,7 +287,9 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
         final.update(dict.fromkeys(members, target))
     _relabel("id", resized, field="network_size")
     if postgres:
-        _relabel("network", by_label, besides=touched)
+        # (The batch's own indicators among them are written again by _batch_write: leaving them out
+        # here, by `id <> ALL(array)`, cost a comparison with each of the batch per row relabelled.)
+        _relabel("network", by_label)
         changed = {pk for pk in touched if added.get(pk) or (pk in final and final[pk] != rows[pk][1])}
         _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1])) for pk in changed})
     else:

@@ -162,6 +162,26 @@ def test_a_batch_of_contexts_is_linked_at_once_and_twice_changes_nothing():
     assert_sizes_kept()
 
 
+def test_a_batch_joining_one_component_to_two_others_makes_one():
+    a1, a2 = take(Kind.PHONE, phone(1), "notice:1:1"), take(Kind.CARD, card(1), "notice:1:1")
+    b, c = take(Kind.CARD, card(2), "notice:2:1"), take(Kind.CARD, card(3), "notice:3:1")
+    take(Kind.CARD, card(4), "notice:2:1")
+    district = District.objects.get(kato=ALGA)
+    # One batch: a1 with b's component in one row, a2 with c's in another.
+    for indicator, context in ((a1, "notice:4:1"), (b, "notice:4:1"), (a2, "notice:4:2"), (c, "notice:4:2")):
+        Sighting.objects.create(
+            indicator=indicator,
+            source=Sighting.Source.BANK_NOTICE,
+            district=district,
+            at=AT,
+            recorded_at=AT,
+            context=context,
+        )
+    services.links_add(contexts=["notice:4:1", "notice:4:2"])
+    assert len({fresh(i).network for i in (a1, a2, b, c)}) == 1
+    assert_sizes_kept()
+
+
 def test_an_unlinked_sighting_takes_its_link_back_and_splits_the_network(persona):
     a = take(Kind.PHONE, phone(1), "notice:1:1")
     b = take(Kind.CARD, card(1), "notice:1:1")
