@@ -63,7 +63,10 @@ class Indicator(models.Model):
         ]
         indexes = [
             models.Index(fields=["value_hash"], name="indicator_by_hash"),
-            models.Index(fields=["network"], condition=models.Q(network__isnull=False), name="indicator_by_network"),
+            # A component's members, the most linked first (its central indicator).
+            models.Index(
+                fields=["network", "links"], condition=models.Q(network__isnull=False), name="indicator_by_network"
+            ),
         ]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
