@@ -51,7 +51,12 @@ class RegistryConfig(PluginApp, AppConfig):
             "registry.demo.indicators.create_demo_indicators",
             refresh="registry.demo.indicators.refresh_demo_indicators",
         ),
-        # Two notices of 2025 (a bank's CSV, the antifraud centre's XLSX) through the real upload and reading.
+        # After the indicators: their links in bulk, and a dropper ring.
+        DemoBuilder(
+            "registry.demo.networks.create_demo_networks", refresh="registry.demo.networks.refresh_demo_networks"
+        ),
+        # Two notices of 2025 (a bank's CSV, the antifraud centre's XLSX) through the real upload and
+        # reading, linked in the networks as they are read.
         DemoBuilder("registry.demo.notices.create_demo_notices"),
         DemoBuilder(
             "registry.demo.outreach.create_demo_outreach", refresh="registry.demo.outreach.refresh_demo_outreach"

@@ -57,13 +57,25 @@ class Indicator(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"))
     # An unconfirmed indicator (and what it names) is forgotten after a while (settings).
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # Its network (registry.services.networks): how many indicators it is linked to, and the label
+    # of its connected component (NULL while it has no link, and for a hub, which joins none).
+    links = models.PositiveIntegerField(_("links"), default=0)
+    network = models.BigIntegerField(_("network"), null=True, blank=True)
+    # On the row whose id labels a component: how many indicators it holds (0 on the others).
+    network_size = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-last_seen_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["region", "kind", "value_hash"], name="one_indicator_per_value"),
         ]
-        indexes = [models.Index(fields=["value_hash"], name="indicator_by_hash")]
+        indexes = [
+            models.Index(fields=["value_hash"], name="indicator_by_hash"),
+            # A component's members, the most linked first (its central indicator).
+            models.Index(
+                fields=["network", "links"], condition=models.Q(network__isnull=False), name="indicator_by_network"
+            ),
+        ]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
 
@@ -110,6 +122,9 @@ class Sighting(models.Model):
     context = models.CharField(max_length=80, blank=True, default="")
     # The amount a notice gives for the value (a transfer to a dropper's account), in tenge.
     amount = models.DecimalField(_("amount, tenge"), max_digits=16, decimal_places=2, null=True, blank=True)
+    # When its links to the other values of its context were made (registry.services.networks.
+    # links_add): NULL until then, so adding the links of a context twice adds nothing.
+    linked_at = models.DateTimeField(null=True, blank=True)
     unlinked_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
     unlinked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -610,3 +625,31 @@ class NoticeEvent(Event):
 
     def __str__(self):
         return f"{self.notice_id} {self.kind}"
+
+
+class IndicatorLink(models.Model):
+    """Two indicators seen together: in the same report's text, in the same row of a bank's notice
+    (an account with its card and its holder's IIN). One row a pair, the smaller id first (`a`),
+    with the number of contexts they share (Sighting.context, each counted once) and when the
+    sightings linking them were first and last made. Kept up to date as sightings arrive
+    (registry.services.networks), never computed per page view."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    a = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    contexts = models.PositiveIntegerField(_("contexts shared"), default=1)
+    first_linked_at = models.DateTimeField(_("first linked"))
+    last_linked_at = models.DateTimeField(_("last linked"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="one_link_per_pair"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="link_smaller_first"),
+        ]
+        # The unique pair reads a's links; this index reads b's (one row a pair, read both ways).
+        indexes = [models.Index(fields=["b", "a"], name="indicator_link_by_b")]
+        verbose_name = _("indicator link")
+        verbose_name_plural = _("indicator links")
+
+    def __str__(self):
+        return f"{self.a_id}–{self.b_id} ×{self.contexts}"

@@ -51,6 +51,17 @@ def may_unmask(user) -> bool:
     return user.is_authenticated and user.role in PROSECUTOR_ROLES
 
 
+def network_hidden_kinds(user) -> frozenset:
+    """The kinds never shown to the user in a network (counted hidden instead): an IIN or a BIN
+    to whoever is not a prosecutor."""
+    return frozenset() if is_prosecutor(user) else PROSECUTORS_ONLY
+
+
+def may_allow_list(user) -> bool:
+    """Add a value to the allow-list (in the administration): the administrator."""
+    return user.is_authenticated and user.is_superuser
+
+
 def visible_indicators(user, indicators: QuerySet) -> QuerySet:
     if not may_read_registry(user):
         return indicators.none()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import blocking, graffiti, indicators, notices, outreach
+from .views import blocking, graffiti, indicators, networks, notices, outreach
 
 app_name = "registry"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice"),
     path("notices/<int:pk>/columns/", notices.notice_columns, name="notice_columns"),
     path("notices/<int:pk>/read-again/", notices.notice_read_again, name="notice_read_again"),
+    path("networks/", networks.network_list, name="networks"),
     path("<int:pk>/", indicators.indicator_detail, name="indicator"),
     path("<int:pk>/unmask/", indicators.indicator_unmask, name="unmask"),
     path("<int:pk>/confirm/", indicators.indicator_confirm, name="confirm"),

@@ -408,3 +408,6 @@ REGISTRY_BLOCKING_LEGAL_BASIS = env_str("REGISTRY_BLOCKING_LEGAL_BASIS", "")
 REGISTRY_NOTICE_MAX_BYTES = env_int("REGISTRY_NOTICE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 REGISTRY_NOTICE_MAX_UNZIPPED_BYTES = env_int("REGISTRY_NOTICE_MAX_UNZIPPED_BYTES", 500 * 1024 * 1024, minimum=1)
 REGISTRY_NOTICE_MAX_RATIO = env_int("REGISTRY_NOTICE_MAX_RATIO", 100, minimum=1)
+# An indicator linked to more than this many others is a hub (a bank's hotline quoted in a
+# thousand reports): shown collapsed, joining no network, proposed for the allow-list.
+REGISTRY_HUB_LINKS = env_int("REGISTRY_HUB_LINKS", 200, minimum=1)

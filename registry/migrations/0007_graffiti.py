@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_alter_auditevent_action'),
-        ('registry', '0005_blocking'),
+        ('registry', '0006_networks'),
         ('signals', '0010_overdue_from_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,9 @@
 - `notices`: the banks' and the antifraud centre's notices uploaded, mapped and read in batches;
 - `outreach`: the outreach log;
 - `blocking`: blocking requests grouped by addressee, sent, and answered item by item;
-- `graffiti`: drug graffiti reported, destroyed (painted over, with a photo), the destruction withdrawn.
+- `graffiti`: drug graffiti reported, destroyed (painted over, with a photo), the destruction withdrawn;
+- `networks`: the links between indicators seen together (a report, a notice's row), their counts
+  and components, kept up to date as sightings arrive.
 
 Every write is keyword-only and appends its dated events; views, the API, tasks and the demo call
 them and decide nothing themselves (who may do what is `registry.policy`'s). This package's names
@@ -40,6 +42,7 @@ from .indicators import (
     report_text,
     sighting_unlink,
 )
+from .networks import hub_links, links_add, links_build, links_remove
 from .notices import notice_map, notice_preview, notice_read, notice_resume, notice_upload
 from .outreach import outreach_record
 
@@ -63,7 +66,11 @@ __all__ = [
     "indicator_take",
     "indicators_expire",
     "indicators_take_many",
+    "hub_links",
     "is_ignored",
+    "links_add",
+    "links_build",
+    "links_remove",
     "lookups_audit",
     "notice_map",
     "notice_preview",

@@ -23,6 +23,7 @@ from ..extraction import extract
 from ..indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
 from ..indicators import Indicator as Found
 from ..models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Sighting, Status
+from .networks import links_add, links_remove
 
 Event = IndicatorEvent.Kind
 
@@ -101,8 +102,11 @@ def indicator_take(
         fields = {"source": source, "district": district, "at": at, "recorded_at": now, "actor": actor, "note": note}
         fields["context"] = context
         if report is None:
-            return Sighting.objects.create(indicator=indicator, **fields)
-        sighting, _created = Sighting.objects.get_or_create(indicator=indicator, report=report, defaults=fields)
+            sighting, created = Sighting.objects.create(indicator=indicator, **fields), True
+        else:
+            sighting, created = Sighting.objects.get_or_create(indicator=indicator, report=report, defaults=fields)
+        if created and context:  # linked to the values seen with it as it arrives
+            links_add(contexts=[context])
     return sighting
 
 
@@ -326,6 +330,7 @@ def sighting_unlink(*, actor, sighting: Sighting, reason: str = "") -> None:
                 "source": reason,
             },
         )
+        links_remove(sightings=[locked.pk])
         IndicatorEvent.objects.create(
             indicator=indicator,
             kind=Event.UNLINKED,
@@ -371,6 +376,8 @@ def report_indicators_take(*, report_id: int) -> int:
             district=report.district,
         )
         taken += sighting is not None
+    # Each value was linked as it was taken; this links what an earlier, interrupted run left.
+    links_add(contexts=[f"report:{report.pk}"])
     return taken
 
 

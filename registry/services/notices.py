@@ -41,6 +41,7 @@ from .. import notices, policy
 from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import Notice, NoticeEvent, NoticeRow, NoticeRowError, Sighting
 from .indicators import SIGHTING_COLUMNS, Seen, indicators_take_many
+from .networks import links_add
 
 STORAGE = "notices"
 BATCH = 1000
@@ -318,9 +319,9 @@ class _Reader:
 
 
 def _after_batch(contexts: list[str]) -> None:
-    """Called once each batch's sightings are written, with their contexts ("notice:<id>:<row>"):
-    where the networks' linking (the indicators sharing a context: an account with its holder's
-    IIN and card) is wired when it comes. It does nothing yet."""
+    """Once a batch's sightings are written: the indicators sharing a row of the notice ("notice:<id>:
+    <row>": an account with its card and its holder's IIN) linked in their networks."""
+    links_add(contexts=contexts)
 
 
 def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:

@@ -43,6 +43,8 @@ def login(login):
         return client
 
     return _login
+
+
 ALGA = "153200000"
 HALYK = IBAN.generate("KZ", bank_code="601", account_code="0000012345678").compact
 KASPI = IBAN.generate("KZ", bank_code="722", account_code="0000087654321").compact

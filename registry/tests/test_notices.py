@@ -25,7 +25,7 @@ from accounts.zones import region_zone
 from lib.crypto import keyed_hash
 from registry import notices, services
 from registry.indicators import Kind, normalize
-from registry.models import IgnoredValue, Indicator, Notice, NoticeEvent, Sighting
+from registry.models import IgnoredValue, Indicator, IndicatorLink, Notice, NoticeEvent, Sighting
 from registry.tasks import notice_read_start, read_notice
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +157,27 @@ def test_it_reads_a_csv_guesses_its_columns_and_makes_each_row_sightings(persona
     iban = Indicator.objects.get(kind=Kind.IBAN, value=account(1))
     assert iban.events.filter(kind="found").count() == 1 and iban.bank.code == "bank-halyk"
     assert list(notice.events.values_list("kind", flat=True)) == ["uploaded", "started", "read"]
+
+
+def test_a_rows_values_are_linked_in_a_network_as_the_notice_is_read(persona):
+    """A row's account, card and holder's IIN are one network, linked as the batch is written; the
+    values of different rows are not linked."""
+    read(persona, upload(persona, as_csv(table(2))))
+    iban, first_card, iin = (
+        Indicator.objects.get(kind=Kind.IBAN, value=account(1)),
+        Indicator.objects.get(kind=Kind.CARD, value_hash__in=normalize(Kind.CARD, card(1)).hashes),
+        Indicator.objects.get(kind=Kind.IIN),
+    )
+    pairs = {frozenset((link.a_id, link.b_id)) for link in IndicatorLink.objects.all()}
+    assert {
+        frozenset((iban.pk, first_card.pk)),
+        frozenset((iban.pk, iin.pk)),
+        frozenset((first_card.pk, iin.pk)),
+    } <= pairs
+    second_account = Indicator.objects.get(kind=Kind.IBAN, value=account(2))
+    assert frozenset((iban.pk, second_account.pk)) not in pairs
+    iban.refresh_from_db()
+    assert iban.network is not None and iban.network == Indicator.objects.get(pk=iin.pk).network
 
 
 @pytest.mark.parametrize(

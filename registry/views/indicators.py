@@ -1,11 +1,15 @@
 """The registry's pages of indicators: the list and search, an indicator's page, confirming,
 unmasking, unlinking, the entry form and the allow-list."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,10 +17,11 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.scoping import work_district_ids
 
-from .. import policy, selectors, services
+from .. import networks, policy, selectors, services
 from ..forms import EntryForm, SearchForm
 from ..indicators import SECRET_KINDS, Kind
 from ..models import IgnoredValue, Sighting, Status
+from .networks import network_context
 
 PER_PAGE = 30
 
@@ -86,7 +91,10 @@ def _indicator_page(request, indicator, *, unmasked: str = "", status: int = 200
         "can_confirm": policy.may_record(user) and indicator.status == Status.SUSPECTED,
         "can_unlink": policy.may_record(user),
         "can_read_notices": policy.may_import_notices(user),
+        **network_context(request, indicator),
     }
+    if request.headers.get("HX-Request"):  # the network's depth chosen
+        return render(request, "registry/network_partial.html", context, status=status)
     return render(request, "registry/indicator_detail.html", context, status=status)
 
 
@@ -97,7 +105,8 @@ def _visible(user, pk: int):
 
 @login_required
 def indicator_detail(request, pk: int):
-    """GET /registry/<id>/: the indicator, its sightings (the sources it was seen in) and history."""
+    """GET /registry/<id>/[?depth=1-4]: the indicator, its sightings (the sources it was seen in),
+    its network and history; with htmx, the network alone."""
     return _indicator_page(request, _visible(request.user, pk))
 
 
@@ -175,4 +184,17 @@ def allow_list(request):
     _require_reader(request.user)
     values = IgnoredValue.objects.exclude(kind__in=policy.PROSECUTORS_ONLY).select_related("actor")
     page = Paginator(values.order_by("reason", "kind", "shown"), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "registry/allow_list.html", {"page": page})
+    # The hubs of the user's scope (registry.networks): linked to so many values that they say
+    # nothing of any, most likely a hotline or an official site quoted in reports.
+    hubs = list(networks.hubs_for(request.user)[:PER_PAGE])
+    add = reverse("admin:registry_ignoredvalue_add")
+    for hub in hubs:  # a secret kind's number never in an address: the kind alone is filled in
+        query = {"kind": hub.kind} if hub.kind in SECRET_KINDS else {"kind": hub.kind, "value": hub.value}
+        hub.allow_list_url = f"{add}?{urlencode(query)}"
+    context = {
+        "page": page,
+        "hubs": hubs,
+        "hub_limit": settings.REGISTRY_HUB_LINKS,
+        "can_allow_list": policy.may_allow_list(request.user),
+    }
+    return render(request, "registry/allow_list.html", context)

@@ -1,0 +1,366 @@
+"""The registry's networks, kept up to date as sightings arrive (never computed per page view).
+
+Two indicators with live sightings in one context (models.Sighting.context: the same report's
+text, the same row of a bank's notice) are linked: one `IndicatorLink` row a pair, counting the
+contexts they share, each once. An indicator keeps how many indicators it is linked to
+(`Indicator.links`) and the label of its connected component (`Indicator.network`), so that the
+largest networks of a period are a GROUP BY.
+
+Hubs: an indicator with more than `REGISTRY_HUB_LINKS` links (a bank's hotline, a marketplace's
+number quoted in a thousand reports) keeps its links but joins no component (its `network` is
+NULL): through it every network of the region would merge into one, and what it says of two
+values is nothing. When an indicator becomes a hub, the component it was in is computed again
+without it. A component's label is the id of one of its members: the larger side's label is kept
+on a merge (the smaller side is relabelled), a component computed again is labelled by its
+smallest member's id.
+
+`links_add(contexts=[...])` is set-based (a few statements for a batch of a thousand contexts)
+and idempotent: each sighting links once (`Sighting.linked_at`), so running it again for the same
+contexts changes nothing. `links_remove(sightings=[...])` takes back what unlinked sightings
+gave.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..models import Indicator, IndicatorLink, Sighting
+
+# Contexts read a statement, and rows of a relabelling CASE a statement.
+CHUNK = 1000
+
+# The pairs of indicators sharing a context of the batch (`%(contexts)s`), counted once per
+# context, among which at least one side's sightings in that context were claimed by this run
+# (`linked_at` = the run's stamp): the pairs already counted are not counted again. (A sighting not
+# yet linked is left out by the CASE, not by a WHERE: PostgreSQL would estimate such a filter from
+# statistics taken before the links were built, find one row, and join the batch by a nested loop,
+# 1.4 s instead of 40 ms for a thousand contexts.)
+_PAIRS = """
+WITH seen AS (
+    SELECT s.indicator_id AS i, s.context AS c, MIN(s.at) AS at,
+           MIN(CASE WHEN s.linked_at IS NULL THEN NULL WHEN s.linked_at = %%s THEN 1 ELSE 0 END) AS fresh
+    FROM registry_sighting s
+    WHERE s.context IN (%(contexts)s) AND s.context <> '' AND s.unlinked_at IS NULL
+    GROUP BY s.indicator_id, s.context
+)
+INSERT INTO registry_indicatorlink (region_id, a_id, b_id, contexts, first_linked_at, last_linked_at)
+SELECT r.region_id, x.i, y.i, COUNT(*),
+       MIN(CASE WHEN x.at > y.at THEN x.at ELSE y.at END), MAX(CASE WHEN x.at > y.at THEN x.at ELSE y.at END)
+FROM seen x
+JOIN seen y ON y.c = x.c AND x.i < y.i
+JOIN registry_indicator r ON r.id = x.i
+WHERE x.fresh IS NOT NULL AND y.fresh IS NOT NULL AND (x.fresh = 1 OR y.fresh = 1)
+GROUP BY r.region_id, x.i, y.i
+ON CONFLICT (a_id, b_id) DO UPDATE SET
+    contexts = registry_indicatorlink.contexts + excluded.contexts,
+    first_linked_at = CASE WHEN excluded.first_linked_at < registry_indicatorlink.first_linked_at
+                      THEN excluded.first_linked_at ELSE registry_indicatorlink.first_linked_at END,
+    last_linked_at = CASE WHEN excluded.last_linked_at > registry_indicatorlink.last_linked_at
+                     THEN excluded.last_linked_at ELSE registry_indicatorlink.last_linked_at END
+RETURNING a_id, b_id, %(inserted)s
+"""
+
+# The pairs unlinked sightings (`%(sightings)s`) took part in, by context: a pair is taken back
+# once per context where one side's only linked sighting is gone (the other side still there, or
+# gone in the same run).
+_LOST = """
+WITH gone AS (
+    SELECT DISTINCT s.indicator_id AS i, s.context AS c
+    FROM registry_sighting s
+    WHERE s.id IN (%(sightings)s) AND s.context <> '' AND s.linked_at IS NOT NULL AND s.unlinked_at IS NOT NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM registry_sighting o
+        WHERE o.indicator_id = s.indicator_id AND o.context = s.context
+          AND o.unlinked_at IS NULL AND o.linked_at IS NOT NULL)
+),
+present AS (
+    SELECT o.indicator_id AS i, o.context AS c, 0 AS lost
+    FROM registry_sighting o
+    WHERE o.context IN (SELECT c FROM gone) AND o.context <> '' AND o.unlinked_at IS NULL AND o.linked_at IS NOT NULL
+    GROUP BY o.indicator_id, o.context
+    UNION ALL
+    SELECT i, c, 1 FROM gone
+)
+SELECT x.i, y.i, COUNT(*)
+FROM present x JOIN present y ON y.c = x.c AND x.i < y.i
+WHERE x.lost = 1 OR y.lost = 1
+GROUP BY x.i, y.i
+"""
+
+
+def hub_links() -> int:
+    """More links than this and an indicator is a hub (settings.REGISTRY_HUB_LINKS)."""
+    return settings.REGISTRY_HUB_LINKS
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def links_add(*, contexts) -> int:
+    """Link every pair of indicators with live sightings in each of `contexts` (report:<id>,
+    notice:<id>:<row>), counting a shared context once; then the indicators' link counts and
+    components. Idempotent. The number of links made or strengthened."""
+    contexts = sorted({context for context in contexts if context})
+    linked = 0
+    for start in range(0, len(contexts), CHUNK):
+        with transaction.atomic():
+            linked += _links_add(contexts[start : start + CHUNK])
+    return linked
+
+
+def _links_add(contexts: list[str]) -> int:
+    stamp = timezone.now()
+    # Claimed first, by one UPDATE: a concurrent run of the same contexts waits on these rows and
+    # then finds them claimed, so no pair is counted twice.
+    # (`context <> ''` repeated so that PostgreSQL uses the partial index of contexts with a long
+    # IN list, which it cannot prove non-empty by itself.)
+    claimed = (
+        Sighting.objects.filter(context__in=contexts, linked_at__isnull=True, unlinked_at__isnull=True)
+        .exclude(context="")
+        .update(linked_at=stamp)
+    )
+    if not claimed:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PAIRS % {"contexts": _placeholders(contexts), "inserted": _INSERTED[connection.vendor == "postgresql"]},
+            [connection.ops.adapt_datetimefield_value(stamp), *contexts],
+        )
+        rows = cursor.fetchall()
+    if rows:
+        _networks_update([(a, b) for a, b, _ in rows], new=[(a, b) for a, b, inserted in rows if inserted])
+    return len(rows)
+
+
+def links_remove(*, sightings) -> int:
+    """Take back the links unlinked sightings (`sightings`: their ids) gave: each shared context
+    they were the only sighting of their indicator in counts once less, a pair sharing none is
+    removed, and the components it held together are computed again. The number of links
+    weakened or removed."""
+    ids = sorted(set(sightings))
+    if not ids:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_LOST % {"sightings": _placeholders(ids)}, ids)
+        lost = cursor.fetchall()
+        # Taken back once: a second run finds these sightings no longer linked.
+        Sighting.objects.filter(pk__in=ids, unlinked_at__isnull=False).update(linked_at=None)
+        if not lost:
+            return 0
+        for a, b, count in lost:
+            IndicatorLink.objects.filter(a_id=a, b_id=b).update(contexts=F("contexts") - count)
+        touched = {a for a, _, _ in lost} | {b for _, b, _ in lost}
+        IndicatorLink.objects.filter(a_id__in=touched, contexts=0).delete()
+        _links_count(touched)
+        labels = set(Indicator.objects.filter(pk__in=touched, network__isnull=False).values_list("network", flat=True))
+        _components_recompute(labels, also=touched)
+    return len(lost)
+
+
+# Whether the upsert inserted the row: PostgreSQL tells (a row just inserted has no xmax), so the
+# link counts are incremented; elsewhere (SQLite, development) they are counted again.
+_INSERTED = {True: "(xmax = 0)", False: "NULL"}
+
+
+def _links_increment(added: dict[int, int]) -> None:
+    """PostgreSQL: link counts incremented (one UPDATE ... FROM VALUES a thousand), not counted
+    again (a hub's count is tens of thousands)."""
+    items = sorted(added.items())
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        values = ", ".join("(%s, %s)" for _ in chunk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_indicator SET links = links + d.n "  # noqa: S608 (placeholders only)
+                f"FROM (VALUES {values}) AS d(id, n) WHERE registry_indicator.id = d.id",
+                [value for pair in chunk for value in pair],
+            )
+
+
+def _links_count(indicators: set[int]) -> None:
+    """The touched indicators' link counts, counted again (an index-only count of each side)."""
+    ids = sorted(indicators)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_indicator SET links = "  # noqa: S608 (placeholders only)
+                "(SELECT COUNT(*) FROM registry_indicatorlink l WHERE l.a_id = registry_indicator.id) + "
+                "(SELECT COUNT(*) FROM registry_indicatorlink l WHERE l.b_id = registry_indicator.id) "
+                f"WHERE id IN ({_placeholders(chunk)})",
+                chunk,
+            )
+
+
+def _relabel(column: str, mapping: dict[int, int], *, field: str = "network") -> None:
+    """SET network (or `field`) = the mapped value, for rows whose `column` (id or network) is a key of `mapping`:
+    one statement a thousand rows, not one a row (PostgreSQL joins a VALUES list, SQLite a CASE)."""
+    items = sorted(mapping.items())
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        params = [value for pair in chunk for value in pair]
+        if connection.vendor == "postgresql":
+            values = ", ".join("(%s, %s)" for _ in chunk)
+            sql = (
+                f"UPDATE registry_indicator SET {field} = d.label "  # noqa: S608 (id or network)
+                f"FROM (VALUES {values}) AS d(key, label) WHERE registry_indicator.{column} = d.key"
+            )
+        else:
+            cases = " ".join("WHEN %s THEN %s" for _ in chunk)
+            sql = (
+                f"UPDATE registry_indicator SET {field} = CASE {column} {cases} END "  # noqa: S608 (id or network)
+                f"WHERE {column} IN ({_placeholders(chunk)})"
+            )
+            params += [key for key, _ in chunk]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -> None:
+    """After links were made (`new`: those inserted, on PostgreSQL): the link counts of their
+    indicators, a new hub taken out of its component, and the components the links join merged
+    (the larger one's label kept). On PostgreSQL an indicator of the batch is written once, its
+    count and its label together; elsewhere its count is counted again."""
+    touched = {a for a, _ in pairs} | {b for _, b in pairs}
+    postgres = connection.vendor == "postgresql"
+    added: dict[int, int] = defaultdict(int)
+    for a, b in new if postgres else ():
+        added[a] += 1
+        added[b] += 1
+    if not postgres:
+        _links_count(touched)
+    limit = hub_links()
+
+    def read() -> dict[int, tuple[int, int | None]]:
+        rows = Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network")
+        return {pk: (links + added.get(pk, 0), network) for pk, links, network in rows}
+
+    rows = read()
+    new_hubs = {pk: network for pk, (links, network) in rows.items() if links > limit and network is not None}
+    if new_hubs:  # written first, so that their components are found again without them
+        _links_increment(added)
+        added.clear()
+        Indicator.objects.filter(pk__in=new_hubs).update(network=None, network_size=0)
+        _components_recompute(set(new_hubs.values()))
+        rows = read()
+    label = {pk: network for pk, (links, network) in rows.items() if links <= limit}
+    parent = {pk: pk for pk in label}
+
+    def find(pk: int) -> int:
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    for a, b in pairs:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    # Indicators of the batch already in one component are one group too, though no pair of the
+    # batch joins them: else two groups would each merge the same component somewhere else.
+    first_of: dict[int, int] = {}
+    for pk, network in label.items():
+        if network is not None:
+            parent[find(pk)] = find(first_of.setdefault(network, pk))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pk in label:
+        groups[find(pk)].append(pk)
+    owned = [{label[pk] for pk in members if label[pk] is not None} for members in groups.values()]
+    # A component's size is kept on the row its label names (the label is a member's id).
+    labels = set().union(*owned)
+    sizes = dict(Indicator.objects.filter(pk__in=labels).values_list("pk", "network_size")) if labels else {}
+    by_label: dict[int, int] = {}  # an old label -> the label it joins
+    final: dict[int, int] = {}  # an indicator of the batch -> its label
+    resized: dict[int, int] = {}  # a label -> its component's new size (0: no longer a label)
+    for members, own in zip(groups.values(), owned, strict=True):
+        target = max(own, key=lambda network: (sizes.get(network, 0), -network)) if own else min(members)
+        joining = [pk for pk in members if label[pk] is None]
+        if len(own) > 1 or joining:
+            resized.update(dict.fromkeys(own, 0))
+            resized[target] = sum(sizes.get(network, 0) for network in own) + len(joining)
+        by_label.update({network: target for network in own if network != target})
+        final.update(dict.fromkeys(members, target))
+    _relabel("id", resized, field="network_size")
+    if postgres:
+        # (The batch's own indicators among them are written again by _batch_write: leaving them out
+        # here, by `id <> ALL(array)`, cost a comparison with each of the batch per row relabelled.)
+        _relabel("network", by_label)
+        changed = {pk for pk in touched if added.get(pk) or (pk in final and final[pk] != rows[pk][1])}
+        _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1])) for pk in changed})
+    else:
+        _relabel("network", by_label)
+        _relabel("id", {pk: target for pk, target in final.items() if rows[pk][1] is None})
+
+
+def _batch_write(values: dict[int, tuple[int, int | None]]) -> None:
+    """PostgreSQL: the indicators of a batch, each written once: links incremented, label set."""
+    items = sorted(values.items())
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        rows = ", ".join("(%s, %s, %s::bigint)" for _ in chunk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_indicator SET links = registry_indicator.links + d.n, network = d.label "  # noqa: S608
+                f"FROM (VALUES {rows}) AS d(id, n, label) WHERE registry_indicator.id = d.id",
+                [value for pk, (n, label) in chunk for value in (pk, n, label)],
+            )
+
+
+def _components_recompute(labels: set[int], also: set[int] = frozenset()) -> None:
+    """The components labelled `labels` (and of the indicators `also`) found again over their
+    non-hub links, each labelled by its smallest member; a member left without a link has none."""
+    members = set(Indicator.objects.filter(network__in=labels).values_list("pk", flat=True)) if labels else set()
+    limit = hub_links()
+    members |= set(Indicator.objects.filter(pk__in=also, links__lte=limit).values_list("pk", flat=True))
+    if not members:
+        return
+    ids = sorted(members)
+    neighbours: dict[int, set[int]] = {pk: set() for pk in ids}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        links = IndicatorLink.objects.filter(Q(a_id__in=chunk) | Q(b_id__in=chunk)).values_list("a_id", "b_id")
+        for a, b in links:
+            if a in neighbours and b in neighbours:
+                neighbours[a].add(b)
+                neighbours[b].add(a)
+    links_of = dict(Indicator.objects.filter(pk__in=ids).values_list("pk", "links"))
+    mapping, unlinked, sizes = {}, [], {}
+    seen: set[int] = set()
+    for start in ids:
+        if start in seen:
+            continue
+        component, stack = [], [start]
+        seen.add(start)
+        while stack:
+            pk = stack.pop()
+            component.append(pk)
+            for other in neighbours[pk] - seen:
+                seen.add(other)
+                stack.append(other)
+        smallest = min(component)
+        for pk in component:
+            if len(component) == 1 and not links_of.get(pk):
+                unlinked.append(pk)
+            else:
+                mapping[pk] = smallest
+        if smallest in mapping:
+            sizes[smallest] = len(component)
+    _relabel("id", mapping)
+    Indicator.objects.filter(pk__in=unlinked).update(network=None)
+    Indicator.objects.filter(pk__in=ids).update(network_size=0)
+    _relabel("id", sizes, field="network_size")
+
+
+def links_build(*, region=None) -> int:
+    """Every context's links at once (the demo, a first run over sightings made before networks):
+    the contexts with a sighting not yet linked, a thousand a statement. The links made."""
+    contexts = Sighting.objects.filter(linked_at__isnull=True, unlinked_at__isnull=True).exclude(context="")
+    if region is not None:
+        contexts = contexts.filter(indicator__region=region)
+    names = sorted(set(contexts.values_list("context", flat=True)))
+    return links_add(contexts=names)
