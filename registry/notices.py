@@ -32,7 +32,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
@@ -486,36 +485,6 @@ def check_mapping(mapping: list[str]) -> None:
 
 
 # --- values ---------------------------------------------------------------------------------------
-
-CURRENCY = re.compile(r"(₸|kzt|тенге|теңге|тг\.?)", re.IGNORECASE)
-SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
-
-
-def parse_amount(raw: str) -> Decimal:
-    """Tenge written any way a bank exports it: "59 500,00", "59,500.00", "59500", "59.500,5 ₸".
-    The separator that comes last is the decimal one unless three digits follow it once alone
-    (tiyn have two decimals: "59,500" is fifty-nine thousand five hundred)."""
-    text = SPACES.sub("", CURRENCY.sub("", raw or ""))
-    if not text:
-        raise ValueError(gettext_noop("The amount is not a number."))
-    last = max(text.rfind(","), text.rfind("."))
-    if last >= 0:
-        whole, decimals = text[:last], text[last + 1 :]
-        separator = text[last]
-        grouping_only = len(decimals) == 3 and (text.count(separator) > 1 or ("," not in whole and "." not in whole))
-        if grouping_only:
-            whole, decimals = text, ""
-        text = re.sub(r"[.,]", "", whole) + ("." + decimals if decimals else "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(gettext_noop("The amount is not a number.")) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(gettext_noop("The amount is not a number."))
-    if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e14"):
-        raise ValueError(gettext_noop("The amount has more than two decimals or is too large."))
-    return amount.quantize(Decimal("0.01"))
-
 
 DATE_FORMATS = (
     "%d.%m.%Y",

@@ -10,7 +10,7 @@ latest item with an IndicatorEvent, so the registry and the summary read the sam
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.zones import local_date, region_id_zone
+from lib.money import parse_tenge
 from supervision.numbering import next_outgoing_number
 
 from .. import policy
@@ -40,7 +41,6 @@ INDICATOR_STATUS = {
 }
 LEGAL_BASIS_MAX = 4000
 NOTE_MAX = BlockingItem._meta.get_field("note").max_length
-AMOUNT_MAX = Decimal("99999999999999.99")
 ITEMS_MAX = 5000  # one request's items, so a letter's list stays a list an addressee can work through
 
 
@@ -254,22 +254,11 @@ class Answer:
 
 
 def parse_amount(raw) -> Decimal | None:
-    """An amount as a partner writes it ("1 250 000,50", 1250000.5, "1250000 ₸"), or None when
-    empty. ValueError when it is not an amount of tenge."""
+    """An amount as a partner writes it (lib.money.parse_tenge: "1 250 000,50", "1,250,000.50",
+    1250000.5, "1250000 ₸"), or None when empty. ValueError when it is not an amount of tenge."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, int | float | Decimal):
-        value = Decimal(str(raw))
-    else:
-        text = raw.replace("\u00a0", "").replace(" ", "").replace("₸", "").replace("KZT", "").replace("тг", "")
-        text = text.replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(raw) from None
-    if not value.is_finite() or value < 0 or value > AMOUNT_MAX:
-        raise ValueError(raw)
-    return value.quantize(Decimal("0.01"))
+    return parse_tenge(raw)
 
 
 def _check(answer: Answer, item: BlockingItem, today: date, sent_day: date) -> list[str]:

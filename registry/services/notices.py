@@ -36,6 +36,7 @@ from accounts.models import District, Organisation, Region
 from accounts.zones import local_today, region_zone
 from lib.crypto import keyed_hash
 from lib.inserts import insert_rows, matching
+from lib.money import parse_tenge
 
 from .. import notices, policy
 from ..indicators import InvalidIndicator, Kind, normalize
@@ -281,7 +282,7 @@ class _Reader:
                 if field in notices.INDICATOR_FIELDS:
                     found.append(self.normalize(field, raw))
                 elif field == notices.Field.AMOUNT:
-                    amount = notices.parse_amount(raw)
+                    amount = parse_tenge(raw)
                 elif field == notices.Field.DATE:
                     at = notices.parse_when(raw)
                     if at.date() > self.today:

@@ -23,7 +23,8 @@ from stdnum import luhn
 from accounts.models import Organisation, Region, User
 from accounts.zones import region_zone
 from lib.crypto import keyed_hash
-from registry import notices, services
+from lib.money import parse_tenge
+from registry import services
 from registry.indicators import Kind, normalize
 from registry.models import IgnoredValue, Indicator, IndicatorLink, Notice, NoticeEvent, Sighting
 from registry.tasks import notice_read_start, read_notice
@@ -342,10 +343,10 @@ def test_amounts_are_read_as_banks_write_them():
         ("59\u00a0500 тг", "59500.00"),
         ("12,5", "12.50"),
     ]:
-        assert notices.parse_amount(raw) == Decimal(amount), raw
+        assert parse_tenge(raw) == Decimal(amount), raw
     for raw in ("", "1,234.567", "-5", "abc"):
         with pytest.raises(ValueError):
-            notices.parse_amount(raw)
+            parse_tenge(raw)
 
 
 def test_an_allow_listed_value_is_not_taken(persona):
