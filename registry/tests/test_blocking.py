@@ -371,6 +371,22 @@ def test_a_partner_is_refused_another_partners_request_and_items_on_every_write(
         )
 
 
+def test_a_request_out_of_sight_is_not_found_on_every_write_but_the_answer(login, persona):
+    """A reader of requests who may not see this one is told it does not exist (404), not that it
+    is refused; only a partner answering another's request is refused (403), as the issue asks. A
+    role that reads no request at all is refused every page (403)."""
+    kaspi = sent(persona, "kaspi")["bank-kaspi"]
+    item = kaspi.items.get()
+    client = login("bank_partner")
+    for name in ("request_change", "request_send", "request_upload"):
+        assert client.post(reverse(f"registry:{name}", args=[kaspi.pk])).status_code == 404
+    assert client.post(reverse("registry:item_remove", args=[kaspi.pk, item.pk])).status_code == 404
+    assert client.post(reverse("registry:request_answer", args=[kaspi.pk]), {}).status_code == 403
+    outsider = login("alga_prosecutor")
+    assert outsider.post(reverse("registry:request_send", args=[kaspi.pk])).status_code == 403
+    assert set(BlockingItem.objects.values_list("status", flat=True)) == {"requested"}
+
+
 def _filled_list(client, request, fill) -> bytes:
     workbook = load_workbook(BytesIO(client.get(reverse("registry:request_xlsx", args=[request.pk])).content))
     sheet = workbook.active
