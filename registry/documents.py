@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
+from accounts.zones import local_date, region_id_zone
 from lib.letters import DocxLetter, filename, paragraphs, pdf
 from lib.spreadsheets import check_workbook, neutralise
 
@@ -59,7 +60,7 @@ def build_letter(request: BlockingRequest) -> Letter:
     if not request.outgoing_number or request.sent_at is None:
         raise ValueError("the request is not sent yet (registry.services.blocking_request_send)")
     language = request.language
-    day = timezone.localdate(request.sent_at).strftime("%d.%m.%Y")
+    day = local_date(request.sent_at, region_id_zone(request.region_id)).strftime("%d.%m.%Y")
     counts = Counter(item.indicator.kind for item in _items(request))
     with translation.override(language):
         office = request.office.localized("name", language)

@@ -9,17 +9,17 @@ latest item with an IndicatorEvent, so the registry and the summary read the sam
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Region
 from accounts.zones import local_date, region_id_zone
 from lib.money import parse_tenge
 from supervision.numbering import next_outgoing_number
@@ -27,6 +27,7 @@ from supervision.numbering import next_outgoing_number
 from .. import policy
 from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import BlockingEvent, BlockingItem, BlockingRequest, Indicator, IndicatorEvent, Status
+from ..notices import parse_when
 
 Item = BlockingItem.State
 Request = BlockingRequest.State
@@ -135,13 +136,16 @@ def blocking_requests_draft(*, actor, indicators, language: str = BlockingReques
         raise ValidationError({"language": _("The letter is written in Kazakh or Russian.")})
     visible = policy.visible_indicators(actor, Indicator.objects.all())
     now = timezone.now()
+    region_id, office = actor.organisation.region_id, actor.organisation
     with transaction.atomic():
+        # One drafter a region at a time: two analysts never make two drafts for one addressee.
+        Region.objects.select_for_update().filter(pk=region_id).first()
         chosen = visible.filter(pk__in=[indicator.pk for indicator in indicators]).select_for_update(of=("self",))
         grouping = blocking_group(chosen.select_related("bank"))
-        region_id, office = actor.organisation.region_id, actor.organisation
         for addressee, members in grouping.by_addressee.items():
             draft = BlockingRequest.objects.filter(region_id=region_id, addressee=addressee, status=Request.DRAFT)
-            request = draft.order_by("id").first()
+            # Locked: a draft being sent meanwhile is numbered first, and a new draft is made here.
+            request = draft.select_for_update().order_by("id").first()
             if request is None:
                 request = BlockingRequest.objects.create(
                     region_id=region_id,
@@ -275,6 +279,8 @@ def _check(answer: Answer, item: BlockingItem, today: date, sent_day: date) -> l
     day = answer.day or today
     if day > today or day < sent_day:
         problems.append(_("The date must lie between the request's date and today."))
+    elif item.answered_on is not None and day < item.answered_on:  # a block lifted before it was made
+        problems.append(_("The date cannot be earlier than the block's date."))
     if answer.state == Item.BLOCKED and answer.amount is None:
         problems.append(_("Give the amount frozen at blocking (0 when none)."))
     if answer.state != Item.BLOCKED and answer.amount is not None:
@@ -352,14 +358,11 @@ def _answer(request, item: BlockingItem, answer: Answer, actor, now, today: date
 @dataclass
 class Imported:
     answers: list[Answer] = field(default_factory=list)
-    unanswered: int = 0  # rows with no answer yet
 
 
 def _state_words() -> dict:
     """An answer as a partner may write it in the status column: its code, or its label in any of
     the letter's languages or English."""
-    from django.utils import translation
-
     words = {}
     for language in ("en", "kk", "ru"):
         with translation.override(language):
@@ -371,35 +374,27 @@ def _state_words() -> dict:
 
 
 def _day(raw) -> date | None:
-    from datetime import datetime
-
+    """A date of the partner's list: a spreadsheet's date, or one written as the notices' dates are
+    (registry.notices.parse_when); ValueError when it is none."""
     if raw in (None, ""):
         return None
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
-    text = str(raw).strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
+    return parse_when(str(raw)).date()
 
 
 def blocking_answer_read(*, request: BlockingRequest, rows) -> Imported:
-    """The answers a partner's filled list gives (rows of cells as registry.letters.list_xlsx wrote
+    """The answers a partner's filled list gives (rows of cells as registry.documents.list_xlsx wrote
     them: number, kind, value, status, amount, date, note), each row matched to its item by the
     value's normal form. A row whose value is not of this request, whose status or amount cannot be
     read, is refused with its row number: nothing is recorded then (ValidationError)."""
-    from ..indicators import Kind as IndicatorKind
-
     by_hash = {}
     for item in request.items.select_related("indicator"):
         by_hash[(item.indicator.kind, item.indicator.value_hash)] = item
     kinds = {}
-    for value, label in IndicatorKind.choices:
+    for value, label in Kind.choices:
         kinds[value] = value
         kinds[str(label).lower()] = value
     words = _state_words()
@@ -411,8 +406,7 @@ def blocking_answer_read(*, request: BlockingRequest, rows) -> Imported:
         if not value:
             continue
         state = words.get(str(state_cell or "").strip().lower(), "") if state_cell not in (None, "") else None
-        if state is None:
-            imported.unanswered += 1
+        if state is None:  # not answered yet: left as it is
             continue
         if not state:
             errors.append(

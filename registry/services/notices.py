@@ -25,7 +25,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -109,30 +109,39 @@ def notice_upload(*, actor, upload, organisation: Organisation, number: str = ""
         raise ValidationError({"file": error.text()}) from None
     upload.seek(0)
     now = timezone.now()
-    with transaction.atomic():
-        name = storage().save(f"{region.pk}/{now:%Y/%m}/{sha256}.{layout.file_type}", upload)
-        notice = Notice.objects.create(
-            region=region,
-            organisation=organisation,
-            source=SENDERS[organisation.type],
-            number=number,
-            dated=dated,
-            file_name=name,
-            original_name=(upload.name or "")[-255:],
-            size=upload.size,
-            sha256=sha256,
-            file_type=layout.file_type,
-            encoding=layout.encoding,
-            delimiter=layout.delimiter,
-            header_row=layout.header_row,
-            header=layout.header,
-            mapping=notices.guess_mapping(layout.header),
-            uncached_formulas=sorted(layout.uncached_formulas),
-            rows_total=layout.rows_total,
-            uploaded_by=actor,
-            uploaded_at=now,
-        )
-        NoticeEvent.objects.create(notice=notice, kind=NoticeEvent.Kind.UPLOADED, at=now, actor=actor)
+    name = storage().save(f"{region.pk}/{now:%Y/%m}/{sha256}.{layout.file_type}", upload)
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                region=region,
+                organisation=organisation,
+                source=SENDERS[organisation.type],
+                number=number,
+                dated=dated,
+                file_name=name,
+                original_name=(upload.name or "")[-255:],
+                size=upload.size,
+                sha256=sha256,
+                file_type=layout.file_type,
+                encoding=layout.encoding,
+                delimiter=layout.delimiter,
+                header_row=layout.header_row,
+                header=layout.header,
+                mapping=notices.guess_mapping(layout.header),
+                uncached_formulas=sorted(layout.uncached_formulas),
+                rows_total=layout.rows_total,
+                uploaded_by=actor,
+                uploaded_at=now,
+            )
+            NoticeEvent.objects.create(notice=notice, kind=NoticeEvent.Kind.UPLOADED, at=now, actor=actor)
+    except IntegrityError:
+        # The same file uploaded at the same moment by someone else: it adds nothing.
+        storage().delete(name)
+        earlier = Notice.objects.filter(region=region, sha256=sha256).select_related("organisation").first()
+        raise ValidationError({"file": _already_message(earlier)}) from None
+    except BaseException:
+        storage().delete(name)  # no row names it: never an orphaned file
+        raise
     return notice
 
 

@@ -136,8 +136,9 @@ def request_detail(request, pk: int):
         "can_answer": policy.may_answer(user, blocking),
         "languages": BlockingRequest.Language.choices,
         "events": blocking.events.select_related("actor").order_by("at", "id"),
-        # Only those who may see a card in full see it here; the partner reads its list (audited).
-        "show_full": policy.may_unmask(user),
+        # The items link to the indicators' pages for those who read the registry (a partner reads
+        # its list instead, audited); what a page shows of a value is the page's to decide.
+        "links_indicators": policy.may_read_registry(user),
     }
     return render(request, "registry/request_detail.html", context)
 
@@ -232,7 +233,9 @@ def request_answer(request, pk: int):
     except ValidationError as error:
         for item, problems in getattr(error, "message_dict", {"": error.messages}).items():
             for problem in problems:
-                messages.error(request, f"{_('Item')} {item}: {problem}" if item else problem)
+                messages.error(
+                    request, _("Item %(item)s: %(problem)s") % {"item": item, "problem": problem} if item else problem
+                )
         return redirect("registry:request", pk=pk)
     if count:
         messages.success(request, _("Answers recorded: %(count)d.") % {"count": count})
