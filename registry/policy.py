@@ -119,13 +119,19 @@ ANSWERS = {
 }
 
 
-def may_request_blocking(user) -> bool:
-    """Draft and send blocking requests, and record a partner's answer sent on paper or as a
-    spreadsheet: the regional analyst and the region-wide prosecutors."""
+def works_region_wide(user) -> bool:
+    """The regional analyst and the region-wide prosecutors: they work the region's registry as a
+    whole (the partners' notices hold every district's rows; blocking requests go out for all)."""
     if not user.is_authenticated or not user.organisation_id:
         return False
     role = role_of(user)
     return role == Role.ANALYST or (role in PROSECUTOR_ROLES and work_district_ids(user) is None)
+
+
+def may_request_blocking(user) -> bool:
+    """Draft and send blocking requests, and record a partner's answer sent on paper or as a
+    spreadsheet."""
+    return works_region_wide(user)
 
 
 def is_partner(user) -> bool:
@@ -207,11 +213,8 @@ def reports_shown(user, report_ids) -> set[int]:
 # the roles whose work spans it, the regional analyst and the region's prosecutors. A district
 # prosecutor would see, in the file, rows of other districts; the police receive the registry, they
 # do not fill it from the partners' notices; partners send notices, they never see them here.
-NOTICE_IMPORTERS = frozenset({Role.ANALYST, Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECUTOR, Role.ADMIN})
-
-
 def may_import_notices(user) -> bool:
-    return role_of(user) in NOTICE_IMPORTERS
+    return works_region_wide(user)
 
 
 def visible_notices(user, notices: QuerySet) -> QuerySet:

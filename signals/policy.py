@@ -102,6 +102,9 @@ FINAL_STATUSES = frozenset({Status.REJECTED, Status.DUPLICATE})
 CLOSING_STATUSES = FINAL_STATUSES | {Status.CLOSED}
 # The prosecutor's decisions on the body's answer: accept it (resolved) or send it back.
 ANSWER_DECISIONS = frozenset({Status.RESOLVED, Status.RETURNED})
+# The statuses a report takes when its answer is given, accepted or returned: the apps' tasks on
+# an answer follow them (lib.plugins' answer_tasks).
+ANSWER_CHANGES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.RETURNED})
 # Before the body's answer: the report may still be re-categorised or re-routed.
 REROUTABLE = frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED})
 # The statuses with a "duplicate" transition: a report may be merged into another from these.

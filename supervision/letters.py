@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 
 from lib.letters import DocxLetter, filename, paragraphs, pdf
-from lib.letters import weasyprint as weasyprint  # re-exported: signals' photo test imports it here
 
 from .models import SupervisoryAct
 

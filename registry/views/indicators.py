@@ -188,9 +188,8 @@ def allow_list(request):
     # nothing of any, most likely a hotline or an official site quoted in reports.
     hubs = list(networks.hubs_for(request.user)[:PER_PAGE])
     add = reverse("admin:registry_ignoredvalue_add")
-    for hub in hubs:  # a secret kind's number never in an address: the kind alone is filled in
-        query = {"kind": hub.kind} if hub.kind in SECRET_KINDS else {"kind": hub.kind, "value": hub.value}
-        hub.allow_list_url = f"{add}?{urlencode(query)}"
+    for hub in hubs:  # a value never in an address (nor the logs): the kind alone is filled in
+        hub.allow_list_url = f"{add}?{urlencode({'kind': hub.kind})}"
     context = {
         "page": page,
         "hubs": hubs,

@@ -17,7 +17,15 @@ from .. import notices
 from ..categories import get_category
 from ..deadlines import compute_deadline, extend_deadline
 from ..models import Answer, ExtensionRequest, Forward, Report, ReportEvent
-from ..policy import ANSWER_DECISIONS, AWAITING_ANSWER, CLOSING_STATUSES, is_late, may_trigger, transition_for
+from ..policy import (
+    ANSWER_CHANGES,
+    ANSWER_DECISIONS,
+    AWAITING_ANSWER,
+    CLOSING_STATUSES,
+    is_late,
+    may_trigger,
+    transition_for,
+)
 from ..routing import find_body
 from .events import (
     after_status_change,
@@ -192,10 +200,6 @@ def report_transition(
         answer_changed_on_commit(answer.pk if answer is not None else _last_answer_id(locked))
     copy_back(locked, report, fields)
     return report
-
-
-# The statuses a report takes when its answer is given, accepted or returned (lib.plugins' answer_tasks).
-ANSWER_CHANGES = frozenset({Status.ANSWERED, Status.RESOLVED, Status.RETURNED})
 
 
 def _last_answer_id(report: Report) -> int | None:

@@ -157,7 +157,7 @@ def test_it_refuses_a_decompression_bomb():
 
 def test_it_still_refuses_a_truncated_jpeg_after_a_pdf_letter_was_written():
     # WeasyPrint, imported to write letters, turns on Pillow's acceptance of truncated images.
-    from supervision.letters import weasyprint
+    from lib.letters import weasyprint
 
     weasyprint()
     test_it_refuses_a_truncated_jpeg()
