@@ -19,12 +19,14 @@ class RegistryConfig(PluginApp, AppConfig):
             order=300,
             shown_to="registry.policy.may_read_registry",
         ),
-        # The requesters' work on blocking, and the partners' whole work in Tartip: they land here.
+        # The analyst's daily work on blocking, and the partners' whole work in Tartip: they land here.
+        # The prosecutors who may request blocking reach it from the registry's page (a menu that
+        # fits on one screen's width: tests_browser/test_first_contact_browser.py).
         NavEntry(
             "blocking_requests",
             _("Blocking requests"),
             "registry:requests",
-            frozenset({Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.DEPARTMENT_PROSECUTOR, Role.ADMIN, Role.PARTNER}),
+            frozenset({Role.ANALYST, Role.PARTNER}),
             order=310,
             lands=frozenset({Role.PARTNER}),
             shown_to="registry.policy.may_read_requests",

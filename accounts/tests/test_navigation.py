@@ -14,20 +14,15 @@ MENUS = {
     "citizen": ["home", "report", "public_map"],
     "alga_officer": ["home", "report", "queue", "reports", "notifications", "directory", "map"],
     "alga_prosecutor": ["home", "report", "reports", "oversight", "acts", "notifications", "directory", "map"],
-    "department_prosecutor": [
-        *("home", "report", "reports", "oversight", "acts", "blocking_requests", "notifications", "directory", "map"),
-    ],
+    "department_prosecutor": ["home", "report", "reports", "oversight", "acts", "notifications", "directory", "map"],
     "analyst": [
         *("home", "report", "reports", "oversight", "acts", "blocking_requests", "notifications", "directory", "map"),
     ],
-    "regional_prosecutor": [
-        *("home", "report", "reports", "oversight", "acts", "blocking_requests", "notifications", "directory", "map"),
-    ],
+    "regional_prosecutor": ["home", "report", "reports", "oversight", "acts", "notifications", "directory", "map"],
     "board_secretary": ["home", "report", "reports", "notifications", "directory", "map"],
     "bank_partner": ["home", "report", "blocking_requests", "notifications", "directory"],
     "administrator": [
-        *("home", "report", "reports", "oversight", "acts", "blocking_requests", "notifications", "directory"),
-        *("map", "api", "admin"),
+        *("home", "report", "reports", "oversight", "acts", "notifications", "directory", "map", "api", "admin"),
     ],
 }
 
