@@ -403,6 +403,16 @@ def test_the_ranking_read_from_the_largest_components_is_the_one_group_by_gives(
     assert all(row["district_count"] <= 2 - outside for row in whole)
 
 
+def test_the_police_rank_a_network_without_its_iin(persona):
+    take(Kind.PHONE, phone(0), "notice:5:1")
+    take(Kind.IIN, IIN, "notice:5:1")
+    take(Kind.CARD, card(1), "notice:5:1")
+    period = (date(2025, 1, 1), date(2025, 12, 31))
+    assert [row["indicators"] for row in networks.networks_ranked(persona("alga_prosecutor"), *period)] == [3]
+    [row] = networks.networks_ranked(persona("alga_officer"), *period)
+    assert row["indicators"] == 2 and row["money"] == 1
+
+
 def test_the_list_pages_on_without_counting_the_networks(login, monkeypatch):
     from registry.views import networks as views
 
