@@ -138,6 +138,9 @@ INDICATOR_COLUMNS = (
     "first_seen_at",
     "last_seen_at",
     "expires_at",
+    # No database default: COPY writes what the ORM would (registry.services.networks links them).
+    "links",
+    "network_size",
 )
 SIGHTING_COLUMNS = (
     "indicator_id",
@@ -202,6 +205,8 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
                     first_at,
                     last_at,
                     _expiry(now),
+                    0,
+                    0,
                 )
             )
             continue
