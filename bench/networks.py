@@ -14,7 +14,16 @@
 3. The network of sampled indicators read through the real selector (registry.networks.network_of)
    for a regional prosecutor, and the section of the page drawn from it (layout and template), for
    random linked indicators, ring centres, ring cards and indicators next to a hub: p50, p95, p99
-   in ms and the statements a read. Nothing is asserted about time.
+   in ms and the statements a read.
+4. The networks' list (/registry/networks/, the largest networks of a period) for the regional
+   analyst and a district prosecutor (the city office, the largest district scope), for the year
+   of the fill (`--year`, 2025: the fill's sightings are of that year) and its second quarter:
+   first through Django's whole request handling in this process (the session, the second factor,
+   the template), with the statements a page; then through HTTP, gunicorn with the production
+   settings (2 sync workers, started as bench/_server.py does and stopped by its own process
+   group), the same logged-in sessions sent as a cookie; and the indicator page with its network
+   section two steps out through HTTP too. p50, p95, p99 in ms; the list's target (p95 < 300 ms
+   for the region) printed as met or not. Nothing is asserted about time.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import _server  # noqa: E402  (bench/_server.py)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tartip_bench_networks"
 TARGET_P95_MS = 200
+LIST_TARGET_P95_MS = 300
 SEED = 1515
 RINGS = 200
 RING_CARDS = 15
@@ -48,6 +58,11 @@ def parse_args():
     parser.add_argument("--reads", type=int, default=400)
     parser.add_argument("--depth", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true", help="build every link again from none, timed")
+    parser.add_argument("--year", type=int, default=2025, help="the year of the list's periods (the fill's)")
+    parser.add_argument("--pages", type=int, default=30, help="requests a list page, per reader and period")
+    parser.add_argument(
+        "--only-pages", action="store_true", help="the list and the pages only (no links_add, no reads)"
+    )
     return parser.parse_args()
 
 
@@ -296,6 +311,137 @@ def reads(args, region) -> None:
     )
 
 
+def readers():
+    """The regional analyst and a district prosecutor of the city office, each a test client
+    logged in with the second factor passed, as the tests' personas are."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import Organisation, User
+    from accounts.roles import Role
+
+    city_office = (
+        Organisation.objects.filter(type=Organisation.Type.CITY_OFFICE).order_by("id").first()
+        or Organisation.objects.filter(type=Organisation.Type.DISTRICT_OFFICE).order_by("id").first()
+    )
+    regional_office = Organisation.objects.filter(type=Organisation.Type.REGIONAL_OFFICE).order_by("id").first()
+    clients = {}
+    for username, role, office in (
+        ("bench_networks_analyst", Role.ANALYST, regional_office),
+        ("bench_networks_city_prosecutor", Role.DISTRICT_PROSECUTOR, city_office),
+    ):
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "organisation": office})
+        client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        clients[f"{role} ({office.code})"] = client
+    return clients
+
+
+def list_paths(year: int) -> dict[str, str]:
+    from django.urls import reverse
+
+    path = reverse("registry:networks")
+    return {
+        f"year {year}": f"{path}?start={year}-01-01&end={year}-12-31",
+        f"Q2 {year}": f"{path}?start={year}-04-01&end={year}-06-30",
+    }
+
+
+def list_in_process(args, clients) -> None:
+    """The list through Django's whole request handling in this process, with its statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    print(f"\nthe networks' list in process (Django's whole request handling), {args.pages} pages each:")
+    for label, client in clients.items():
+        for period, path in list_paths(args.year).items():
+            for _ in range(2):  # warm-up: per-process caches, PostgreSQL's buffers
+                assert client.get(path).status_code == 200
+            times = []
+            for _ in range(args.pages):
+                started = time.perf_counter()
+                response = client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            print(
+                f"  {label}, {period}: p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f}, "
+                f"p99 {percentile(times, 99):.0f}; {len(queries)} statements a page"
+            )
+
+
+def get(connection, path: str, cookie: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Cookie": cookie, "Accept-Language": "en", "Host": "127.0.0.1"})
+    response = connection.getresponse()
+    response.read()
+    return response.status, (time.perf_counter() - started) * 1000
+
+
+def through_http(args, database_url: str, clients, region) -> None:
+    """The list and the indicator page through gunicorn (production settings), one request at a
+    time over a keep-alive connection, the readers' sessions sent as their cookie."""
+    import http.client
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from registry.models import Indicator
+
+    env = _server.bench_environment(database_url)
+    server = _server.start_gunicorn(env=env, workers=2, label="sync 2 workers")
+    worst = 0.0
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        print(f"\nthrough HTTP (gunicorn {server.label}, DEBUG off), {args.pages} pages each:")
+        for label, client in clients.items():
+            cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            for period, path in list_paths(args.year).items():
+                for _ in range(2):
+                    status, _took = get(connection, path, cookie)
+                    assert status == 200, f"{path}: {status} (not logged in?)"
+                times = [get(connection, path, cookie)[1] for _ in range(args.pages)]
+                p95 = percentile(times, 95)
+                if "analyst" in label:
+                    worst = max(worst, p95)
+                print(
+                    f"  list, {label}, {period}: p50 {percentile(times, 50):.0f} ms, p95 {p95:.0f}, "
+                    f"p99 {percentile(times, 99):.0f}"
+                )
+        rng = random.Random(SEED)
+        hub = settings.REGISTRY_HUB_LINKS
+        top = Indicator.objects.filter(region=region).order_by("-id").values_list("id", flat=True).first()
+        sample = list(
+            Indicator.objects.filter(
+                region=region, links__gt=0, links__lte=hub, pk__in=rng.sample(range(1, top), 5000)
+            ).values_list("pk", flat=True)[: args.pages * 2]
+        )
+        analyst = next(client for label, client in clients.items() if "analyst" in label)
+        cookie = f"{settings.SESSION_COOKIE_NAME}={analyst.cookies[settings.SESSION_COOKIE_NAME].value}"
+        times = []
+        for pk in sample:
+            status, took = get(connection, reverse("registry:indicator", args=[pk]) + "?depth=2", cookie)
+            assert status == 200, f"indicator {pk}: {status}"
+            times.append(took)
+        print(
+            f"  an indicator's page with its network two steps out ({len(times)} random linked indicators): "
+            f"p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f}, p99 {percentile(times, 99):.0f}"
+        )
+        connection.close()
+    finally:
+        server.stop()
+    print(
+        f"the list, the region, p95 {worst:.0f} ms through HTTP "
+        f"(target p95 < {LIST_TARGET_P95_MS} ms: {'met' if worst < LIST_TARGET_P95_MS else 'NOT met'})"
+    )
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))] if ordered else float("nan")
@@ -306,15 +452,23 @@ def main() -> int:
     _server.ensure_database(args.database_url)
     env = _server.bench_environment(args.database_url)
     _server.manage("migrate", "--noinput", "-v0", env=env)
+    _server.manage("createcachetable", "-v0", env=env)
     _server.manage("load_reference", "-v0", env=env)
+    _server.manage("collectstatic", "--noinput", "-v0", env=env)  # the pages name hashed static files
     _server.setup_django(args.database_url)
     from accounts.models import Region
 
     region = Region.objects.order_by("id").first()
     fill(args.sightings)
     build(region, args.rebuild)
-    batch_of_new_contexts(region)
-    reads(args, region)
+    print(f"cores: {os.cpu_count()}; load average {os.getloadavg()}")
+    if not args.only_pages:
+        batch_of_new_contexts(region)
+        reads(args, region)
+    clients = readers()
+    list_in_process(args, clients)
+    through_http(args, args.database_url, clients, region)
+    print(f"load average at the end {os.getloadavg()}")
     return 0
 
 

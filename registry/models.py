@@ -71,9 +71,17 @@ class Indicator(models.Model):
         ]
         indexes = [
             models.Index(fields=["value_hash"], name="indicator_by_hash"),
-            # A component's members, the most linked first (its central indicator).
+            # A component's members, the most linked first (its central indicator); with what the
+            # largest networks of a period join on a member, read from the index alone (PostgreSQL).
             models.Index(
-                fields=["network", "links"], condition=models.Q(network__isnull=False), name="indicator_by_network"
+                fields=["network", "links"],
+                include=["id", "kind", "region"],
+                condition=models.Q(network__isnull=False),
+                name="indicator_by_network",
+            ),
+            # The components from the largest down, by their label's row (the largest networks of a period).
+            models.Index(
+                fields=["-network_size", "id"], condition=models.Q(network_size__gt=1), name="indicator_network_by_size"
             ),
         ]
         verbose_name = _("indicator")
@@ -137,7 +145,17 @@ class Sighting(models.Model):
                 fields=["indicator", "report"], condition=models.Q(report__isnull=False), name="one_sighting_per_report"
             ),
         ]
-        indexes = [models.Index(fields=["context"], condition=~models.Q(context=""), name="sighting_by_context")]
+        indexes = [
+            models.Index(fields=["context"], condition=~models.Q(context=""), name="sighting_by_context"),
+            # An indicator's live sightings of a period with what a network's figures count, read
+            # from the index alone (PostgreSQL): the largest networks of a period.
+            models.Index(
+                fields=["indicator", "at"],
+                include=["district", "report", "amount"],
+                condition=models.Q(unlinked_at__isnull=True),
+                name="sighting_counted",
+            ),
+        ]
         verbose_name = _("sighting")
         verbose_name_plural = _("sightings")
 

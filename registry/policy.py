@@ -78,6 +78,23 @@ def visible_indicators(user, indicators: QuerySet) -> QuerySet:
     return indicators.filter(Exists(seen_there))
 
 
+def counted_sightings(user, sightings: QuerySet) -> QuerySet:
+    """The sightings a user may count in a network's figures: of the indicators they may see
+    (visible_indicators), and in a district scope only those seen in their districts, which is
+    also what makes such an indicator visible to them. Terms on the sighting's own indicator, no
+    subquery: a GROUP BY over a period's sightings checks each row as it joins it."""
+    if not may_read_registry(user):
+        return sightings.none()
+    if not is_prosecutor(user):
+        sightings = sightings.exclude(indicator__kind__in=PROSECUTORS_ONLY)
+    districts = work_district_ids(user)
+    if districts is not None:
+        sightings = sightings.filter(district_id__in=districts)
+    if user.is_superuser:
+        return sightings
+    return sightings.filter(indicator__region_id=user.organisation.region_id if user.organisation_id else None)
+
+
 def may_log_outreach(user) -> bool:
     """The outreach log: prosecutors' offices and the regional analyst."""
     return is_prosecutor(user) or role_of(user) == Role.ANALYST

@@ -373,6 +373,86 @@ def test_a_district_prosecutor_ranks_only_the_districts_sightings(persona):
     assert len(networks.networks_ranked(police, date(2025, 1, 1), date(2025, 12, 31))) == 1
 
 
+def many_networks():
+    """Networks of 2 to 7 cards around a phone, some seen mostly before 2025 (large components
+    with few indicators in the period), some seen in Temir too, amounts or none: ties and bounds."""
+    for ring in range(1, 9):
+        size = 1 + ring % 6
+        earlier = ring % 3 == 0
+        for n in range(size):
+            at = timezone.make_aware(datetime(2024, 5, 1)) if earlier and n > 0 else AT
+            kato = TEMIR if ring % 2 and n % 2 else ALGA
+            take(Kind.PHONE, phone(ring), f"notice:{ring}:{n}", kato=kato, at=at)
+            take(
+                Kind.CARD, card(ring * 10 + n), f"notice:{ring}:{n}", kato=kato, at=at, amount=ring * 100 if n else None
+            )
+
+
+@pytest.mark.parametrize("username", ["regional_prosecutor", "alga_prosecutor", "alga_officer"])
+def test_the_ranking_read_from_the_largest_components_is_the_one_group_by_gives(persona, monkeypatch, username):
+    many_networks()
+    user = persona(username)
+    period = (date(2025, 1, 1), date(2025, 12, 31))
+    monkeypatch.setattr(networks, "FIRST_CANDIDATES", 1)  # one component a batch at first: many stops
+    pruned = [networks.networks_ranked(user, *period, first=first, count=3) for first in range(0, 9, 3)]
+    monkeypatch.setattr(networks, "MAX_CANDIDATES", 0)  # no component read alone: the one GROUP BY
+    whole = networks.networks_ranked(user, *period, count=100)
+    assert [row for rows in pruned for row in rows] == whole[:9]
+    assert len(whole) >= 4 and [row["indicators"] for row in whole] == sorted(
+        (row["indicators"] for row in whole), reverse=True
+    )
+    outside = 0 if username == "regional_prosecutor" else 1  # Temir's sightings are not Alga's
+    assert all(row["district_count"] <= 2 - outside for row in whole)
+
+
+def test_the_police_rank_a_network_without_its_iin(persona):
+    take(Kind.PHONE, phone(0), "notice:5:1")
+    take(Kind.IIN, IIN, "notice:5:1")
+    take(Kind.CARD, card(1), "notice:5:1")
+    period = (date(2025, 1, 1), date(2025, 12, 31))
+    assert [row["indicators"] for row in networks.networks_ranked(persona("alga_prosecutor"), *period)] == [3]
+    [row] = networks.networks_ranked(persona("alga_officer"), *period)
+    assert row["indicators"] == 2 and row["money"] == 1
+
+
+def test_the_list_pages_on_without_counting_the_networks(login, monkeypatch):
+    from registry.views import networks as views
+
+    many_networks()
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    client = login("regional_prosecutor")
+    period = {"start": "2025-01-01", "end": "2025-12-31"}
+    first = client.get(reverse("registry:networks"), period).content.decode()
+    assert 'rel="next"' in first and 'rel="prev"' not in first and "Page 1<" in first
+    second = client.get(reverse("registry:networks"), {**period, "page": "2"}).content.decode()
+    assert 'rel="prev"' in second and "Page 2<" in second
+    past = client.get(reverse("registry:networks"), {**period, "page": "40"}).content.decode()
+    assert 'rel="next"' not in past and 'rel="prev"' in past and "No network of two values or more" in past
+    assert client.get(reverse("registry:networks"), {**period, "page": "x"}).status_code == 200
+
+
+def test_the_list_and_the_indicators_network_take_a_bounded_number_of_statements(login, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    many_networks()
+    rows = networks.networks_ranked(persona("regional_prosecutor"), date(2025, 1, 1), date(2025, 12, 31))
+    client = login("regional_prosecutor")
+    period = {"start": "2025-01-01", "end": "2025-12-31"}
+    with CaptureQueriesContext(connection) as listed:
+        assert client.get(reverse("registry:networks"), period).status_code == 200
+    # The session and the user, a batch of components and its GROUP BY, a central indicator a row.
+    assert len(listed) <= 12 + len(rows), [query["sql"][:120] for query in listed]
+    centre = Indicator.objects.get(kind=Kind.PHONE, value=normalize(Kind.PHONE, phone(5)).value)
+    # The session, the user, the indicator, its sightings and history; the network: a query of the
+    # links and one of the new nodes a step, the nodes' sightings, their districts' names.
+    with CaptureQueriesContext(connection) as drawn:
+        page = client.get(reverse("registry:indicator", args=[centre.pk]) + "?depth=2")
+    assert page.status_code == 200, page.get("Location")
+    assert page.content.decode().count('class="network-node') == 7
+    assert len(drawn) <= 15, [query["sql"][:120] for query in drawn]
+
+
 # --- The demo ------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -196,6 +195,36 @@ def network_context(request, indicator) -> dict:
     }
 
 
+def _page_number(raw) -> int:
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
+@dataclass
+class NextPage:
+    """A page of a list whose length is never counted (includes/pagination.html reads it as a
+    Paginator's page): counting the networks of a period is the whole GROUP BY again."""
+
+    number: int
+    has_next: bool
+    paginator = None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
 @login_required
 def network_list(request):
     """GET /registry/networks/: the largest networks of a period (the current year by default),
@@ -214,8 +243,10 @@ def network_list(request):
         start = end = None
     page = rows = None
     if start is not None:
-        page = Paginator(networks.networks_ranked(user, start, end), PER_PAGE).get_page(request.GET.get("page"))
-        rows = networks.ranked_rows(user, page.object_list)
+        number = _page_number(request.GET.get("page"))
+        found = networks.networks_ranked(user, start, end, first=(number - 1) * PER_PAGE, count=PER_PAGE + 1)
+        page = NextPage(number, has_next=len(found) > PER_PAGE)
+        rows = networks.ranked_rows(user, found[:PER_PAGE])
     query = request.GET.copy()
     query.pop("page", None)
     context = {
