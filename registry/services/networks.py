@@ -98,6 +98,19 @@ def hub_links() -> int:
     return settings.REGISTRY_HUB_LINKS
 
 
+# The networks' labels and sizes are read and written back across many indicators: on PostgreSQL
+# one transaction-scoped advisory lock (this number, any constant of Tartip's own) makes concurrent
+# linkers (a report's task, a notice's batch, an unlinking) take turns, so no update is lost and no
+# two of them lock indicators in different orders. SQLite's writers take turns already.
+NETWORKS_LOCK = 0x7461727469700001
+
+
+def _take_turn() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NETWORKS_LOCK])
+
+
 def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
@@ -115,6 +128,7 @@ def links_add(*, contexts) -> int:
 
 
 def _links_add(contexts: list[str]) -> int:
+    _take_turn()
     stamp = timezone.now()
     # Claimed first, by one UPDATE: a concurrent run of the same contexts waits on these rows and
     # then finds them claimed, so no pair is counted twice.
@@ -147,6 +161,7 @@ def links_remove(*, sightings) -> int:
     if not ids:
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
+        _take_turn()
         cursor.execute(_LOST % {"sightings": _placeholders(ids)}, ids)
         lost = cursor.fetchall()
         # Taken back once: a second run finds these sightings no longer linked.
