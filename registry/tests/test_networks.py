@@ -3,10 +3,12 @@ per shared context; an unlinked sighting takes its links back; components are ke
 none); an indicator's network is read to a depth, capped and scoped for every persona; the
 largest networks of a period are ranked; the pages draw it."""
 
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -109,6 +111,43 @@ def test_two_values_in_one_report_are_linked_and_reading_it_again_adds_nothing()
     services.report_indicators_take(report_id=report.pk)
     assert services.links_add(contexts=[f"report:{report.pk}"]) == 0
     assert IndicatorLink.objects.count() == 3 and linked(phone_, card_).contexts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers")
+def test_two_linkers_at_once_merge_one_network_and_keep_its_size():
+    """A chain of values, each pair in its own context, linked by two workers at once (every other
+    context each): one network of them all, its size on its label's row, nothing lost."""
+    chain = [take(Kind.CARD, card(n), "") for n in range(12)]
+    for n in range(11):  # value n and n + 1 seen together in context n
+        for indicator in (chain[n], chain[n + 1]):
+            sighting = Sighting.objects.filter(indicator=indicator, context="").first() or Sighting.objects.create(
+                indicator=indicator, source=Sighting.Source.BANK_NOTICE, at=AT, recorded_at=AT
+            )
+            Sighting.objects.filter(pk=sighting.pk).update(context=f"notice:9:{n}")
+    barrier, failures = threading.Barrier(2), []
+
+    def link(contexts):
+        try:
+            barrier.wait()
+            services.links_add(contexts=contexts)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    workers = [
+        threading.Thread(target=link, args=([f"notice:9:{n}" for n in range(start, 11, 2)],)) for start in (0, 1)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    assert IndicatorLink.objects.count() == 11
+    assert len({fresh(value).network for value in chain}) == 1
+    assert_sizes_kept()
+    assert max(Indicator.objects.values_list("network_size", flat=True)) == 12
 
 
 def test_a_second_shared_context_counts_once_more():
