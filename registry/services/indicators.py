@@ -138,6 +138,11 @@ INDICATOR_COLUMNS = (
     "first_seen_at",
     "last_seen_at",
     "expires_at",
+    # Named though they start empty: the table has no defaults of its own (Django keeps them), and
+    # a COPY's staging table (lib.inserts.copy_new_rows) inserts NULL for a column left out.
+    "links",
+    "network",
+    "network_size",
 )
 SIGHTING_COLUMNS = (
     "indicator_id",
@@ -202,6 +207,9 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
                     first_at,
                     last_at,
                     _expiry(now),
+                    0,
+                    None,
+                    0,
                 )
             )
             continue
