@@ -15,10 +15,6 @@ do).
 
 import functools
 import json
-import uuid
-from datetime import date, datetime
-from datetime import time as clock
-from decimal import Decimal
 
 from django.db import connections, router, transaction
 from django.db.models import NOT_PROVIDED, JSONField, Model, signals
@@ -98,9 +94,12 @@ def insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple],
     table, names = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            prepare = [json.dumps if isinstance(field, JSONField) else None for field in fields]
+            as_text = [isinstance(field, JSONField) for field in fields]
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                _copy_rows(copy, rows, prepare)
+                for row in rows:
+                    copy.write_row(
+                        [json.dumps(value) if text else value for value, text in zip(row, as_text, strict=True)]
+                    )
             return
         placeholders = ", ".join(["%s"] * len(fields))
         prepared = [
@@ -153,52 +152,13 @@ def copy_new_rows(
             for field in fields
         ]
         with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-            _copy_rows(copy, rows, prepare)
+            for row in rows:
+                copy.write_row([value if how is None else how(value) for how, value in zip(prepare, row, strict=True)])
         cursor.execute(
             f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {staging} "  # noqa: S608
             f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {back}"
         )
         return cursor.fetchall()
-
-
-# COPY's text format: a backslash, a tab, a newline and a carriage return escaped; NULL as \N.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_PLAIN = (str, int, Decimal, datetime, date, clock, uuid.UUID)
-_COPY_LINES = 1000
-
-
-def _copy_field(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, datetime | date | clock):
-        return value.isoformat()  # an aware time keeps its offset: PostgreSQL reads it as written
-    return str(value)
-
-
-def _copy_rows(copy, rows: list[tuple], prepare: list) -> None:
-    """The rows written to a COPY in its text format, a thousand lines a write: psycopg's
-    `write_row` (its Python implementation here) cost as much CPU as PostgreSQL's work on a
-    notice's sightings. A row holding a value of another type (a float, bytes, an interval) is
-    left to `write_row`, which writes the same format."""
-    lines: list[str] = []
-    for row in rows:
-        values = [value if how is None else how(value) for how, value in zip(prepare, row, strict=True)]
-        if all(value is None or type(value) is bool or isinstance(value, _COPY_PLAIN) for value in values):
-            lines.append("\t".join([_copy_field(value) for value in values]) + "\n")
-            if len(lines) >= _COPY_LINES:
-                copy.write("".join(lines))
-                lines = []
-            continue
-        if lines:
-            copy.write("".join(lines))
-            lines = []
-        copy.write_row(values)
-    if lines:
-        copy.write("".join(lines))
 
 
 def _prepared(field, connection, value):

@@ -310,29 +310,35 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
             resized[target] = sum(sizes.get(network, 0) for network in own) + len(joining)
         by_label.update({network: target for network in own if network != target})
         final.update(dict.fromkeys(members, target))
-    _relabel("id", resized, field="network_size")
     if postgres:
         # (The batch's own indicators among them are written again by _batch_write: leaving them out
         # here, by `id <> ALL(array)`, cost a comparison with each of the batch per row relabelled.)
         _relabel("network", by_label)
         changed = {pk for pk in touched if added.get(pk) or (pk in final and final[pk] != rows[pk][1])}
-        _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1])) for pk in changed})
+        # A component's new size written with its label row's other columns when that row is one
+        # of the batch's (most are: a new component is labelled by its smallest member): one
+        # version of the row, not two.
+        _relabel("id", {pk: size for pk, size in resized.items() if pk not in changed}, field="network_size")
+        _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1]), resized.get(pk)) for pk in changed})
     else:
+        _relabel("id", resized, field="network_size")
         _relabel("network", by_label)
         _relabel("id", {pk: target for pk, target in final.items() if rows[pk][1] is None})
 
 
-def _batch_write(values: dict[int, tuple[int, int | None]]) -> None:
-    """PostgreSQL: the indicators of a batch, each written once: links incremented, label set."""
+def _batch_write(values: dict[int, tuple[int, int | None, int | None]]) -> None:
+    """PostgreSQL: the indicators of a batch, each written once: links incremented, label set, and
+    a label row's component size (None: left as it is)."""
     items = sorted(values.items())
     if not items:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE registry_indicator SET links = registry_indicator.links + d.n, network = d.label "
-            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS d(id, n, label) "
+            "UPDATE registry_indicator SET links = registry_indicator.links + d.n, network = d.label, "
+            "network_size = COALESCE(d.size, registry_indicator.network_size) "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS d(id, n, label, size) "
             "WHERE registry_indicator.id = d.id",
-            [[pk for pk, _ in items], [n for _pk, (n, _label) in items], [label for _pk, (_n, label) in items]],
+            [[pk for pk, _ in items], *([value[index] for _pk, value in items] for index in range(3))],
         )
 
 
