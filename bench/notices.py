@@ -120,27 +120,35 @@ def write_xlsx(path: Path, count: int, seed: int) -> None:
 
 
 class _Statements:
-    """Django's execute wrapper: each statement's time, summed by its text (its values left out)."""
+    """Django's execute wrapper: each statement's time and its PostgreSQL backend's CPU (from
+    /proc, in ticks of 10 ms), summed by its text (its values left out)."""
 
-    def __init__(self):
+    def __init__(self, backend: int):
+        self.backend = backend
         self.by_sql: dict[str, list[float]] = {}
 
     def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _server.cpu_seconds([self.backend])
         try:
             return execute(sql, params, many, context)
         finally:
             key = " ".join(str(sql).split())
-            key = key[:160] + (f" … ({len(key)} chars)" if len(key) > 160 else "")
-            figures = self.by_sql.setdefault(key, [0, 0.0])
+            key = key[:140] + (f" … ({len(key)} chars)" if len(key) > 140 else "")
+            figures = self.by_sql.setdefault(key, [0, 0.0, 0.0])
             figures[0] += 1
             figures[1] += time.perf_counter() - started
+            figures[2] += _server.cpu_seconds([self.backend]) - cpu
 
-    def report(self, stream) -> None:
-        total = sum(seconds for _count, seconds in self.by_sql.values())
-        print(f"SQL statements through Django: {total:.2f} s (COPY's rows are not among them)", file=stream)
-        for sql, (count, seconds) in sorted(self.by_sql.items(), key=lambda item: -item[1][1])[:15]:
-            print(f"{seconds:8.2f} s {count:6d}×  {sql}", file=stream)
+    def report(self, stream, backend_seconds: float) -> None:
+        total = sum(seconds for _count, seconds, _cpu in self.by_sql.values())
+        cpu = sum(cpu for _count, _seconds, cpu in self.by_sql.values())
+        print(
+            f"SQL statements through Django: {total:.2f} s, the backend's CPU {cpu:.2f} s of its "
+            f"{backend_seconds:.2f} s (the rest: the COPYs' rows, the commits' deferred foreign-key checks)",
+            file=stream,
+        )
+        for sql, (count, seconds, cpu) in sorted(self.by_sql.items(), key=lambda item: -item[1][2])[:15]:
+            print(f"{seconds:7.2f} s {cpu:6.2f} s CPU {count:5d}×  {sql}", file=stream)
 
 
 def child(path: str, file_format: str, profile: bool = False) -> None:
@@ -178,7 +186,7 @@ def child(path: str, file_format: str, profile: bool = False) -> None:
         import cProfile
         import pstats
 
-        statements, profiler = _Statements(), cProfile.Profile()
+        statements, profiler = _Statements(backend), cProfile.Profile()
         with connection.execute_wrapper(statements):
             profiler.runcall(read_notice.call, notice.pk)
     else:
@@ -188,7 +196,7 @@ def child(path: str, file_format: str, profile: bool = False) -> None:
     if profile:  # on stderr, which the parent prints
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
-        statements.report(sys.stderr)
+        statements.report(sys.stderr, backend_seconds)
     notice = Notice.objects.get(pk=notice.pk)
     print(
         json.dumps(
