@@ -55,6 +55,11 @@ def parse_args():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--rows", default="20000,200000")
     parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile each reading: its top functions (cProfile) and its SQL statements by total time",
+    )
     parser.add_argument("--child", nargs=2, metavar=("FILE", "FORMAT"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -114,7 +119,39 @@ def write_xlsx(path: Path, count: int, seed: int) -> None:
     workbook.save(path)
 
 
-def child(path: str, file_format: str) -> None:
+class _Statements:
+    """Django's execute wrapper: each statement's time and its PostgreSQL backend's CPU (from
+    /proc, in ticks of 10 ms), summed by its text (its values left out)."""
+
+    def __init__(self, backend: int):
+        self.backend = backend
+        self.by_sql: dict[str, list[float]] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        started, cpu = time.perf_counter(), _server.cpu_seconds([self.backend])
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(str(sql).split())
+            key = key[:140] + (f" … ({len(key)} chars)" if len(key) > 140 else "")
+            figures = self.by_sql.setdefault(key, [0, 0.0, 0.0])
+            figures[0] += 1
+            figures[1] += time.perf_counter() - started
+            figures[2] += _server.cpu_seconds([self.backend]) - cpu
+
+    def report(self, stream, backend_seconds: float) -> None:
+        total = sum(seconds for _count, seconds, _cpu in self.by_sql.values())
+        cpu = sum(cpu for _count, _seconds, cpu in self.by_sql.values())
+        print(
+            f"SQL statements through Django: {total:.2f} s, the backend's CPU {cpu:.2f} s of its "
+            f"{backend_seconds:.2f} s (the rest: the COPYs' rows, the commits' deferred foreign-key checks)",
+            file=stream,
+        )
+        for sql, (count, seconds, cpu) in sorted(self.by_sql.items(), key=lambda item: -item[1][2])[:15]:
+            print(f"{seconds:7.2f} s {cpu:6.2f} s CPU {count:5d}×  {sql}", file=stream)
+
+
+def child(path: str, file_format: str, profile: bool = False) -> None:
     """In a fresh interpreter: the notice uploaded, mapped and read; its figures as one JSON line."""
     import resource
 
@@ -138,9 +175,28 @@ def child(path: str, file_format: str) -> None:
     notice = notice_read_start(actor=analyst, notice=notice, mapping=notice.mapping)
     before = peak()
     cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])  # noqa: E731  (user + system seconds)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the backend serving this reading: its CPU is PostgreSQL's share
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    backend_started = _server.cpu_seconds([backend])
     cpu_started, started = cpu(), time.perf_counter()
-    read_notice.call(notice.pk)
+    if profile:
+        import cProfile
+        import pstats
+
+        statements, profiler = _Statements(backend), cProfile.Profile()
+        with connection.execute_wrapper(statements):
+            profiler.runcall(read_notice.call, notice.pk)
+    else:
+        read_notice.call(notice.pk)
     seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
+    backend_seconds = _server.cpu_seconds([backend]) - backend_started
+    if profile:  # on stderr, which the parent prints
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        statements.report(sys.stderr, backend_seconds)
     notice = Notice.objects.get(pk=notice.pk)
     print(
         json.dumps(
@@ -148,6 +204,7 @@ def child(path: str, file_format: str) -> None:
                 "upload_seconds": uploaded,
                 "seconds": seconds,
                 "cpu_seconds": cpu_seconds,
+                "backend_seconds": backend_seconds,
                 "rows": notice.rows_read,
                 "ok": notice.rows_ok,
                 "failed": notice.rows_failed,
@@ -175,7 +232,7 @@ def main() -> int:
     args = parse_args()
     if args.child:
         _server.setup_django(args.database_url)
-        child(*args.child)
+        child(*args.child, profile=args.profile)
         return 0
     _server.ensure_database(args.database_url)
     env = _server.bench_environment(args.database_url)
@@ -195,7 +252,8 @@ def main() -> int:
                 made = time.perf_counter() - started
                 analyze(args.database_url)
                 child_run = subprocess.run(
-                    [sys.executable, __file__, "--database-url", args.database_url, "--child", str(path), file_format],
+                    [sys.executable, __file__, "--database-url", args.database_url, "--child", str(path), file_format]
+                    + (["--profile"] if args.profile else []),
                     env=env,
                     check=False,
                     capture_output=True,
@@ -204,6 +262,8 @@ def main() -> int:
                 if child_run.returncode:
                     print(f"{file_format} {count:,} rows: the reading process failed\n{child_run.stderr[-3000:]}")
                     return 1
+                if args.profile:
+                    print(child_run.stderr)
                 result = json.loads(child_run.stdout.strip().splitlines()[-1])
                 size = path.stat().st_size / 1024 / 1024
                 path.unlink()
@@ -213,7 +273,8 @@ def main() -> int:
                     f"{file_format} {count:,} rows ({size:.1f} MB, generated in {made:.1f} s): "
                     f"upload checks {result['upload_seconds']:.1f} s, read {result['seconds']:.1f} s "
                     f"({result['rows'] / result['seconds']:,.0f} rows/s, "
-                    f"the reader's CPU {result['cpu_seconds']:.1f} s; "
+                    f"the reader's CPU {result['cpu_seconds']:.1f} s, "
+                    f"its PostgreSQL backend's {result['backend_seconds']:.1f} s; "
                     f"200,000 rows at this rate: {projected:.0f} s, target < {TARGET_SECONDS} s: {met}); "
                     f"{result['ok']:,} rows kept, {result['failed']:,} with errors, {result['sightings']:,} sightings, "
                     f"{result['status']}; peak memory {result['peak_before_mb']:.0f} MB before the reading, "

@@ -37,7 +37,7 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import luhn
 
-from lib.crypto import keyed_hash, keyed_hash_candidates
+from lib.crypto import keyed_hash_candidates
 from lib.identifiers import DEFAULT_PHONE_REGION
 
 
@@ -78,8 +78,9 @@ class Indicator:
     # dataclass's cached_property writes its instance's __dict__, which freezing leaves alone.
     @cached_property
     def hash(self) -> str:
-        """The keyed hash every row of this value is kept and found by (under the newest key)."""
-        return keyed_hash(f"{self.kind}:{self.value}")
+        """The keyed hash every row of this value is kept and found by (under the newest key, the
+        first of `hashes`: one HMAC a value, not two)."""
+        return self.hashes[0]
 
     @cached_property
     def hashes(self) -> list[str]:

@@ -135,3 +135,27 @@ def test_copy_new_rows_inserts_only_the_new_ones_and_returns_them_on_postgresql(
     old = WorkClaim.objects.get(key="old")
     assert matching(WorkClaim, "key", ["old", "missing"]) == [old.pk]
     assert matching(WorkClaim, "key", ["old"], also={"done_at": now}) == []
+
+
+def test_insert_rows_keeps_text_that_copy_must_escape(db):
+    from lib.inserts import insert_rows
+    from lib.models import WorkClaim
+
+    now = timezone.now()
+    awkward = "tab\there\\N back\\slash\nnew line\r\nend"
+    insert_rows(WorkClaim, ("key", "claimed_at", "done_at", "keep_until"), [(awkward, now, None, now)])
+    stored = WorkClaim.objects.get(key=awkward)
+    assert (stored.claimed_at, stored.done_at, stored.keep_until) == (now, None, now)
+
+
+def test_one_of_finds_the_rows_of_thousands_of_values(db):
+    from lib.inserts import insert_rows, one_of
+    from lib.models import WorkClaim
+
+    now = timezone.now()
+    insert_rows(WorkClaim, ("key", "claimed_at", "done_at", "keep_until"), [("k-1", now, None, None)])
+    wanted = [f"k-{number}" for number in range(5000)]
+    found = WorkClaim.objects.filter(key__in=one_of(WorkClaim, wanted, "text")).values_list("key", flat=True)
+    assert list(found) == ["k-1"]
+    with pytest.raises(ValueError):
+        one_of(WorkClaim, wanted, "text[]); DROP TABLE x; --")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash_candidates
-from lib.inserts import copy_new_rows, insert_rows, matching
+from lib.inserts import copy_new_rows, insert_rows, one_of
 from signals.models import Report, ReporterContact
 
 from .. import policy
@@ -138,8 +138,10 @@ INDICATOR_COLUMNS = (
     "first_seen_at",
     "last_seen_at",
     "expires_at",
-    # A new indicator has no link yet (its network is made when its sightings are linked).
+    # Named though they start empty: the table has no defaults of its own (Django keeps them), and
+    # a COPY's staging table (lib.inserts.copy_new_rows) inserts NULL for a column left out.
     "links",
+    "network",
     "network_size",
 )
 SIGHTING_COLUMNS = (
@@ -152,26 +154,39 @@ SIGHTING_COLUMNS = (
     "note",
     "context",
     "amount",
+    "linked_at",
 )
 
 
-def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | None = None) -> list[tuple]:
+def indicators_take_many(
+    *, actor, region, seen: list[Seen], now: datetime | None = None, linked_at: datetime | None = None
+) -> list[tuple]:
     """`indicator_take` for many values at once, in a few queries whatever their number (a
     notice's batch of rows): the allow-listed values left out, the region's indicators of the rest
     found in one query (and locked), the new ones inserted with their "found" events, the known
     ones seen again (an expired one suspected anew, as `_indicator` does), and every sighting
-    inserted. Run inside a transaction. The sightings written, as rows of SIGHTING_COLUMNS."""
+    inserted. Run inside a transaction. The sightings written, as rows of SIGHTING_COLUMNS.
+
+    `linked_at`: the sightings written already claimed by the caller's `links_add(claimed_at=...)`
+    in the same transaction (networks.py), so that they are written once, not written then
+    claimed by an UPDATE of each (which rewrote every sighting and its eight indexes)."""
     now = now or timezone.now()
     actor_id = actor.pk if actor is not None else None
     hashes = {value_hash for item in seen for value_hash in item.found.hashes}
     if not hashes:
         return []
-    ignored = set(IgnoredValue.objects.filter(value_hash__in=hashes).values_list("kind", "value_hash"))
+    wanted = sorted(hashes)
+    ignored = set(
+        IgnoredValue.objects.filter(value_hash__in=one_of(IgnoredValue, wanted, "text")).values_list(
+            "kind", "value_hash"
+        )
+    )
     seen = [item for item in seen if not any((item.found.kind, h) in ignored for h in item.found.hashes)]
-    ids = matching(Indicator, "value_hash", sorted(hashes), also={"region_id": region.pk})
     known = {
         (indicator.kind, indicator.value_hash): indicator
-        for indicator in Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        for indicator in Indicator.objects.select_for_update()
+        .filter(region=region, value_hash__in=one_of(Indicator, wanted, "text"))
+        .order_by("pk")
     }
 
     def row_of(found: Found) -> Indicator | None:
@@ -206,6 +221,7 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
                     last_at,
                     _expiry(now),
                     0,
+                    None,
                     0,
                 )
             )
@@ -260,7 +276,7 @@ def indicators_take_many(*, actor, region, seen: list[Seen], now: datetime | Non
         existing = row_of(found)
         pk = existing.pk if existing is not None else ids[(found.kind, found.hash)]
         sightings += [
-            (pk, item.source, item.district_id, item.at, now, actor_id, item.note, item.context, item.amount)
+            (pk, item.source, item.district_id, item.at, now, actor_id, item.note, item.context, item.amount, linked_at)
             for item in items
         ]
     # Plain rows, never read back here: written by COPY on PostgreSQL (lib.inserts.insert_rows).

@@ -23,6 +23,7 @@ gave.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -33,6 +34,14 @@ from ..models import Indicator, IndicatorLink, Sighting
 
 # Contexts read a statement, and rows of a relabelling CASE a statement.
 CHUNK = 1000
+
+
+def _postgres() -> bool:
+    """On PostgreSQL a statement's list of values is one array parameter (`= ANY(%s)`, `unnest`):
+    psycopg parses a statement of thousands of placeholders slower than PostgreSQL runs it (a
+    notice's batch spent a tenth of its time there)."""
+    return connection.vendor == "postgresql"
+
 
 # The pairs of indicators sharing a context of the batch (`%(contexts)s`), counted once per
 # context, among which at least one side's sightings in that context were claimed by this run
@@ -45,7 +54,7 @@ WITH seen AS (
     SELECT s.indicator_id AS i, s.context AS c, MIN(s.at) AS at,
            MIN(CASE WHEN s.linked_at IS NULL THEN NULL WHEN s.linked_at = %%s THEN 1 ELSE 0 END) AS fresh
     FROM registry_sighting s
-    WHERE s.context IN (%(contexts)s) AND s.context <> '' AND s.unlinked_at IS NULL
+    WHERE s.context %(contexts)s AND s.context <> '' AND s.unlinked_at IS NULL
     GROUP BY s.indicator_id, s.context
 )
 INSERT INTO registry_indicatorlink (region_id, a_id, b_id, contexts, first_linked_at, last_linked_at)
@@ -115,36 +124,50 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def links_add(*, contexts) -> int:
+def links_add(*, contexts, claimed_at: datetime | None = None) -> int:
     """Link every pair of indicators with live sightings in each of `contexts` (report:<id>,
     notice:<id>:<row>), counting a shared context once; then the indicators' link counts and
-    components. Idempotent. The number of links made or strengthened."""
+    components. Idempotent. The number of links made or strengthened.
+
+    `claimed_at`: the `linked_at` the caller wrote its new sightings of these contexts with, in
+    its own transaction (a notice's batch: indicators_take_many(linked_at=...)); they are linked
+    as this run's own, and only the contexts' other sightings not yet linked are claimed by UPDATE."""
     contexts = sorted({context for context in contexts if context})
     linked = 0
     for start in range(0, len(contexts), CHUNK):
         with transaction.atomic():
-            linked += _links_add(contexts[start : start + CHUNK])
+            linked += _links_add(contexts[start : start + CHUNK], claimed_at)
     return linked
 
 
-def _links_add(contexts: list[str]) -> int:
+def _links_add(contexts: list[str], claimed_at: datetime | None = None) -> int:
     _take_turn()
-    stamp = timezone.now()
+    stamp = claimed_at or timezone.now()
     # Claimed first, by one UPDATE: a concurrent run of the same contexts waits on these rows and
     # then finds them claimed, so no pair is counted twice.
     # (`context <> ''` repeated so that PostgreSQL uses the partial index of contexts with a long
     # IN list, which it cannot prove non-empty by itself.)
-    claimed = (
-        Sighting.objects.filter(context__in=contexts, linked_at__isnull=True, unlinked_at__isnull=True)
-        .exclude(context="")
-        .update(linked_at=stamp)
-    )
-    if not claimed:
+    if _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_sighting SET linked_at = %s WHERE context = ANY(%s::text[]) AND context <> '' "
+                "AND linked_at IS NULL AND unlinked_at IS NULL",
+                [stamp, contexts],
+            )
+            claimed = cursor.rowcount
+    else:
+        claimed = (
+            Sighting.objects.filter(context__in=contexts, linked_at__isnull=True, unlinked_at__isnull=True)
+            .exclude(context="")
+            .update(linked_at=stamp)
+        )
+    if not claimed and claimed_at is None:
         return 0
+    within, params = ("= ANY(%s::text[])", [contexts]) if _postgres() else (f"IN ({_placeholders(contexts)})", contexts)
     with connection.cursor() as cursor:
         cursor.execute(
-            _PAIRS % {"contexts": _placeholders(contexts), "inserted": _INSERTED[connection.vendor == "postgresql"]},
-            [connection.ops.adapt_datetimefield_value(stamp), *contexts],
+            _PAIRS % {"contexts": within, "inserted": _INSERTED[_postgres()]},
+            [connection.ops.adapt_datetimefield_value(stamp), *params],
         )
         rows = cursor.fetchall()
     if rows:
@@ -184,18 +207,17 @@ _INSERTED = {True: "(xmax = 0)", False: "NULL"}
 
 
 def _links_increment(added: dict[int, int]) -> None:
-    """PostgreSQL: link counts incremented (one UPDATE ... FROM VALUES a thousand), not counted
+    """PostgreSQL: link counts incremented (one UPDATE ... FROM unnest(arrays)), not counted
     again (a hub's count is tens of thousands)."""
     items = sorted(added.items())
-    for start in range(0, len(items), CHUNK):
-        chunk = items[start : start + CHUNK]
-        values = ", ".join("(%s, %s)" for _ in chunk)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE registry_indicator SET links = links + d.n "  # noqa: S608 (placeholders only)
-                f"FROM (VALUES {values}) AS d(id, n) WHERE registry_indicator.id = d.id",
-                [value for pair in chunk for value in pair],
-            )
+    if not items:  # (SQLite counts its links again instead)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_indicator SET links = links + d.n "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, n) WHERE registry_indicator.id = d.id",
+            [[pk for pk, _n in items], [n for _pk, n in items]],
+        )
 
 
 def _links_count(indicators: set[int]) -> None:
@@ -215,24 +237,27 @@ def _links_count(indicators: set[int]) -> None:
 
 def _relabel(column: str, mapping: dict[int, int], *, field: str = "network") -> None:
     """SET network (or `field`) = the mapped value, for rows whose `column` (id or network) is a key of `mapping`:
-    one statement a thousand rows, not one a row (PostgreSQL joins a VALUES list, SQLite a CASE)."""
+    one statement, not one a row (PostgreSQL joins the arrays of keys and labels, SQLite a CASE a
+    thousand rows)."""
     items = sorted(mapping.items())
+    if _postgres():
+        if items:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE registry_indicator SET {field} = d.label "  # noqa: S608 (id or network)
+                    "FROM unnest(%s::bigint[], %s::bigint[]) AS d(key, label) "
+                    f"WHERE registry_indicator.{column} = d.key",
+                    [[key for key, _label in items], [label for _key, label in items]],
+                )
+        return
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
-        params = [value for pair in chunk for value in pair]
-        if connection.vendor == "postgresql":
-            values = ", ".join("(%s, %s)" for _ in chunk)
-            sql = (
-                f"UPDATE registry_indicator SET {field} = d.label "  # noqa: S608 (id or network)
-                f"FROM (VALUES {values}) AS d(key, label) WHERE registry_indicator.{column} = d.key"
-            )
-        else:
-            cases = " ".join("WHEN %s THEN %s" for _ in chunk)
-            sql = (
-                f"UPDATE registry_indicator SET {field} = CASE {column} {cases} END "  # noqa: S608 (id or network)
-                f"WHERE {column} IN ({_placeholders(chunk)})"
-            )
-            params += [key for key, _ in chunk]
+        params = [value for pair in chunk for value in pair] + [key for key, _ in chunk]
+        cases = " ".join("WHEN %s THEN %s" for _ in chunk)
+        sql = (
+            f"UPDATE registry_indicator SET {field} = CASE {column} {cases} END "  # noqa: S608 (id or network)
+            f"WHERE {column} IN ({_placeholders(chunk)})"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 
@@ -253,7 +278,7 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
     limit = hub_links()
 
     def read() -> dict[int, tuple[int, int | None]]:
-        rows = Indicator.objects.filter(pk__in=touched).values_list("pk", "links", "network")
+        rows = _indicators_of(touched, "links", "network")
         return {pk: (links + added.get(pk, 0), network) for pk, links, network in rows}
 
     rows = read()
@@ -288,7 +313,7 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
     owned = [{label[pk] for pk in members if label[pk] is not None} for members in groups.values()]
     # A component's size is kept on the row its label names (the label is a member's id).
     labels = set().union(*owned)
-    sizes = dict(Indicator.objects.filter(pk__in=labels).values_list("pk", "network_size")) if labels else {}
+    sizes = dict(_indicators_of(labels, "network_size")) if labels else {}
     by_label: dict[int, int] = {}  # an old label -> the label it joins
     final: dict[int, int] = {}  # an indicator of the batch -> its label
     resized: dict[int, int] = {}  # a label -> its component's new size (0: no longer a label)
@@ -300,30 +325,48 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
             resized[target] = sum(sizes.get(network, 0) for network in own) + len(joining)
         by_label.update({network: target for network in own if network != target})
         final.update(dict.fromkeys(members, target))
-    _relabel("id", resized, field="network_size")
     if postgres:
         # (The batch's own indicators among them are written again by _batch_write: leaving them out
         # here, by `id <> ALL(array)`, cost a comparison with each of the batch per row relabelled.)
         _relabel("network", by_label)
         changed = {pk for pk in touched if added.get(pk) or (pk in final and final[pk] != rows[pk][1])}
-        _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1])) for pk in changed})
+        # A component's new size written with its label row's other columns when that row is one
+        # of the batch's (most are: a new component is labelled by its smallest member): one
+        # version of the row, not two.
+        _relabel("id", {pk: size for pk, size in resized.items() if pk not in changed}, field="network_size")
+        _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1]), resized.get(pk)) for pk in changed})
     else:
+        _relabel("id", resized, field="network_size")
         _relabel("network", by_label)
         _relabel("id", {pk: target for pk, target in final.items() if rows[pk][1] is None})
 
 
-def _batch_write(values: dict[int, tuple[int, int | None]]) -> None:
-    """PostgreSQL: the indicators of a batch, each written once: links incremented, label set."""
+def _batch_write(values: dict[int, tuple[int, int | None, int | None]]) -> None:
+    """PostgreSQL: the indicators of a batch, each written once: links incremented, label set, and
+    a label row's component size (None: left as it is)."""
     items = sorted(values.items())
-    for start in range(0, len(items), CHUNK):
-        chunk = items[start : start + CHUNK]
-        rows = ", ".join("(%s, %s, %s::bigint)" for _ in chunk)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE registry_indicator SET links = registry_indicator.links + d.n, network = d.label "  # noqa: S608
-                f"FROM (VALUES {rows}) AS d(id, n, label) WHERE registry_indicator.id = d.id",
-                [value for pk, (n, label) in chunk for value in (pk, n, label)],
-            )
+    if not items:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_indicator SET links = registry_indicator.links + d.n, network = d.label, "
+            "network_size = COALESCE(d.size, registry_indicator.network_size) "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS d(id, n, label, size) "
+            "WHERE registry_indicator.id = d.id",
+            [[pk for pk, _ in items], *([value[index] for _pk, value in items] for index in range(3))],
+        )
+
+
+def _indicators_of(ids, *columns: str) -> list[tuple]:
+    """(id, *columns) of the indicators `ids` (one array parameter on PostgreSQL)."""
+    if not _postgres():
+        return list(Indicator.objects.filter(pk__in=ids).values_list("pk", *columns))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {', '.join(columns)} FROM registry_indicator WHERE id = ANY(%s::bigint[])",  # noqa: S608
+            [sorted(ids)],
+        )
+        return cursor.fetchall()
 
 
 def _components_recompute(labels: set[int], also: set[int] = frozenset()) -> None:

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -35,7 +35,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import District, Organisation, Region
 from accounts.zones import local_today, region_zone
 from lib.crypto import keyed_hash
-from lib.inserts import insert_rows, matching
+from lib.inserts import insert_rows, one_of
 from lib.money import parse_tenge
 
 from .. import notices, policy
@@ -258,8 +258,12 @@ class _Reader:
     def normalize(kind: str, raw: str):
         """A value read once per reading however often the notice repeats it (a dropper's account
         in row after row); the cache's size is capped, so memory does not grow with the file, and
-        emptied when a reading starts. An invalid value's refusal is not cached (it raises)."""
-        return normalize(kind, raw)
+        emptied when a reading starts. An invalid value's refusal is not cached (it raises). Its
+        keyed hashes are computed here, by the reading thread, while the writing one waits on the
+        database."""
+        found = normalize(kind, raw)
+        found.hashes  # noqa: B018 - cached on the value
+        return found
 
     def header(self, index: int) -> str:
         title = self.notice.header[index] if index < len(self.notice.header) else ""
@@ -328,15 +332,24 @@ class _Reader:
         return row
 
 
-def _after_batch(contexts: list[str]) -> None:
-    """Once a batch's sightings are written: the indicators sharing a row of the notice ("notice:<id>:
-    <row>": an account with its card and its holder's IIN) linked in their networks."""
-    links_add(contexts=contexts)
+def _after_batch(contexts: list[str], claimed_at) -> None:
+    """Once a batch's sightings are written (claimed for linking as they were: `claimed_at`): the
+    indicators sharing a row of the notice ("notice:<id>:<row>": an account with its card and its
+    holder's IIN) linked in their networks."""
+    links_add(contexts=contexts, claimed_at=claimed_at)
 
 
 def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
     notice = reader.notice
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The batch's commit returns without waiting for its WAL to reach the disk (a tenth of a
+            # second a batch on a shared disk). A crash may lose the last batches committed, never
+            # a part of one: the rows, hashes and counters of a batch commit together, so a
+            # resumed reading starts after the last batch kept. The task's own end is committed
+            # synchronously after them, which flushes them first.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != Notice.Status.READING or locked.rows_read != read_before:
             raise _Overtaken
@@ -344,8 +357,11 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
         Region.objects.select_for_update().filter(pk=notice.region_id).first()
         good = [row for row in batch if not row.errors]
         fingerprints = [row.fingerprint for row in good]
-        ids = matching(NoticeRow, "fingerprint", fingerprints, also={"region_id": notice.region_id})
-        taken = set(NoticeRow.objects.filter(pk__in=ids).values_list("fingerprint", flat=True))
+        taken = set(
+            NoticeRow.objects.filter(
+                fingerprint__in=one_of(NoticeRow, fingerprints, "text"), region_id=notice.region_id
+            ).values_list("fingerprint", flat=True)
+        )
         new_rows, seen, repeated = [], [], 0
         for row in good:
             if row.fingerprint in taken:
@@ -354,7 +370,8 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
             taken.add(row.fingerprint)
             new_rows.append((notice.region_id, notice.pk, row.number, row.fingerprint))
             seen += row.seen
-        sightings = indicators_take_many(actor=None, region=notice.region, seen=seen)
+        claimed_at = timezone.now()
+        sightings = indicators_take_many(actor=None, region=notice.region, seen=seen, linked_at=claimed_at)
         insert_rows(NoticeRow, ("region_id", "notice_id", "number", "fingerprint"), new_rows)
         NoticeRowError.objects.bulk_create(
             [
@@ -372,7 +389,7 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
             rows_repeated=F("rows_repeated") + repeated,
             sightings_count=F("sightings_count") + len(sightings),
         )
-        _after_batch(sorted({sighting[SIGHTING_COLUMNS.index("context")] for sighting in sightings}))
+        _after_batch(sorted({sighting[SIGHTING_COLUMNS.index("context")] for sighting in sightings}), claimed_at)
 
 
 def _stop(notice: Notice, problem: notices.Problem) -> None:

@@ -372,7 +372,7 @@ def test_a_worker_dying_mid_file_keeps_its_batches_and_the_reading_resumes_after
     notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
     calls = []
 
-    def dies_on_the_second_batch(contexts):
+    def dies_on_the_second_batch(contexts, claimed_at):
         calls.append(contexts)
         if len(calls) == 2:
             raise RuntimeError("the worker's connection dropped")
@@ -410,8 +410,8 @@ def test_progress_counts_are_kept_per_batch(persona):
     seen = []
     original = services.notices._after_batch
 
-    def after(contexts):
-        original(contexts)
+    def after(contexts, claimed_at):
+        original(contexts, claimed_at)
         current = Notice.objects.get(pk=notice.pk)
         seen.append((current.rows_read, current.rows_ok, current.rows_failed, current.percent))
 
