@@ -584,7 +584,9 @@ class Notice(models.Model):
 class NoticeRow(models.Model):
     """A row taken from a notice, by the keyed hash of its values as read (its indicators, amount
     and date): the same row in a later notice of the region (the bank's and the antifraud centre's
-    notice of one transfer, a month's notice and the quarter's) adds no sighting a second time."""
+    notice of one transfer, a month's notice and the quarter's) adds no sighting a second time. Two
+    rows of one notice are two rows, however alike (two transfers of one amount to one account on
+    one day): a notice is taken once whole (its file's hash), so its own rows never repeat it."""
 
     region = models.ForeignKey("accounts.Region", on_delete=models.CASCADE, related_name="+")
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="rows")
@@ -593,7 +595,7 @@ class NoticeRow(models.Model):
 
     class Meta:
         # The fingerprint first: a batch's rows are looked up by it (its region is one).
-        constraints = [models.UniqueConstraint(fields=["fingerprint", "region"], name="one_notice_row_per_region")]
+        indexes = [models.Index(fields=["fingerprint", "region"], name="notice_row_by_fingerprint")]
 
     def __str__(self):
         return f"notice:{self.notice_id}:{self.number}"

@@ -99,9 +99,9 @@ class Migration(migrations.Migration):
             model_name='notice',
             constraint=models.UniqueConstraint(fields=('region', 'sha256'), name='one_notice_per_file'),
         ),
-        migrations.AddConstraint(
+        migrations.AddIndex(
             model_name='noticerow',
-            constraint=models.UniqueConstraint(fields=('fingerprint', 'region'), name='one_notice_row_per_region'),
+            index=models.Index(fields=['fingerprint', 'region'], name='notice_row_by_fingerprint'),
         ),
         migrations.AddConstraint(
             model_name='noticerowerror',

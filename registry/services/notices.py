@@ -357,17 +357,20 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
         Region.objects.select_for_update().filter(pk=notice.region_id).first()
         good = [row for row in batch if not row.errors]
         fingerprints = [row.fingerprint for row in good]
+        # Taken from another notice (the same transfer told twice); this notice's own rows, however
+        # alike, are each taken (models.NoticeRow).
         taken = set(
             NoticeRow.objects.filter(
                 fingerprint__in=one_of(NoticeRow, fingerprints, "text"), region_id=notice.region_id
-            ).values_list("fingerprint", flat=True)
+            )
+            .exclude(notice_id=notice.pk)
+            .values_list("fingerprint", flat=True)
         )
         new_rows, seen, repeated = [], [], 0
         for row in good:
             if row.fingerprint in taken:
                 repeated += 1
                 continue
-            taken.add(row.fingerprint)
             new_rows.append((notice.region_id, notice.pk, row.number, row.fingerprint))
             seen += row.seen
         claimed_at = timezone.now()

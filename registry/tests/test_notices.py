@@ -318,6 +318,17 @@ def test_a_row_already_taken_from_another_notice_adds_nothing(persona):
     assert Sighting.objects.get(context=f"notice:{second.pk}:5", indicator__kind="iban").source == "antifraud_notice"
 
 
+def test_two_alike_rows_of_one_notice_are_two_transfers(persona):
+    """Two transfers of one amount to one account on one day, in one notice: both taken (a notice
+    is refused whole when its file was read before; its own rows never repeat it)."""
+    lines = table(2)
+    lines.append(list(lines[1]))  # row 1 again, to the letter
+    notice = read(persona, upload(persona, as_csv(lines)))
+    assert (notice.rows_ok, notice.rows_repeated) == (3, 0)
+    iban = Indicator.objects.get(kind=Kind.IBAN, value=account(1))
+    assert iban.sightings.filter(amount=Decimal("59500.00")).count() == 2
+
+
 def test_errors_are_kept_per_row_and_the_valid_rows_kept(persona):
     lines = table(5, bad={2, 4})
     lines[3][4] = "пятьсот"  # row 4 of the file: an amount that is no number
