@@ -42,21 +42,31 @@ def _bank(found: Found) -> Organisation | None:
     return Organisation.objects.filter(type=Organisation.Type.BANK, bic=bic).first() if bic else None
 
 
+def _seen_again(indicator: Indicator, found: Found, first_at: datetime, last_at: datetime, now: datetime) -> bool:
+    """A known indicator seen again (not saved here): its first and last sightings widened; one
+    forgotten (expired) is suspected anew, as found now; a suspected one's expiry pushed back. True
+    when it was revived: its bank and its "found" event are the caller's to set."""
+    indicator.first_seen_at = min(indicator.first_seen_at, first_at)
+    indicator.last_seen_at = max(indicator.last_seen_at, last_at)
+    revived = indicator.status == Status.EXPIRED
+    if revived:
+        indicator.hold(found)
+        indicator.status = Status.SUSPECTED
+    if indicator.status == Status.SUSPECTED:
+        indicator.expires_at = _expiry(now)
+    return revived
+
+
 def _indicator(found: Found, region, at: datetime, now: datetime, actor, district=None) -> Indicator:
     """The region's row of the value, made on its first sighting (with its "found" event)."""
     existing = Indicator.objects.select_for_update().filter(region=region, kind=found.kind, value_hash__in=found.hashes)
     indicator = existing.first()
     if indicator is not None:
-        indicator.first_seen_at = min(indicator.first_seen_at, at)
-        indicator.last_seen_at = max(indicator.last_seen_at, at)
-        if indicator.status == Status.EXPIRED:  # seen again once forgotten: suspected anew, as found now
-            indicator.hold(found)
-            indicator.status, indicator.bank = Status.SUSPECTED, _bank(found)
+        if _seen_again(indicator, found, at, at, now):
+            indicator.bank = _bank(found)
             IndicatorEvent.objects.create(
                 indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor=actor
             )
-        if indicator.status == Status.SUSPECTED:
-            indicator.expires_at = _expiry(now)
         indicator.save()
         return indicator
     try:
@@ -226,19 +236,14 @@ def indicators_take_many(
                 )
             )
             continue
-        indicator.first_seen_at = min(indicator.first_seen_at, first_at)
-        indicator.last_seen_at = max(indicator.last_seen_at, last_at)
-        if indicator.status == Status.EXPIRED:  # seen again once forgotten: suspected anew, as found now
-            indicator.hold(found)
-            indicator.status, indicator.bank = Status.SUSPECTED, banks.get(found.details.get("bic", ""))
+        if _seen_again(indicator, found, first_at, last_at, now):
+            indicator.bank = banks.get(found.details.get("bic", ""))
             revived.append(indicator)
             events.append(
                 IndicatorEvent(
                     indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor_id=actor_id
                 )
             )
-        if indicator.status == Status.SUSPECTED:
-            indicator.expires_at = _expiry(now)
         changed[indicator.pk] = indicator
     # Another writer (a report's task) may insert one of these meanwhile: its row is kept, and its
     # "found" event is that writer's.
