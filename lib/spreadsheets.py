@@ -2,6 +2,7 @@
 and an uploaded workbook checked before openpyxl opens it."""
 
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV/formula
@@ -23,11 +24,47 @@ class WorkbookRefused(ValueError):
     """An uploaded file that is not a workbook Tartip opens (its message is for the uploader)."""
 
 
-def check_workbook(content: bytes, *, max_bytes: int, max_unpacked: int) -> BytesIO:
+@dataclass(frozen=True)
+class ZipSizes:
+    """What a zip archive's directory declares: its members' sizes unpacked and packed."""
+
+    unzipped: int
+    packed: int
+
+    @property
+    def ratio(self) -> int:
+        return self.unzipped // max(self.packed, 1)
+
+    def refusal(self, *, max_unzipped: int, max_ratio: int) -> str:
+        """Why the archive is not opened ("unpacks too large", "compressed too much": a zip bomb, a
+        small file that fills the memory once opened), or "" when it may be. A ratio counts only
+        past 1 MB unpacked (a small workbook of repeated cells compresses well too)."""
+        if self.unzipped > max_unzipped:
+            return "unpacks too large"
+        if self.unzipped > 1024 * 1024 and self.ratio > max_ratio:
+            return "compressed too much"
+        return ""
+
+
+def zip_sizes(handle) -> ZipSizes:
+    """The sizes the archive's directory declares, read without inflating anything (zipfile then
+    holds each member to its declared size, so a lying directory cannot inflate more either);
+    WorkbookRefused("damaged") when it is no readable zip archive."""
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise WorkbookRefused("damaged") from None
+    finally:
+        handle.seek(0)
+    return ZipSizes(sum(entry.file_size for entry in entries), sum(entry.compress_size for entry in entries))
+
+
+def check_workbook(content: bytes, *, max_bytes: int, max_unpacked: int, max_ratio: int) -> BytesIO:
     """The upload as a file openpyxl may open: refused when larger than `max_bytes`, when it is not
-    a ZIP archive (an XLSX is one), or when its members would unpack to more than `max_unpacked`
-    bytes (a "zip bomb": a small file that fills the memory once opened). Sizes are read from the
-    archive's directory, whose declared sizes zipfile then holds each member to."""
+    a ZIP archive holding a workbook (an XLSX is one), or when its members would unpack to more
+    than `max_unpacked` bytes or at a higher ratio than `max_ratio` (ZipSizes.refusal)."""
     if len(content) > max_bytes:
         raise WorkbookRefused("too large")
     buffer = BytesIO(content)
@@ -35,9 +72,10 @@ def check_workbook(content: bytes, *, max_bytes: int, max_unpacked: int) -> Byte
         raise WorkbookRefused("not a workbook")
     with zipfile.ZipFile(buffer) as archive:
         names = archive.namelist()
-        if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
-            raise WorkbookRefused("not a workbook")
-        if sum(member.file_size for member in archive.infolist()) > max_unpacked:
-            raise WorkbookRefused("unpacks too large")
+    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+        raise WorkbookRefused("not a workbook")
+    refusal = zip_sizes(buffer).refusal(max_unzipped=max_unpacked, max_ratio=max_ratio)
+    if refusal:
+        raise WorkbookRefused(refusal)
     buffer.seek(0)
     return buffer

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
@@ -195,12 +196,20 @@ def list_rows(content: bytes) -> list[tuple[int, tuple]]:
     from lib.spreadsheets import WorkbookRefused
 
     try:
-        buffer = check_workbook(content, max_bytes=UPLOAD_MAX_BYTES, max_unpacked=UNPACKED_MAX_BYTES)
+        buffer = check_workbook(
+            content,
+            max_bytes=UPLOAD_MAX_BYTES,
+            max_unpacked=UNPACKED_MAX_BYTES,
+            max_ratio=settings.REGISTRY_NOTICE_MAX_RATIO,
+        )
     except WorkbookRefused as refusal:
         reasons = {
             "too large": gettext("The file is larger than %(size)d MB.") % {"size": UPLOAD_MAX_BYTES // 1024 // 1024},
             "unpacks too large": gettext("The file unpacks to more than %(size)d MB: it is refused.")
             % {"size": UNPACKED_MAX_BYTES // 1024 // 1024},
+            "compressed too much": gettext(
+                "The file is compressed more than a workbook is (a zip bomb?): it is refused."
+            ),
         }
         raise UnreadableList(reasons.get(str(refusal), gettext("The file is not an XLSX workbook."))) from None
     try:

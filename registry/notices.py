@@ -37,6 +37,8 @@ from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from lib.spreadsheets import WorkbookRefused, zip_sizes
+
 from .indicators import Kind
 
 CSV, XLSX = "csv", "xlsx"
@@ -245,32 +247,26 @@ def _csv_rows(handle, layout: Layout) -> Iterator[tuple[int, list]]:
 
 
 def check_zip(handle, caps: Caps) -> None:
-    """Refuse a zip bomb from the zip's directory alone, before anything is inflated: the sizes its
-    entries declare, in all and against their compressed sizes. The reading itself stops at the
-    declared size (zipfile checks it), so a lying directory cannot inflate more either."""
-    handle.seek(0)
+    """Refuse a zip bomb from the zip's directory alone, before anything is inflated
+    (lib.spreadsheets: the sizes its entries declare, in all and against their packed sizes)."""
     try:
-        with zipfile.ZipFile(handle) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
+        sizes = zip_sizes(handle)
+    except WorkbookRefused:
         raise NoticeFileError(gettext_noop("The file is a damaged zip archive, not a readable XLSX.")) from None
-    finally:
-        handle.seek(0)
-    unzipped = sum(entry.file_size for entry in entries)
-    packed = sum(entry.compress_size for entry in entries)
-    if unzipped > caps.max_unzipped_bytes:
+    refusal = sizes.refusal(max_unzipped=caps.max_unzipped_bytes, max_ratio=caps.max_ratio)
+    if refusal == "unpacks too large":
         raise NoticeFileError(
             gettext_noop("The workbook would unpack to %(size)s MB, more than the %(cap)s MB allowed: it is refused."),
-            size=unzipped // (1024 * 1024),
+            size=sizes.unzipped // (1024 * 1024),
             cap=caps.max_unzipped_bytes // (1024 * 1024),
         )
-    if unzipped > 1024 * 1024 and unzipped > caps.max_ratio * max(packed, 1):
+    if refusal:
         raise NoticeFileError(
             gettext_noop(
                 "The workbook is compressed %(ratio)s times, more than the %(cap)s allowed (a zip bomb?): "
                 "it is refused."
             ),
-            ratio=unzipped // max(packed, 1),
+            ratio=sizes.ratio,
             cap=caps.max_ratio,
         )
 
