@@ -80,10 +80,9 @@ def insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple],
     """Many plain rows of one model written fast, no instance made: `columns` are its fields'
     attribute names (`indicator_id` for a foreign key, every column without a default in the
     database) and each row their values as the instance would hold them. PostgreSQL gets them by
-    COPY (several times cheaper than a bulk INSERT for a notice's hundred thousand sightings), the
-    values as they are but JSON's, written as text; another database by one INSERT run for each row,
-    each value prepared by its field as the ORM does. For plain columns only (no field encrypting its
-    value); no keys are returned, no signal is sent: for rows nothing reads back at once."""
+    COPY (several times cheaper than a bulk INSERT for a notice's hundred thousand sightings);
+    another database by one INSERT run for each row, each value prepared by its field as the ORM
+    does. No keys are returned, no signal is sent: for rows nothing reads back at once."""
     if not rows:
         return
     using = using or router.db_for_write(model)
@@ -94,11 +93,11 @@ def insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple],
     table, names = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            as_text = [isinstance(field, JSONField) for field in fields]
+            prepare = [_copy_preparer(field, connection) for field in fields]
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(
-                        [json.dumps(value) if text else value for value, text in zip(row, as_text, strict=True)]
+                        [value if how is None else how(value) for how, value in zip(prepare, row, strict=True)]
                     )
             return
         placeholders = ", ".join(["%s"] * len(fields))
@@ -109,95 +108,28 @@ def insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple],
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", prepared)  # noqa: S608
 
 
-def copy_new_rows(
-    model: type[Model],
-    columns: tuple[str, ...],
-    rows: list[tuple],
-    *,
-    unique: tuple[str, ...],
-    returning: tuple[str, ...],
-) -> list[tuple] | None:
-    """On PostgreSQL, many rows that may exist already, written by COPY into a temporary table and
-    one INSERT … ON CONFLICT DO NOTHING from it: the `returning` columns of the rows it inserted,
-    and only those (a row another writer inserted meanwhile is not returned). Values as for
-    `insert_rows`, but each prepared by its field (an encrypted field encrypts its value). Run inside
-    a transaction (the temporary table is dropped at its commit). None on another database: the
-    caller writes them its own way."""
-    using = router.db_for_write(model)
-    connection = connections[using]
-    if connection.vendor != "postgresql":
+def _copy_preparer(field, connection):
+    """How COPY takes a field's value: Django's own fields as they are (psycopg adapts them), JSON
+    as text, a field of another package (lib.crypto's encrypted text) prepared by itself."""
+    if isinstance(field, JSONField):
+        return json.dumps
+    if type(field).__module__.startswith("django."):
         return None
-    if not rows:
-        return []
-    meta = model._meta
-    fields = [meta.get_field(name) for name in columns]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in fields)
-    staging = quote(f"staging_{meta.db_table}")
-    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique)
-    back = ", ".join(quote(meta.get_field(name).column) for name in returning)
-    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-        # The names are the model's own, quoted: no value is ever part of these statements.
-        table = quote(meta.db_table)
-        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
-        # Django's own fields take their values as they are (psycopg adapts them); a field of
-        # another package (lib.crypto's encrypted text) prepares its own; JSON goes as text.
-        prepare = [
-            (lambda value: json.dumps(value))
-            if isinstance(field, JSONField)
-            else None
-            if type(field).__module__.startswith("django.")
-            else functools.partial(_prepared, field, connection)
-            for field in fields
-        ]
-        with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([value if how is None else how(value) for how, value in zip(prepare, row, strict=True)])
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {staging} "  # noqa: S608
-            f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {back}"
-        )
-        return cursor.fetchall()
+    return functools.partial(_prepared, field, connection)
 
 
 def _prepared(field, connection, value):
     return field.get_db_prep_save(value, connection)
 
 
-def matching(model: type[Model], column: str, values: list[str], *, also: dict | None = None) -> list:
-    """The primary keys of `model`'s rows whose `column` is one of `values` (and whose `also`
-    fields equal theirs: `{"region_id": 1}`), found through `column`'s index.
-
-    A notice's batch asks for a few thousand values at once. Written as `column IN (…)`, PostgreSQL
-    estimates thousands of index probes dearer than reading the table and scans it whole, a third of
-    a second a batch on a million indicators; joined to `unnest(array)`, which it reckons a handful
-    of rows, it probes the index. Another database gets the plain IN."""
-    also = also or {}
-    using = router.db_for_read(model)
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return list(model.objects.using(using).filter(**{f"{column}__in": values}, **also).values_list("pk", flat=True))
-    meta, quote = model._meta, connection.ops.quote_name
-    field = meta.get_field(column)
-    conditions = "".join(f" AND t.{quote(meta.get_field(name).column)} = %s" for name in also)
-    sql = (
-        f"SELECT t.{quote(meta.pk.column)} FROM {quote(meta.db_table)} t "  # noqa: S608 - the model's own names
-        f"JOIN unnest(%s::text[]) AS wanted(value) ON t.{quote(field.column)} = wanted.value{conditions}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [list(values), *also.values()])
-        return [pk for (pk,) in cursor.fetchall()]
-
-
 def one_of(model: type[Model], values, array_type: str):
     """The right side of a `field__in` filter on `model` for thousands of values: on PostgreSQL one
-    array parameter (`IN (SELECT unnest(%s::<array_type>[]))`), elsewhere the values themselves.
+        array parameter (`IN (SELECT unnest(%s::<array_type>[]))`), elsewhere the values themselves.
 
-    psycopg parses a statement of thousands of placeholders slower than PostgreSQL runs it (a
-    notice's batch spent a tenth of its time there), and PostgreSQL, reckoning an `unnest` a
-    handful of rows, probes the column's index where it would scan the table for a long IN list
-    (see `matching`). `array_type` is the column's: `text`, `bigint`."""
+        psycopg parses a statement of thousands of placeholders slower than PostgreSQL runs it (a
+        notice's batch spent a tenth of its time there), and PostgreSQL, reckoning an `unnest` a
+        handful of rows, probes the column's index where it would scan the table for a long IN list
+    . `array_type` is the column's: `text`, `bigint`."""
     values = list(values)
     if not array_type.isidentifier():
         raise ValueError(f"not a type name: {array_type!r}")

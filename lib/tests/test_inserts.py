@@ -112,31 +112,6 @@ def test_insert_rows_writes_plain_rows_as_the_orm_would(db):
     assert stored["a"].claimed_at == now and stored["a"].done_at is None and stored["b"].done_at == now
 
 
-def test_copy_new_rows_inserts_only_the_new_ones_and_returns_them_on_postgresql(db):
-    from django.db import connection
-
-    from lib.inserts import copy_new_rows, insert_rows, matching
-    from lib.models import WorkClaim
-
-    now = timezone.now()
-    insert_rows(WorkClaim, ("key", "claimed_at", "done_at", "keep_until"), [("old", now, None, None)])
-    with transaction.atomic():
-        returned = copy_new_rows(
-            WorkClaim,
-            ("key", "claimed_at", "done_at", "keep_until"),
-            [("old", now, None, None), ("new", now, None, None)],
-            unique=("key",),
-            returning=("key",),
-        )
-    if connection.vendor == "postgresql":
-        assert returned == [("new",)] and WorkClaim.objects.filter(key="new").exists()
-    else:
-        assert returned is None and not WorkClaim.objects.filter(key="new").exists()  # the caller's to write
-    old = WorkClaim.objects.get(key="old")
-    assert matching(WorkClaim, "key", ["old", "missing"]) == [old.pk]
-    assert matching(WorkClaim, "key", ["old"], also={"done_at": now}) == []
-
-
 def test_insert_rows_keeps_text_that_copy_must_escape(db):
     from lib.inserts import insert_rows
     from lib.models import WorkClaim

@@ -32,7 +32,11 @@ class Status(models.TextChoices):
 
 
 class Indicator(models.Model):
-    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    # Not indexed alone: the unique value's index reads a region's rows (and a notice's batch
+    # writes tens of thousands of rows, each index a cost per row).
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"), db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # The normal form, empty for the secret kinds (registry.indicators.SECRET_KINDS), whose form is
     # in `secret`; `value_hash` is the keyed hash of "<kind>:<normal form>" either way.
@@ -48,6 +52,7 @@ class Indicator(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("bank"),
+        db_index=False,  # indexed where set only (Meta)
     )
     # Where it was first seen (its confirmation counts there in the results summary).
     district = models.ForeignKey(
@@ -68,10 +73,11 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["-last_seen_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "kind", "value_hash"], name="one_indicator_per_value"),
+            # The hash first: it also finds a value in every region (the lookup API), with no index of its own.
+            models.UniqueConstraint(fields=["value_hash", "region", "kind"], name="one_indicator_per_value"),
         ]
         indexes = [
-            models.Index(fields=["value_hash"], name="indicator_by_hash"),
+            models.Index(fields=["bank"], condition=models.Q(bank__isnull=False), name="indicator_by_bank"),
             # A component's members, the most linked first (its central indicator); with what the
             # largest networks of a period join on a member, read from the index alone (PostgreSQL).
             models.Index(
@@ -112,8 +118,16 @@ class Sighting(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="sightings")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # The keys most sightings leave empty (a notice's have no report, actor or unlinking) are indexed
+    # where set only (Meta): a notice writes hundreds of thousands of sightings.
     report = models.ForeignKey(
-        "signals.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("report")
+        "signals.Report",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("report"),
+        db_index=False,
     )
     district = models.ForeignKey(
         "accounts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -122,7 +136,7 @@ class Sighting(models.Model):
     at = models.DateTimeField(_("seen"))
     recorded_at = models.DateTimeField(_("recorded"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     # The one piece of a source the value was seen in with others: "report:<id>" (a report's text),
@@ -136,7 +150,7 @@ class Sighting(models.Model):
     linked_at = models.DateTimeField(null=True, blank=True)
     unlinked_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
     unlinked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:
@@ -147,6 +161,11 @@ class Sighting(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["report"], condition=models.Q(report__isnull=False), name="sighting_by_report"),
+            models.Index(fields=["actor"], condition=models.Q(actor__isnull=False), name="sighting_by_actor"),
+            models.Index(
+                fields=["unlinked_by"], condition=models.Q(unlinked_by__isnull=False), name="sighting_unlinked_by"
+            ),
             models.Index(fields=["context"], condition=~models.Q(context=""), name="sighting_by_context"),
             # An indicator's live sightings of a period with what a network's figures count, read
             # from the index alone (PostgreSQL): the largest networks of a period.
@@ -186,7 +205,8 @@ class IndicatorEvent(Event):
         UNBLOCKED = "unblocked", _("unblocked")
         BLOCK_EXPIRED = "block_expired", _("block expired")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="events")
+    # Not indexed alone: `indicator_event_at` reads an indicator's events.
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status after"), max_length=20, choices=Status.choices)
 
@@ -255,9 +275,13 @@ class IndicatorLink(models.Model):
     sightings linking them were first and last made. Kept up to date as sightings arrive
     (registry.services.networks), never computed per page view."""
 
-    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
-    a = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    b = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: the unique pair reads a's links, `indicator_link_by_b` b's, and no
+    # page reads a region's links but through its indicators.
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"), db_index=False
+    )
+    a = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    b = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
     contexts = models.PositiveIntegerField(_("contexts shared"), default=1)
     first_linked_at = models.DateTimeField(_("first linked"))
     last_linked_at = models.DateTimeField(_("last linked"))

@@ -87,7 +87,8 @@ class NoticeRow(models.Model):
     rows of one notice are two rows, however alike (two transfers of one amount to one account on
     one day): a notice is taken once whole (its file's hash), so its own rows never repeat it."""
 
-    region = models.ForeignKey("accounts.Region", on_delete=models.CASCADE, related_name="+")
+    # Not indexed alone: the fingerprint's index holds the region.
+    region = models.ForeignKey("accounts.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField()
     fingerprint = models.CharField(max_length=80)

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash_candidates
-from lib.inserts import copy_new_rows, insert_rows, one_of
+from lib.inserts import insert_rows, one_of
 from signals.models import Report, ReporterContact
 
 from .. import policy
@@ -23,7 +23,7 @@ from ..extraction import extract
 from ..indicators import SECRET_KINDS, InvalidIndicator, Kind, normalize
 from ..indicators import Indicator as Found
 from ..models import IgnoredValue, Indicator, IndicatorEvent, Lookup, Sighting, Status
-from .networks import links_add, links_remove
+from .networks import links_add, links_of_new_contexts, links_remove, take_turn
 
 Event = IndicatorEvent.Kind
 
@@ -107,6 +107,7 @@ def indicator_take(
         return None
     now = timezone.now()
     with transaction.atomic():
+        take_turn()  # as indicators_take_many does: one maker of indicators at a time
         indicator = _indicator(found, region, at, now, actor, district)
         context = f"report:{report.pk}" if report is not None else context
         fields = {"source": source, "district": district, "at": at, "recorded_at": now, "actor": actor, "note": note}
@@ -149,7 +150,7 @@ INDICATOR_COLUMNS = (
     "last_seen_at",
     "expires_at",
     # Named though they start empty: the table has no defaults of its own (Django keeps them), and
-    # a COPY's staging table (lib.inserts.copy_new_rows) inserts NULL for a column left out.
+    # COPY inserts NULL for a column left out.
     "links",
     "network",
     "network_size",
@@ -177,14 +178,18 @@ def indicators_take_many(
     ones seen again (an expired one suspected anew, as `_indicator` does), and every sighting
     inserted. Run inside a transaction. The sightings written, as rows of SIGHTING_COLUMNS.
 
-    `linked_at`: the sightings written already claimed by the caller's `links_add(claimed_at=...)`
-    in the same transaction (networks.py), so that they are written once, not written then
-    claimed by an UPDATE of each (which rewrote every sighting and its eight indexes)."""
+    `linked_at`: the sightings' contexts are their own (a notice's rows: no other sighting shares
+    one): they are written linked at that time, and their links made here
+    (networks.links_of_new_contexts), the new indicators written once with their counts and
+    networks (not inserted, then updated)."""
     now = now or timezone.now()
     actor_id = actor.pk if actor is not None else None
     hashes = {value_hash for item in seen for value_hash in item.found.hashes}
     if not hashes:
         return []
+    # Whoever makes indicators takes this turn first (indicator_take too), so that the ones found
+    # missing here are still missing when they are inserted: no conflict to resolve.
+    take_turn()
     wanted = sorted(hashes)
     ignored = set(
         IgnoredValue.objects.filter(value_hash__in=one_of(IgnoredValue, wanted, "text")).values_list(
@@ -206,8 +211,8 @@ def indicators_take_many(
     for item in seen:
         by_value.setdefault((item.found.kind, item.found.hash), []).append(item)
     banks = {org.bic: org for org in Organisation.objects.filter(type=Organisation.Type.BANK).exclude(bic="")}
-    new, changed, revived, events = [], {}, [], []
-    for items in by_value.values():
+    new, changed, revived, events = {}, {}, [], []
+    for key, items in by_value.items():
         found = items[0].found
         first_at, last_at = min(item.at for item in items), max(item.at for item in items)
         indicator = row_of(found)
@@ -215,83 +220,83 @@ def indicators_take_many(
             # A row of INDICATOR_COLUMNS, not an instance: a notice's batch makes thousands.
             secret = found.kind in SECRET_KINDS
             bank = banks.get(found.details.get("bic", ""))
-            new.append(
-                (
-                    region.pk,
-                    found.kind,
-                    "" if secret else found.value,
-                    found.value if secret else "",
-                    found.hash,
-                    found.shown,
-                    found.details,
-                    bank.pk if bank is not None else None,
-                    min(items, key=lambda item: item.at).district_id,
-                    Status.SUSPECTED,
-                    first_at,
-                    last_at,
-                    _expiry(now),
-                    0,
-                    None,
-                    0,
-                )
-            )
+            new[key] = [
+                region.pk,
+                found.kind,
+                "" if secret else found.value,
+                found.value if secret else "",
+                found.hash,
+                found.shown,
+                found.details,
+                bank.pk if bank is not None else None,
+                min(items, key=lambda item: item.at).district_id,
+                Status.SUSPECTED,
+                first_at,
+                last_at,
+                _expiry(now),
+                0,
+                None,
+                0,
+            ]
             continue
         if _seen_again(indicator, found, first_at, last_at, now):
             indicator.bank = banks.get(found.details.get("bic", ""))
             revived.append(indicator)
-            events.append(
-                IndicatorEvent(
-                    indicator=indicator, kind=Event.FOUND, status=Status.SUSPECTED, at=now, actor_id=actor_id
-                )
-            )
+            events.append((indicator.pk, Event.FOUND, Status.SUSPECTED, now, actor_id, {}))
         changed[indicator.pk] = indicator
-    # Another writer (a report's task) may insert one of these meanwhile: its row is kept, and its
-    # "found" event is that writer's.
-    inserted = {(row[1], row[4]) for row in new}
-    copied = copy_new_rows(
-        Indicator,
-        INDICATOR_COLUMNS,
-        new,
-        unique=("region", "kind", "value_hash"),
-        returning=("id", "kind", "value_hash"),
-    )
-    if copied is None:  # not PostgreSQL: the ORM's INSERT, and the rows read back
-        rows = [Indicator(**dict(zip(INDICATOR_COLUMNS, row, strict=True))) for row in new]
-        Indicator.objects.bulk_create(rows, ignore_conflicts=True)
-        copied = []
-    ids = {(kind, value_hash): pk for pk, kind, value_hash in copied}
-    fresh = set(ids.values())
-    if inserted - ids.keys():
-        others = Indicator.objects.filter(region=region, value_hash__in=[h for _kind, h in inserted - ids.keys()])
-        ids |= {(kind, value_hash): pk for pk, kind, value_hash in others.values_list("pk", "kind", "value_hash")}
-        if not copied:
-            fresh = set(ids.values()) - set(
-                IndicatorEvent.objects.filter(indicator_id__in=ids.values(), kind=Event.FOUND).values_list(
-                    "indicator_id", flat=True
-                )
-            )
-    events += [(pk, Event.FOUND, Status.SUSPECTED, now, actor_id, {}) for pk in fresh]
+    ids = {(indicator.kind, indicator.value_hash): indicator.pk for indicator in changed.values()}
+    ids |= _new_ids(new)
     Indicator.objects.bulk_update(list(changed.values()), ["first_seen_at", "last_seen_at", "expires_at"])
     Indicator.objects.bulk_update(revived, ["status", "value", "secret", "shown", "details", "bank"])
-    for indicator in changed.values():
-        ids[(indicator.kind, indicator.value_hash)] = indicator.pk
-    sightings = []
-    for items in by_value.values():
-        found = items[0].found
-        existing = row_of(found)
-        pk = existing.pk if existing is not None else ids[(found.kind, found.hash)]
-        sightings += [
-            (pk, item.source, item.district_id, item.at, now, actor_id, item.note, item.context, item.amount, linked_at)
-            for item in items
-        ]
+    sightings = [
+        (ids[key], item.source, item.district_id, item.at, now, actor_id, item.note, item.context, item.amount)
+        + (linked_at,)
+        for key, items in by_value.items()
+        for item in items
+    ]
+    unwritten = {ids[key] for key in new} if connection.vendor == "postgresql" else set()
+    if linked_at is not None:
+        inserted = []
+
+        def insert_now() -> None:  # the batch made a hub: its indicators go in as they are, then are updated
+            _indicators_insert(new, ids)
+            inserted.append(True)
+
+        seen_in = [(row[0], row[7], row[3]) for row in sightings]  # indicator, context, at
+        networks = links_of_new_contexts(region.pk, seen_in, unwritten=unwritten, insert_unwritten=insert_now)
+        unwritten = set() if inserted else unwritten
+        for key, row in new.items():
+            row[-3:] = networks.get(ids[key], (0, None, 0))
+    if unwritten:
+        _indicators_insert(new, ids)
+    events += [(ids[key], Event.FOUND, Status.SUSPECTED, now, actor_id, {}) for key in new]
     # Plain rows, never read back here: written by COPY on PostgreSQL (lib.inserts.insert_rows).
     insert_rows(Sighting, SIGHTING_COLUMNS, sightings)
-    insert_rows(
-        IndicatorEvent,
-        ("indicator_id", "kind", "status", "at", "actor_id", "data"),
-        events,
-    )
+    insert_rows(IndicatorEvent, ("indicator_id", "kind", "status", "at", "actor_id", "data"), events)
     return sightings
+
+
+def _new_ids(new: dict[tuple[str, str], list]) -> dict[tuple[str, str], int]:
+    """The ids of new indicators (rows of INDICATOR_COLUMNS by kind and hash): on PostgreSQL taken
+    from the table's sequence, the rows inserted later with them (written once, with their
+    networks); elsewhere the rows inserted here and their ids read back."""
+    if not new:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('registry_indicator', 'id')) FROM generate_series(1, %s)",
+                [len(new)],
+            )
+            return dict(zip(new, (pk for (pk,) in cursor.fetchall()), strict=True))
+    Indicator.objects.bulk_create([Indicator(**dict(zip(INDICATOR_COLUMNS, row, strict=True))) for row in new.values()])
+    rows = Indicator.objects.filter(region_id=next(iter(new.values()))[0], value_hash__in=[h for _kind, h in new])
+    return {(kind, value_hash): pk for pk, kind, value_hash in rows.values_list("pk", "kind", "value_hash")}
+
+
+def _indicators_insert(new: dict[tuple[str, str], list], ids: dict[tuple[str, str], int]) -> None:
+    """PostgreSQL: the new indicators written with the ids `_new_ids` took."""
+    insert_rows(Indicator, ("id", *INDICATOR_COLUMNS), [(ids[key], *row) for key, row in new.items()])
 
 
 def indicator_enter(*, actor, kind: str, raw: str, source: str = Sighting.Source.MANUAL, district=None, note: str = ""):

@@ -65,6 +65,11 @@ JOIN seen y ON y.c = x.c AND x.i < y.i
 JOIN registry_indicator r ON r.id = x.i
 WHERE x.fresh IS NOT NULL AND y.fresh IS NOT NULL AND (x.fresh = 1 OR y.fresh = 1)
 GROUP BY r.region_id, x.i, y.i
+%(upsert)s
+"""
+
+# A pair already linked shares more contexts, over a wider time; the rows say which were new.
+_UPSERT = """
 ON CONFLICT (a_id, b_id) DO UPDATE SET
     contexts = registry_indicatorlink.contexts + excluded.contexts,
     first_linked_at = CASE WHEN excluded.first_linked_at < registry_indicatorlink.first_linked_at
@@ -114,7 +119,7 @@ def hub_links() -> int:
 NETWORKS_LOCK = 0x7461727469700001
 
 
-def _take_turn() -> None:
+def take_turn() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NETWORKS_LOCK])
@@ -124,25 +129,21 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def links_add(*, contexts, claimed_at: datetime | None = None) -> int:
+def links_add(*, contexts) -> int:
     """Link every pair of indicators with live sightings in each of `contexts` (report:<id>,
     notice:<id>:<row>), counting a shared context once; then the indicators' link counts and
-    components. Idempotent. The number of links made or strengthened.
-
-    `claimed_at`: the `linked_at` the caller wrote its new sightings of these contexts with, in
-    its own transaction (a notice's batch: indicators_take_many(linked_at=...)); they are linked
-    as this run's own, and only the contexts' other sightings not yet linked are claimed by UPDATE."""
+    components. Idempotent. The number of links made or strengthened."""
     contexts = sorted({context for context in contexts if context})
     linked = 0
     for start in range(0, len(contexts), CHUNK):
         with transaction.atomic():
-            linked += _links_add(contexts[start : start + CHUNK], claimed_at)
+            linked += _links_add(contexts[start : start + CHUNK])
     return linked
 
 
-def _links_add(contexts: list[str], claimed_at: datetime | None = None) -> int:
-    _take_turn()
-    stamp = claimed_at or timezone.now()
+def _links_add(contexts: list[str]) -> int:
+    take_turn()
+    stamp = timezone.now()
     # Claimed first, by one UPDATE: a concurrent run of the same contexts waits on these rows and
     # then finds them claimed, so no pair is counted twice.
     # (`context <> ''` repeated so that PostgreSQL uses the partial index of contexts with a long
@@ -161,18 +162,88 @@ def _links_add(contexts: list[str], claimed_at: datetime | None = None) -> int:
             .exclude(context="")
             .update(linked_at=stamp)
         )
-    if not claimed and claimed_at is None:
+    if not claimed:
         return 0
     within, params = ("= ANY(%s::text[])", [contexts]) if _postgres() else (f"IN ({_placeholders(contexts)})", contexts)
     with connection.cursor() as cursor:
         cursor.execute(
-            _PAIRS % {"contexts": within, "inserted": _INSERTED[_postgres()]},
+            _PAIRS % {"contexts": within, "upsert": _UPSERT % {"inserted": _INSERTED[_postgres()]}},
             [connection.ops.adapt_datetimefield_value(stamp), *params],
         )
         rows = cursor.fetchall()
     if rows:
         _networks_update([(a, b) for a, b, _ in rows], new=[(a, b) for a, b, inserted in rows if inserted])
     return len(rows)
+
+
+def links_of_new_contexts(
+    region_id: int, seen, *, unwritten: set[int] = frozenset(), insert_unwritten=None
+) -> dict[int, tuple]:
+    """The links of sightings being written in contexts of their own (a notice's rows: no other
+    sighting shares them, and they are written linked), `seen`: (indicator id, context, when seen)
+    triples. The pairs are found here rather than read back (`_PAIRS`), and made, as links_add
+    makes them; then the link counts and components. Run in the caller's transaction, after
+    `take_turn()`.
+
+    `unwritten`: ids of the batch's new indicators, not inserted yet (PostgreSQL): they are taken
+    as having no link and no network, and their counts and labels are returned, {id: (links,
+    network, network_size)}, for their INSERT, so that each is written once. When the batch makes
+    a hub (rare), a component is found again from the table: `insert_unwritten()` is called to
+    insert them as they are first, and they are updated like the others ({} is returned)."""
+    pairs = _pairs_of(seen)
+    if not pairs:
+        return {}
+    items = sorted(pairs.items())
+    upsert = _UPSERT % {"inserted": _INSERTED[_postgres()]}
+    insert = "INSERT INTO registry_indicatorlink (region_id, a_id, b_id, contexts, first_linked_at, last_linked_at) "
+    with connection.cursor() as cursor:
+        if _postgres():
+            arrays = [[pair[index] for pair, _ in items] for index in range(2)]
+            arrays += [[value[index] for _, value in items] for index in range(3)]
+            cursor.execute(
+                insert  # noqa: S608 (constants and placeholders only)
+                + "SELECT %s, a, b, n, f, l FROM unnest(%s::bigint[], %s::bigint[], %s::int[], "
+                "%s::timestamptz[], %s::timestamptz[]) AS d(a, b, n, f, l)" + upsert,
+                [region_id, *arrays],
+            )
+            rows = cursor.fetchall()
+        else:
+            rows, adapt = [], connection.ops.adapt_datetimefield_value
+            for start in range(0, len(items), CHUNK):
+                chunk = items[start : start + CHUNK]
+                values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+                params = [(region_id, a, b, n, adapt(first), adapt(last)) for (a, b), (n, first, last) in chunk]
+                cursor.execute(insert + f"VALUES {values}" + upsert, [value for row in params for value in row])  # noqa: S608 (placeholders)
+                rows += cursor.fetchall()
+    pairs, new = [(a, b) for a, b, _ in rows], [(a, b) for a, b, made in rows if made]
+    values = _networks_update(pairs, new, unwritten=unwritten)
+    if values is None:
+        insert_unwritten()
+        values = _networks_update(pairs, new)
+    return values
+
+
+def _pairs_of(seen) -> dict[tuple[int, int], list]:
+    """{(a, b): [contexts shared, first linked, last linked]} of (indicator, context, at) triples,
+    as `_PAIRS` counts them: a pair once per context, linked when its later side was seen there."""
+    first_in: dict[str, dict[int, datetime]] = defaultdict(dict)
+    for indicator, context, at in seen:
+        if context:
+            known = first_in[context].get(indicator)
+            first_in[context][indicator] = at if known is None or at < known else known
+    pairs: dict[tuple[int, int], list] = {}
+    for present in first_in.values():
+        ids = sorted(present)
+        for index, a in enumerate(ids):
+            for b in ids[index + 1 :]:
+                at = max(present[a], present[b])
+                pair = pairs.get((a, b))
+                if pair is None:
+                    pairs[(a, b)] = [1, at, at]
+                else:
+                    pair[0] += 1
+                    pair[1], pair[2] = min(pair[1], at), max(pair[2], at)
+    return pairs
 
 
 def links_remove(*, sightings) -> int:
@@ -184,7 +255,7 @@ def links_remove(*, sightings) -> int:
     if not ids:
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
-        _take_turn()
+        take_turn()
         cursor.execute(_LOST % {"sightings": _placeholders(ids)}, ids)
         lost = cursor.fetchall()
         # Taken back once: a second run finds these sightings no longer linked.
@@ -262,11 +333,17 @@ def _relabel(column: str, mapping: dict[int, int], *, field: str = "network") ->
             cursor.execute(sql, params)
 
 
-def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -> None:
+def _networks_update(
+    pairs: list[tuple[int, int]], new: list[tuple[int, int]], unwritten: set[int] = frozenset()
+) -> dict[int, tuple] | None:
     """After links were made (`new`: those inserted, on PostgreSQL): the link counts of their
     indicators, a new hub taken out of its component, and the components the links join merged
     (the larger one's label kept). On PostgreSQL an indicator of the batch is written once, its
-    count and its label together; elsewhere its count is counted again."""
+    count and its label together; elsewhere its count is counted again.
+
+    `unwritten` (PostgreSQL): indicators not inserted yet, with no link and no network so far:
+    their values are returned, {id: (links, network, network_size)}, not written. None, and
+    nothing written, when the links make a hub (see links_of_new_contexts)."""
     touched = {a for a, _ in pairs} | {b for _, b in pairs}
     postgres = connection.vendor == "postgresql"
     added: dict[int, int] = defaultdict(int)
@@ -278,11 +355,14 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
     limit = hub_links()
 
     def read() -> dict[int, tuple[int, int | None]]:
-        rows = _indicators_of(touched, "links", "network")
+        rows = _indicators_of(touched - unwritten, "links", "network")
+        rows += [(pk, 0, None) for pk in touched & unwritten]
         return {pk: (links + added.get(pk, 0), network) for pk, links, network in rows}
 
     rows = read()
     new_hubs = {pk: network for pk, (links, network) in rows.items() if links > limit and network is not None}
+    if touched & unwritten and (new_hubs or any(rows[pk][0] > limit for pk in touched & unwritten)):
+        return None  # a hub's component is found again from the table: the caller's rows go in first
     if new_hubs:  # written first, so that their components are found again without them
         _links_increment(added)
         added.clear()
@@ -334,11 +414,13 @@ def _networks_update(pairs: list[tuple[int, int]], new: list[tuple[int, int]]) -
         # of the batch's (most are: a new component is labelled by its smallest member): one
         # version of the row, not two.
         _relabel("id", {pk: size for pk, size in resized.items() if pk not in changed}, field="network_size")
-        _batch_write({pk: (added.get(pk, 0), final.get(pk, rows[pk][1]), resized.get(pk)) for pk in changed})
-    else:
-        _relabel("id", resized, field="network_size")
-        _relabel("network", by_label)
-        _relabel("id", {pk: target for pk, target in final.items() if rows[pk][1] is None})
+        values = {pk: (added.get(pk, 0), final.get(pk, rows[pk][1]), resized.get(pk)) for pk in changed}
+        _batch_write({pk: value for pk, value in values.items() if pk not in unwritten})
+        return {pk: (links, label, size or 0) for pk, (links, label, size) in values.items() if pk in unwritten}
+    _relabel("id", resized, field="network_size")
+    _relabel("network", by_label)
+    _relabel("id", {pk: target for pk, target in final.items() if rows[pk][1] is None})
+    return {}
 
 
 def _batch_write(values: dict[int, tuple[int, int | None, int | None]]) -> None:

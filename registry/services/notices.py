@@ -41,8 +41,7 @@ from lib.money import parse_tenge
 from .. import notices, policy
 from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import Notice, NoticeEvent, NoticeRow, NoticeRowError, Sighting
-from .indicators import SIGHTING_COLUMNS, Seen, indicators_take_many
-from .networks import links_add
+from .indicators import Seen, indicators_take_many
 
 STORAGE = "notices"
 BATCH = 1000
@@ -332,13 +331,6 @@ class _Reader:
         return row
 
 
-def _after_batch(contexts: list[str], claimed_at) -> None:
-    """Once a batch's sightings are written (claimed for linking as they were: `claimed_at`): the
-    indicators sharing a row of the notice ("notice:<id>:<row>": an account with its card and its
-    holder's IIN) linked in their networks."""
-    links_add(contexts=contexts, claimed_at=claimed_at)
-
-
 def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
     notice = reader.notice
     with transaction.atomic():
@@ -373,8 +365,9 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
                 continue
             new_rows.append((notice.region_id, notice.pk, row.number, row.fingerprint))
             seen += row.seen
-        claimed_at = timezone.now()
-        sightings = indicators_take_many(actor=None, region=notice.region, seen=seen, linked_at=claimed_at)
+        # A row's values are linked as they are written ("notice:<id>:<row>": an account with its
+        # card and its holder's IIN): the context is the row's own.
+        sightings = indicators_take_many(actor=None, region=notice.region, seen=seen, linked_at=timezone.now())
         insert_rows(NoticeRow, ("region_id", "notice_id", "number", "fingerprint"), new_rows)
         NoticeRowError.objects.bulk_create(
             [
@@ -392,7 +385,6 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
             rows_repeated=F("rows_repeated") + repeated,
             sightings_count=F("sightings_count") + len(sightings),
         )
-        _after_batch(sorted({sighting[SIGHTING_COLUMNS.index("context")] for sighting in sightings}), claimed_at)
 
 
 def _stop(notice: Notice, problem: notices.Problem) -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
@@ -179,6 +179,84 @@ def test_a_rows_values_are_linked_in_a_network_as_the_notice_is_read(persona):
     assert frozenset((iban.pk, second_account.pk)) not in pairs
     iban.refresh_from_db()
     assert iban.network is not None and iban.network == Indicator.objects.get(pk=iin.pk).network
+
+
+def assert_networks_sound(hub_links: int) -> None:
+    """What the links say, the indicators hold: each one's link count, its component's label (a
+    member's id, none for a hub or an indicator without links), the size on the label's row."""
+    ids = set(Indicator.objects.values_list("pk", flat=True))
+    pairs = list(IndicatorLink.objects.values_list("a_id", "b_id"))
+    counts = dict.fromkeys(ids, 0)
+    for a, b in pairs:
+        counts[a] += 1
+        counts[b] += 1
+    parent = {pk: pk for pk in ids if counts[pk] <= hub_links}
+
+    def root(pk):
+        while parent[pk] != pk:
+            pk = parent[pk]
+        return pk
+
+    for a, b in pairs:
+        if a in parent and b in parent:
+            parent[root(a)] = root(b)
+    stored = {row["pk"]: row for row in Indicator.objects.values("pk", "links", "network", "network_size")}
+    assert {pk: row["links"] for pk, row in stored.items()} == counts
+    components: dict[int, set] = {}
+    for pk in parent:
+        if counts[pk]:
+            components.setdefault(root(pk), set()).add(pk)
+    labels = {}
+    for members in components.values():
+        (label,) = {stored[pk]["network"] for pk in members}  # one label a component
+        assert label in members and stored[label]["network_size"] == len(members)
+        labels[label] = members
+    assert len(labels) == len(components)  # distinct components, distinct labels
+    unlabelled = {pk for pk in ids if not any(pk in members for members in components.values())}
+    assert all(stored[pk]["network"] is None for pk in unlabelled)
+    assert sum(row["network_size"] for row in stored.values()) == sum(len(m) for m in components.values())
+
+
+def test_a_notice_joining_known_networks_writes_each_indicator_once_as_linking_would(persona, settings):
+    """Rows joining networks known before the notice, a value seen in several rows of a batch, and
+    a value that becomes a hub within its batch: counts, labels and sizes come out as the links say."""
+    settings.REGISTRY_HUB_LINKS = 4
+    region = Region.objects.get(pk=persona("analyst").organisation.region_id)
+    for number in (101, 102):  # two networks of two, from earlier sightings
+        for found in (normalize(Kind.IBAN, account(number)), normalize(Kind.CARD, card(number))):
+            services.indicator_take(
+                actor=None, found=found, source="manual", region=region, at=timezone.now(), context=f"earlier:{number}"
+            )
+    hotline = card(900)
+    lines = [
+        HEADER,
+        ["1", account(101), card(1), "", "1 000,00", "15.03.2025", "Алга", ""],
+        ["2", account(102), card(1), "", "1 000,00", "15.03.2025", "Алга", ""],  # joins the two networks
+        ["3", account(3), card(3), "", "1 000,00", "15.03.2025", "Алга", ""],
+        *[[str(n), account(n), hotline, "", "1 000,00", "15.03.2025", "Алга", ""] for n in range(4, 10)],
+        ["10", account(101), card(3), "", "1 000,00", "15.03.2025", "Алга", ""],  # a known value, later batch
+    ]
+    notice = upload(persona, as_csv(lines))
+    notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
+    assert services.notice_read(notice_id=notice.pk, batch_size=3) == 10
+    assert_networks_sound(hub_links=4)
+    joined = Indicator.objects.filter(kind=Kind.IBAN, value__in=[account(101), account(102), account(3)])
+    assert len({indicator.network for indicator in joined}) == 1
+    hub = Indicator.objects.get(kind=Kind.CARD, value_hash__in=normalize(Kind.CARD, hotline).hashes)
+    assert hub.links == 6 and hub.network is None
+    shared_card = Indicator.objects.get(kind=Kind.CARD, value_hash__in=normalize(Kind.CARD, card(1)).hashes)
+    assert shared_card.events.count() == 1
+
+
+def test_an_iin_read_from_a_notice_is_stored_encrypted(persona):
+    read(persona, upload(persona, as_csv(table(1))))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value, secret FROM registry_indicator WHERE kind = 'iin'")
+        ((value, secret),) = cursor.fetchall()
+    assert value == "" and valid_iin() not in secret
+    assert Indicator.objects.get(kind=Kind.IIN).secret == valid_iin()
 
 
 @pytest.mark.parametrize(
@@ -383,12 +461,16 @@ def test_a_worker_dying_mid_file_keeps_its_batches_and_the_reading_resumes_after
     notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
     calls = []
 
-    def dies_on_the_second_batch(contexts, claimed_at):
-        calls.append(contexts)
+    original = services.notices.indicators_take_many
+
+    def dies_on_the_second_batch(**kwargs):
+        written = original(**kwargs)
+        calls.append(written)
         if len(calls) == 2:
             raise RuntimeError("the worker's connection dropped")
+        return written
 
-    monkeypatch.setattr(services.notices, "_after_batch", dies_on_the_second_batch)
+    monkeypatch.setattr(services.notices, "indicators_take_many", dies_on_the_second_batch)
     with pytest.raises(RuntimeError):
         services.notice_read(notice_id=notice.pk, batch_size=2)
     notice.refresh_from_db()
@@ -415,22 +497,19 @@ def test_a_damaged_file_stops_the_reading_keeping_and_saying_what_was_read(perso
     assert NoticeEvent.objects.filter(notice=notice, kind="failed", data__rows_read=2).exists()
 
 
-def test_progress_counts_are_kept_per_batch(persona):
+def test_progress_counts_are_kept_per_batch(persona, monkeypatch):
     notice = upload(persona, as_csv(table(5, bad={5})))
     notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
     seen = []
-    original = services.notices._after_batch
+    original = services.notices._write
 
-    def after(contexts, claimed_at):
-        original(contexts, claimed_at)
+    def after(reader, batch, read_before):
+        original(reader, batch, read_before)
         current = Notice.objects.get(pk=notice.pk)
         seen.append((current.rows_read, current.rows_ok, current.rows_failed, current.percent))
 
-    services.notices._after_batch = after
-    try:
-        services.notice_read(notice_id=notice.pk, batch_size=2)
-    finally:
-        services.notices._after_batch = original
+    monkeypatch.setattr(services.notices, "_write", after)
+    services.notice_read(notice_id=notice.pk, batch_size=2)
     assert seen == [(2, 2, 0, 40), (4, 4, 0, 80), (5, 4, 1, 99)]
     notice.refresh_from_db()
     assert notice.percent == 100
