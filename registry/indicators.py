@@ -19,10 +19,11 @@ saying why in the reader's language); `recognize(raw)` finds the kind of a value
   Republic's order on the IIN; no library checks it), the IIN's birth date and the BIN's kind.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 import base58
@@ -33,11 +34,11 @@ from Crypto.Hash import keccak
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from schwifty import IBAN
+from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import luhn
 
-from lib.crypto import keyed_hash_candidates
+from lib.crypto import encrypt, keyed_hash_candidates
 from lib.identifiers import DEFAULT_PHONE_REGION
 
 
@@ -87,9 +88,28 @@ class Indicator:
         """Its keyed hash under every configured key, the newest first: what a lookup matches."""
         return keyed_hash_candidates(f"{self.kind}:{self.value}")
 
+    @cached_property
+    def stored(self) -> tuple[str, str, str]:
+        """(value, secret, details) as an indicator's row holds them in the database: a secret
+        kind's normal form encrypted in `secret`, another kind's in `value`; the details as JSON.
+        A notice's reading thread computes them while the writing one waits on the database."""
+        if self.kind in SECRET_KINDS:
+            return "", encrypt(self.value), json.dumps(self.details)
+        return self.value, "", json.dumps(self.details)
+
 
 def _digits(raw: str) -> str:
     return SEPARATORS.sub("", raw)
+
+
+@lru_cache(maxsize=256)
+def _bic(country: str, bank_code: str) -> str:
+    """A bank's BIC by its code, "" when schwifty's registry has none: looked up once a bank code
+    (schwifty searches its whole registry each time; a notice's rows name a handful of banks)."""
+    try:
+        return str(BIC.from_bank_code(country, bank_code))
+    except SchwiftyException:
+        return ""
 
 
 def _iban(raw: str) -> Indicator:
@@ -99,8 +119,7 @@ def _iban(raw: str) -> Indicator:
         raise InvalidIndicator(_("This is not a valid IBAN: its format or check digits are wrong.")) from None
     details = {"country": iban.country_code, "bank_code": iban.bank_code}
     if iban.country_code == "KZ":
-        bic = iban.bic
-        details["bic"] = str(bic) if bic else ""
+        details["bic"] = _bic(iban.country_code, iban.bank_code)
     return Indicator(Kind.IBAN, iban.compact, iban.formatted, details)
 
 

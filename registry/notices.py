@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -111,6 +112,9 @@ class NoticeFileError(ValueError):
     def __init__(self, message: str, **params):
         self.problem = Problem(message, params)
         super().__init__(message % params if params else message)
+
+    def __reduce__(self):  # sent whole from the reading process (services.notices._read_ahead)
+        return functools.partial(NoticeFileError, self.problem.message, **self.problem.params), ()
 
     def text(self) -> str:
         return self.problem.text()

@@ -134,3 +134,21 @@ def test_one_of_finds_the_rows_of_thousands_of_values(db):
     assert list(found) == ["k-1"]
     with pytest.raises(ValueError):
         one_of(WorkClaim, wanted, "text[]); DROP TABLE x; --")
+
+
+def test_array_literal_is_read_back_by_postgresql_as_the_values_it_was_given(db):
+    from django.db import connection
+
+    from lib.inserts import array_literal
+
+    texts = ["plain", 'with "quotes"', "back\\slash", "comma, {braces}", "NULL", "", None, "тенге"]
+    numbers, times = [1, None, 10**12], [timezone.now(), None]
+    assert array_literal([1, None, 3]) == "{1,NULL,3}"
+    if connection.vendor != "postgresql":
+        pytest.skip("the literal is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT %s::text[], %s::bigint[], %s::timestamptz[]",
+            [array_literal(texts), array_literal(numbers), array_literal(times)],
+        )
+        assert cursor.fetchone() == (texts, numbers, times)

@@ -211,7 +211,7 @@ def indicators_take_many(
     for item in seen:
         by_value.setdefault((item.found.kind, item.found.hash), []).append(item)
     banks = {org.bic: org for org in Organisation.objects.filter(type=Organisation.Type.BANK).exclude(bic="")}
-    new, changed, revived, events = {}, {}, [], []
+    new, found_of, changed, revived, events = {}, {}, {}, [], []
     for key, items in by_value.items():
         found = items[0].found
         first_at, last_at = min(item.at for item in items), max(item.at for item in items)
@@ -220,6 +220,7 @@ def indicators_take_many(
             # A row of INDICATOR_COLUMNS, not an instance: a notice's batch makes thousands.
             secret = found.kind in SECRET_KINDS
             bank = banks.get(found.details.get("bic", ""))
+            found_of[key] = found
             new[key] = [
                 region.pk,
                 found.kind,
@@ -259,7 +260,7 @@ def indicators_take_many(
         inserted = []
 
         def insert_now() -> None:  # the batch made a hub: its indicators go in as they are, then are updated
-            _indicators_insert(new, ids)
+            _indicators_insert(new, ids, found_of)
             inserted.append(True)
 
         seen_in = [(row[0], row[7], row[3]) for row in sightings]  # indicator, context, at
@@ -268,7 +269,7 @@ def indicators_take_many(
         for key, row in new.items():
             row[-3:] = networks.get(ids[key], (0, None, 0))
     if unwritten:
-        _indicators_insert(new, ids)
+        _indicators_insert(new, ids, found_of)
     events += [(ids[key], Event.FOUND, Status.SUSPECTED, now, actor_id, {}) for key in new]
     # Plain rows, never read back here: written by COPY on PostgreSQL (lib.inserts.insert_rows).
     insert_rows(Sighting, SIGHTING_COLUMNS, sightings)
@@ -294,9 +295,17 @@ def _new_ids(new: dict[tuple[str, str], list]) -> dict[tuple[str, str], int]:
     return {(kind, value_hash): pk for pk, kind, value_hash in rows.values_list("pk", "kind", "value_hash")}
 
 
-def _indicators_insert(new: dict[tuple[str, str], list], ids: dict[tuple[str, str], int]) -> None:
-    """PostgreSQL: the new indicators written with the ids `_new_ids` took."""
-    insert_rows(Indicator, ("id", *INDICATOR_COLUMNS), [(ids[key], *row) for key, row in new.items()])
+def _indicators_insert(new: dict[tuple[str, str], list], ids: dict[tuple[str, str], int], found_of) -> None:
+    """PostgreSQL: the new indicators written with the ids `_new_ids` took; their value, secret and
+    details as the values read hold them for the database (`Found.stored`, encrypted and dumped
+    by the reading thread when a notice is read)."""
+    value, secret, details = (INDICATOR_COLUMNS.index(name) for name in ("value", "secret", "details"))
+    rows = []
+    for key, row in new.items():
+        row = [ids[key], *row]
+        row[1 + value], row[1 + secret], row[1 + details] = found_of[key].stored
+        rows.append(row)
+    insert_rows(Indicator, ("id", *INDICATOR_COLUMNS), rows, ready=("secret", "details"))
 
 
 def indicator_enter(*, actor, kind: str, raw: str, source: str = Sighting.Source.MANUAL, district=None, note: str = ""):

@@ -30,6 +30,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lib.inserts import array_literal
+
 from ..models import Indicator, IndicatorLink, Sighting
 
 # Contexts read a statement, and rows of a relabelling CASE a statement.
@@ -153,7 +155,7 @@ def _links_add(contexts: list[str]) -> int:
             cursor.execute(
                 "UPDATE registry_sighting SET linked_at = %s WHERE context = ANY(%s::text[]) AND context <> '' "
                 "AND linked_at IS NULL AND unlinked_at IS NULL",
-                [stamp, contexts],
+                [stamp, array_literal(contexts)],
             )
             claimed = cursor.rowcount
     else:
@@ -164,7 +166,11 @@ def _links_add(contexts: list[str]) -> int:
         )
     if not claimed:
         return 0
-    within, params = ("= ANY(%s::text[])", [contexts]) if _postgres() else (f"IN ({_placeholders(contexts)})", contexts)
+    within, params = (
+        ("= ANY(%s::text[])", [array_literal(contexts)])
+        if _postgres()
+        else (f"IN ({_placeholders(contexts)})", contexts)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             _PAIRS % {"contexts": within, "upsert": _UPSERT % {"inserted": _INSERTED[_postgres()]}},
@@ -198,8 +204,8 @@ def links_of_new_contexts(
     insert = "INSERT INTO registry_indicatorlink (region_id, a_id, b_id, contexts, first_linked_at, last_linked_at) "
     with connection.cursor() as cursor:
         if _postgres():
-            arrays = [[pair[index] for pair, _ in items] for index in range(2)]
-            arrays += [[value[index] for _, value in items] for index in range(3)]
+            arrays = [array_literal([pair[index] for pair, _ in items]) for index in range(2)]
+            arrays += [array_literal([value[index] for _, value in items]) for index in range(3)]
             cursor.execute(
                 insert  # noqa: S608 (constants and placeholders only)
                 + "SELECT %s, a, b, n, f, l FROM unnest(%s::bigint[], %s::bigint[], %s::int[], "
@@ -287,7 +293,7 @@ def _links_increment(added: dict[int, int]) -> None:
         cursor.execute(
             "UPDATE registry_indicator SET links = links + d.n "
             "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, n) WHERE registry_indicator.id = d.id",
-            [[pk for pk, _n in items], [n for _pk, n in items]],
+            [array_literal([pk for pk, _n in items]), array_literal([n for _pk, n in items])],
         )
 
 
@@ -318,7 +324,7 @@ def _relabel(column: str, mapping: dict[int, int], *, field: str = "network") ->
                     f"UPDATE registry_indicator SET {field} = d.label "  # noqa: S608 (id or network)
                     "FROM unnest(%s::bigint[], %s::bigint[]) AS d(key, label) "
                     f"WHERE registry_indicator.{column} = d.key",
-                    [[key for key, _label in items], [label for _key, label in items]],
+                    [array_literal([key for key, _label in items]), array_literal([label for _key, label in items])],
                 )
         return
     for start in range(0, len(items), CHUNK):
@@ -435,7 +441,8 @@ def _batch_write(values: dict[int, tuple[int, int | None, int | None]]) -> None:
             "network_size = COALESCE(d.size, registry_indicator.network_size) "
             "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS d(id, n, label, size) "
             "WHERE registry_indicator.id = d.id",
-            [[pk for pk, _ in items], *([value[index] for _pk, value in items] for index in range(3))],
+            [array_literal([pk for pk, _ in items])]
+            + [array_literal([value[index] for _pk, value in items]) for index in range(3)],
         )
 
 
@@ -446,7 +453,7 @@ def _indicators_of(ids, *columns: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, {', '.join(columns)} FROM registry_indicator WHERE id = ANY(%s::bigint[])",  # noqa: S608
-            [sorted(ids)],
+            [array_literal(sorted(ids))],
         )
         return cursor.fetchall()
 

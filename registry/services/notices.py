@@ -16,10 +16,9 @@ it stopped."""
 
 import functools
 import hashlib
-import queue
-import threading
+import multiprocessing
 from collections.abc import Iterator
-from contextlib import closing, suppress
+from contextlib import closing
 from datetime import date, datetime
 
 from django.conf import settings
@@ -262,6 +261,8 @@ class _Reader:
         database."""
         found = normalize(kind, raw)
         found.hashes  # noqa: B018 - cached on the value
+        if connection.vendor == "postgresql":
+            found.stored  # noqa: B018 - cached on the value: what COPY writes (indicators_take_many)
         return found
 
     def header(self, index: int) -> str:
@@ -409,49 +410,54 @@ UNEXPECTED = gettext_noop(
 )
 
 
-_END = object()
-
-
-def _read_ahead(reader: _Reader, handle, start: int, batch_size: int) -> Iterator[list[_Row]]:
-    """The file's rows after the first `start`, read in batches by a thread of their own while the
-    batch before is written: the writing mostly waits on the database, which frees the reading's
-    interpreter meanwhile. At most two batches wait, so memory stays flat whatever the file."""
-    ready: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            # The messages of a row's errors are kept as their msgids (English), translated when shown.
-            with translation.override("en"):
-                batch: list[_Row] = []
-                for index, (number, cells) in enumerate(notices.rows(handle, reader.layout)):
-                    if stop.is_set():
-                        return
-                    if index < start:
-                        continue
-                    batch.append(reader.read(number, cells))
-                    if len(batch) >= batch_size:
-                        ready.put(batch)
-                        batch = []
-                if batch:
-                    ready.put(batch)
-            ready.put(_END)
-        except Exception as error:  # noqa: BLE001 - handed to the writing thread, which raises it
-            ready.put(error)
-
-    producer = threading.Thread(target=produce, name="notice-reader", daemon=True)
+def _read_ahead(reader: _Reader, file_name: str, start: int, batch_size: int) -> Iterator[list[_Row]]:
+    """The file's rows after the first `start`, read in batches by a process of its own while the
+    batch before is written. Checking a row's values (an IBAN's digits, a phone's numbering plan,
+    their keyed hashes, a card's encryption) costs about as much CPU as writing them: a thread
+    would share the writer's interpreter, a forked process runs on another core. It inherits the
+    reader, never touches the database, and sends each batch through a pipe, which holds about
+    one: memory stays flat whatever the file. It ends with the pipe: when the reading stops, or
+    when this process dies."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    producer = context.Process(
+        target=_produce, args=(reader, file_name, start, batch_size, sending), name="notice-reader", daemon=True
+    )
     producer.start()
+    sending.close()  # the producer's end only: its end of the file is seen here as EOFError
     try:
-        while (item := ready.get()) is not _END:
+        while (item := receiving.recv()) is not None:
             if isinstance(item, Exception):
                 raise item
             yield item
     finally:
-        stop.set()
-        while producer.is_alive():  # a batch it is putting is taken, so it sees `stop` and ends
-            with suppress(queue.Empty):
-                ready.get(timeout=0.05)
-        producer.join()
+        receiving.close()
+        producer.join(timeout=5)
+        if producer.is_alive():  # blocked on a pipe no longer read
+            producer.terminate()
+            producer.join()
+
+
+def _produce(reader: _Reader, file_name: str, start: int, batch_size: int, sending) -> None:
+    """In the reading process: the batches sent, then None; or the error that stopped the reading."""
+    try:
+        # The messages of a row's errors are kept as their msgids (English), translated when shown.
+        with translation.override("en"), storage().open(file_name, "rb") as handle:
+            batch: list[_Row] = []
+            for index, (number, cells) in enumerate(notices.rows(handle, reader.layout)):
+                if index < start:
+                    continue
+                batch.append(reader.read(number, cells))
+                if len(batch) >= batch_size:
+                    sending.send(batch)
+                    batch = []
+            if batch:
+                sending.send(batch)
+        sending.send(None)
+    except (BrokenPipeError, ConnectionResetError):  # the writer stopped reading: nothing to tell
+        return
+    except Exception as error:  # noqa: BLE001 - handed to the writer, which raises it
+        sending.send(error)
 
 
 def notice_read(*, notice_id: int, batch_size: int = BATCH) -> int:
@@ -465,10 +471,7 @@ def notice_read(*, notice_id: int, batch_size: int = BATCH) -> int:
     _Reader.normalize.cache_clear()
     read_before = start = notice.rows_read
     try:
-        with (
-            storage().open(notice.file_name, "rb") as handle,
-            closing(_read_ahead(reader, handle, start, batch_size)) as batches,
-        ):
+        with closing(_read_ahead(reader, notice.file_name, start, batch_size)) as batches:
             for batch in batches:
                 _write(reader, batch, read_before)
                 read_before += len(batch)
