@@ -5,6 +5,13 @@ seen together (networks); the values never taken; the partners' lookups.
 
 A card's number and a person's IIN or a company's BIN are kept encrypted and found by their keyed
 hash; the other kinds are kept as they are (they are what banks and platforms are asked to block).
+
+The bulk tables (indicators, sightings, their events and links, a notice's rows) carry their keys
+without database constraints (`db_constraint=False`): a bank's notice writes hundreds of thousands
+of rows, and PostgreSQL's check of each key (a query and a row lock a key, at the commit) took a
+third of the writing. Nothing deletes these rows but Django, which applies each key's `on_delete`
+itself; the keys are written by registry.services under one turn (networks.take_turn), and the
+tests check after each reading that none points nowhere.
 """
 
 from django.conf import settings
@@ -33,9 +40,14 @@ class Status(models.TextChoices):
 
 class Indicator(models.Model):
     # Not indexed alone: the unique value's index reads a region's rows (and a notice's batch
-    # writes tens of thousands of rows, each index a cost per row).
+    # writes tens of thousands of rows, each index a cost per row). No key constraint (above).
     region = models.ForeignKey(
-        "accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"), db_index=False
+        "accounts.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # The normal form, empty for the secret kinds (registry.indicators.SECRET_KINDS), whose form is
@@ -53,10 +65,11 @@ class Indicator(models.Model):
         related_name="+",
         verbose_name=_("bank"),
         db_index=False,  # indexed where set only (Meta)
+        db_constraint=False,
     )
     # Where it was first seen (its confirmation counts there in the results summary).
     district = models.ForeignKey(
-        "accounts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUSPECTED)
     first_seen_at = models.DateTimeField(_("first seen"))
@@ -116,7 +129,7 @@ class Sighting(models.Model):
         POLICE = "police", _("police data")
         MANUAL = "manual", _("entered by staff")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="sightings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="sightings", db_constraint=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     # The keys most sightings leave empty (a notice's have no report, actor or unlinking) are indexed
     # where set only (Meta): a notice writes hundreds of thousands of sightings.
@@ -128,15 +141,22 @@ class Sighting(models.Model):
         related_name="+",
         verbose_name=_("report"),
         db_index=False,
+        db_constraint=False,
     )
     district = models.ForeignKey(
-        "accounts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
     # When it was seen (a report's receipt), and when Tartip recorded it.
     at = models.DateTimeField(_("seen"))
     recorded_at = models.DateTimeField(_("recorded"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     # The one piece of a source the value was seen in with others: "report:<id>" (a report's text),
@@ -150,7 +170,13 @@ class Sighting(models.Model):
     linked_at = models.DateTimeField(null=True, blank=True)
     unlinked_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
     unlinked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -206,12 +232,27 @@ class IndicatorEvent(Event):
         BLOCK_EXPIRED = "block_expired", _("block expired")
 
     # Not indexed alone: `indicator_event_at` reads an indicator's events.
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="events", db_index=False)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="events", db_index=False, db_constraint=False
+    )
+    # Event's, indexed where set only: a notice's thousands of "found" events have no actor.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status after"), max_length=20, choices=Status.choices)
 
     class Meta(Event.Meta):
-        indexes = [models.Index(fields=["indicator", "at"], name="indicator_event_at")]
+        indexes = [
+            models.Index(fields=["indicator", "at"], name="indicator_event_at"),
+            models.Index(fields=["actor"], condition=models.Q(actor__isnull=False), name="indicator_event_by_actor"),
+        ]
         verbose_name = _("indicator event")
         verbose_name_plural = _("indicator events")
 
@@ -278,10 +319,15 @@ class IndicatorLink(models.Model):
     # No index of their own: the unique pair reads a's links, `indicator_link_by_b` b's, and no
     # page reads a region's links but through its indicators.
     region = models.ForeignKey(
-        "accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"), db_index=False
+        "accounts.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+        db_index=False,
+        db_constraint=False,
     )
-    a = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
-    b = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    a = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    b = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     contexts = models.PositiveIntegerField(_("contexts shared"), default=1)
     first_linked_at = models.DateTimeField(_("first linked"))
     last_linked_at = models.DateTimeField(_("last linked"))

@@ -87,9 +87,12 @@ class NoticeRow(models.Model):
     rows of one notice are two rows, however alike (two transfers of one amount to one account on
     one day): a notice is taken once whole (its file's hash), so its own rows never repeat it."""
 
-    # Not indexed alone: the fingerprint's index holds the region.
-    region = models.ForeignKey("accounts.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="rows")
+    # Not indexed alone: the fingerprint's index holds the region. No key constraints: a bulk
+    # table (models.indicators).
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="rows", db_constraint=False)
     number = models.PositiveIntegerField()
     fingerprint = models.CharField(max_length=80)
 

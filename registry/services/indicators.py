@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash_candidates
-from lib.inserts import insert_rows, one_of
+from lib.inserts import array_literal, insert_rows, one_of
 from signals.models import Report, ReporterContact
 
 from .. import policy
@@ -169,68 +169,122 @@ SIGHTING_COLUMNS = (
 )
 
 
+@dataclass
+class Gathered:
+    """Values seen in a source, gathered for indicators_take_many before any query: each distinct
+    value once, with what its new indicator would hold, and each sighting as a row naming its
+    value by its index. Plain tuples, cheap to send between processes: a notice's reading process
+    gathers each batch (services.notices), and the writing one only queries and writes."""
+
+    # (kind, hash, hashes, value, shown, details, stored or None, first seen, last seen, district of the first)
+    values: list[tuple]
+    # (value's index, source, district, at, note, context, amount)
+    sightings: list[tuple]
+
+    def without(self, contexts: set[str]) -> "Gathered":
+        """The same but for the sightings in `contexts` (a notice's rows taken before): a value
+        seen only there is left out, the others' first and last sightings counted again."""
+        if not contexts:
+            return self
+        kept = [sighting for sighting in self.sightings if sighting[5] not in contexts]
+        seen_at: dict[int, list[tuple]] = {}
+        for sighting in kept:
+            seen_at.setdefault(sighting[0], []).append(sighting)
+        index_of, values, sightings = {}, [], []
+        for index, value in enumerate(self.values):
+            if index in seen_at:
+                index_of[index] = len(values)
+                values.append(_gathered_value(value[:7], seen_at[index]))
+        for sighting in kept:
+            sightings.append((index_of[sighting[0]], *sighting[1:]))
+        return Gathered(values, sightings)
+
+
+def _gathered_value(value: tuple, sightings: list[tuple]) -> tuple:
+    """A value's tuple (its first seven items) with its first and last sighting and the first's district."""
+    first = min(sightings, key=lambda sighting: sighting[3])
+    return (*value, first[3], max(sighting[3] for sighting in sightings), first[2])
+
+
+def gather(seen: list[Seen]) -> Gathered:
+    """Values seen, gathered (no query): the keyed hashes computed, and on PostgreSQL the stored
+    form of each value (encrypted, its details as JSON) for its COPY."""
+    postgres = connection.vendor == "postgresql"
+    index_of: dict[tuple[str, str], int] = {}
+    values, by_value, sightings = [], [], []
+    for item in seen:
+        found = item.found
+        key = (found.kind, found.hash)
+        index = index_of.get(key)
+        if index is None:
+            index = index_of[key] = len(values)
+            stored = found.stored if postgres else None
+            values.append(
+                (found.kind, found.hash, tuple(found.hashes), found.value, found.shown, found.details, stored)
+            )
+            by_value.append([])
+        sighting = (index, item.source, item.district_id, item.at, item.note, item.context, item.amount)
+        by_value[index].append(sighting)
+        sightings.append(sighting)
+    return Gathered([_gathered_value(value, by_value[index]) for index, value in enumerate(values)], sightings)
+
+
 def indicators_take_many(
-    *, actor, region, seen: list[Seen], now: datetime | None = None, linked_at: datetime | None = None
+    *, actor, region, seen: "list[Seen] | Gathered", now: datetime | None = None, linked_at: datetime | None = None
 ) -> list[tuple]:
-    """`indicator_take` for many values at once, in a few queries whatever their number (a
-    notice's batch of rows): the allow-listed values left out, the region's indicators of the rest
-    found in one query (and locked), the new ones inserted with their "found" events, the known
-    ones seen again (an expired one suspected anew, as `_indicator` does), and every sighting
-    inserted. Run inside a transaction. The sightings written, as rows of SIGHTING_COLUMNS.
+    """`indicator_take` for many values at once (`seen`, or those values `gather`ed), in a few
+    queries whatever their number (a notice's batch of rows): the allow-listed values left out, the
+    region's indicators of the rest found in one query (and locked), the new ones inserted with
+    their "found" events, the known ones seen again (an expired one suspected anew, as
+    `_indicator` does), and every sighting inserted. Run inside a transaction. The sightings
+    written, as rows of SIGHTING_COLUMNS.
 
     `linked_at`: the sightings' contexts are their own (a notice's rows: no other sighting shares
     one): they are written linked at that time, and their links made here
     (networks.links_of_new_contexts), the new indicators written once with their counts and
     networks (not inserted, then updated)."""
+    gathered = seen if isinstance(seen, Gathered) else gather(seen)
+    if not gathered.values:
+        return []
     now = now or timezone.now()
     actor_id = actor.pk if actor is not None else None
-    hashes = {value_hash for item in seen for value_hash in item.found.hashes}
-    if not hashes:
-        return []
     # Whoever makes indicators takes this turn first (indicator_take too), so that the ones found
     # missing here are still missing when they are inserted: no conflict to resolve.
     take_turn()
-    wanted = sorted(hashes)
+    wanted = sorted({value_hash for value in gathered.values for value_hash in value[2]})
     ignored = set(
         IgnoredValue.objects.filter(value_hash__in=one_of(IgnoredValue, wanted, "text")).values_list(
             "kind", "value_hash"
         )
     )
-    seen = [item for item in seen if not any((item.found.kind, h) in ignored for h in item.found.hashes)]
     known = {
         (indicator.kind, indicator.value_hash): indicator
         for indicator in Indicator.objects.select_for_update()
         .filter(region=region, value_hash__in=one_of(Indicator, wanted, "text"))
         .order_by("pk")
     }
-
-    def row_of(found: Found) -> Indicator | None:
-        return next((known[(found.kind, h)] for h in found.hashes if (found.kind, h) in known), None)
-
-    by_value: dict[tuple[str, str], list[Seen]] = {}
-    for item in seen:
-        by_value.setdefault((item.found.kind, item.found.hash), []).append(item)
     banks = {org.bic: org for org in Organisation.objects.filter(type=Organisation.Type.BANK).exclude(bic="")}
-    new, found_of, changed, revived, events = {}, {}, {}, [], []
-    for key, items in by_value.items():
-        found = items[0].found
-        first_at, last_at = min(item.at for item in items), max(item.at for item in items)
-        indicator = row_of(found)
+    ids: dict[int, int] = {}  # a value's index -> its indicator
+    new, changed, revived, events = {}, {}, [], []
+    for index, value in enumerate(gathered.values):
+        kind, value_hash, hashes, normal, shown, details, _stored, first_at, last_at, district_id = value
+        if any((kind, h) in ignored for h in hashes):
+            continue
+        indicator = next((known[(kind, h)] for h in hashes if (kind, h) in known), None)
+        bank = banks.get(details.get("bic", ""))
         if indicator is None:
             # A row of INDICATOR_COLUMNS, not an instance: a notice's batch makes thousands.
-            secret = found.kind in SECRET_KINDS
-            bank = banks.get(found.details.get("bic", ""))
-            found_of[key] = found
-            new[key] = [
+            secret = kind in SECRET_KINDS
+            new[index] = [
                 region.pk,
-                found.kind,
-                "" if secret else found.value,
-                found.value if secret else "",
-                found.hash,
-                found.shown,
-                found.details,
+                kind,
+                "" if secret else normal,
+                normal if secret else "",
+                value_hash,
+                shown,
+                details,
                 bank.pk if bank is not None else None,
-                min(items, key=lambda item: item.at).district_id,
+                district_id,
                 Status.SUSPECTED,
                 first_at,
                 last_at,
@@ -240,46 +294,62 @@ def indicators_take_many(
                 0,
             ]
             continue
-        if _seen_again(indicator, found, first_at, last_at, now):
-            indicator.bank = banks.get(found.details.get("bic", ""))
+        if _seen_again(indicator, Found(kind, normal, shown, details), first_at, last_at, now):
+            indicator.bank = bank
             revived.append(indicator)
             events.append((indicator.pk, Event.FOUND, Status.SUSPECTED, now, actor_id, {}))
         changed[indicator.pk] = indicator
-    ids = {(indicator.kind, indicator.value_hash): indicator.pk for indicator in changed.values()}
+        ids[index] = indicator.pk
     ids |= _new_ids(new)
     Indicator.objects.bulk_update(list(changed.values()), ["first_seen_at", "last_seen_at", "expires_at"])
     Indicator.objects.bulk_update(revived, ["status", "value", "secret", "shown", "details", "bank"])
     sightings = [
-        (ids[key], item.source, item.district_id, item.at, now, actor_id, item.note, item.context, item.amount)
-        + (linked_at,)
-        for key, items in by_value.items()
-        for item in items
+        (ids[index], source, district_id, at, now, actor_id, note, context, amount, linked_at)
+        for index, source, district_id, at, note, context, amount in gathered.sightings
+        if index in ids
     ]
-    unwritten = {ids[key] for key in new} if connection.vendor == "postgresql" else set()
+    unwritten = {ids[index] for index in new} if connection.vendor == "postgresql" else set()
     if linked_at is not None:
         inserted = []
 
         def insert_now() -> None:  # the batch made a hub: its indicators go in as they are, then are updated
-            _indicators_insert(new, ids, found_of)
+            _indicators_insert(new, ids, gathered)
             inserted.append(True)
 
         seen_in = [(row[0], row[7], row[3]) for row in sightings]  # indicator, context, at
         networks = links_of_new_contexts(region.pk, seen_in, unwritten=unwritten, insert_unwritten=insert_now)
         unwritten = set() if inserted else unwritten
-        for key, row in new.items():
-            row[-3:] = networks.get(ids[key], (0, None, 0))
+        for index, row in new.items():
+            row[-3:] = networks.get(ids[index], (0, None, 0))
     if unwritten:
-        _indicators_insert(new, ids, found_of)
-    events += [(ids[key], Event.FOUND, Status.SUSPECTED, now, actor_id, {}) for key in new]
+        _indicators_insert(new, ids, gathered)
     # Plain rows, never read back here: written by COPY on PostgreSQL (lib.inserts.insert_rows).
     insert_rows(Sighting, SIGHTING_COLUMNS, sightings)
+    _events_found([ids[index] for index in new], now, actor_id)
     insert_rows(IndicatorEvent, ("indicator_id", "kind", "status", "at", "actor_id", "data"), events)
     return sightings
 
 
-def _new_ids(new: dict[tuple[str, str], list]) -> dict[tuple[str, str], int]:
-    """The ids of new indicators (rows of INDICATOR_COLUMNS by kind and hash): on PostgreSQL taken
-    from the table's sequence, the rows inserted later with them (written once, with their
+def _events_found(indicators: list[int], at: datetime, actor_id: int | None) -> None:
+    """The "found" events of new indicators: alike but for their indicator, so on PostgreSQL one
+    INSERT … SELECT of an array of ids (a notice's batch makes thousands); elsewhere rows."""
+    if not indicators:
+        return
+    if connection.vendor != "postgresql":
+        rows = [(pk, Event.FOUND, Status.SUSPECTED, at, actor_id, {}) for pk in indicators]
+        insert_rows(IndicatorEvent, ("indicator_id", "kind", "status", "at", "actor_id", "data"), rows)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registry_indicatorevent (indicator_id, kind, status, at, actor_id, data) "
+            "SELECT pk, %s, %s, %s, %s, '{}' FROM unnest(%s::bigint[]) AS pk",
+            [Event.FOUND, Status.SUSPECTED, at, actor_id, array_literal(indicators)],
+        )
+
+
+def _new_ids(new: dict[int, list]) -> dict[int, int]:
+    """The ids of new indicators (rows of INDICATOR_COLUMNS by their value's index): on PostgreSQL
+    taken from the table's sequence, the rows inserted later with them (written once, with their
     networks); elsewhere the rows inserted here and their ids read back."""
     if not new:
         return {}
@@ -291,19 +361,21 @@ def _new_ids(new: dict[tuple[str, str], list]) -> dict[tuple[str, str], int]:
             )
             return dict(zip(new, (pk for (pk,) in cursor.fetchall()), strict=True))
     Indicator.objects.bulk_create([Indicator(**dict(zip(INDICATOR_COLUMNS, row, strict=True))) for row in new.values()])
-    rows = Indicator.objects.filter(region_id=next(iter(new.values()))[0], value_hash__in=[h for _kind, h in new])
-    return {(kind, value_hash): pk for pk, kind, value_hash in rows.values_list("pk", "kind", "value_hash")}
+    kind, value_hash = INDICATOR_COLUMNS.index("kind"), INDICATOR_COLUMNS.index("value_hash")
+    index_of = {(row[kind], row[value_hash]): index for index, row in new.items()}
+    rows = Indicator.objects.filter(region_id=next(iter(new.values()))[0], value_hash__in=[h for _k, h in index_of])
+    return {index_of[(k, h)]: pk for pk, k, h in rows.values_list("pk", "kind", "value_hash") if (k, h) in index_of}
 
 
-def _indicators_insert(new: dict[tuple[str, str], list], ids: dict[tuple[str, str], int], found_of) -> None:
+def _indicators_insert(new: dict[int, list], ids: dict[int, int], gathered: Gathered) -> None:
     """PostgreSQL: the new indicators written with the ids `_new_ids` took; their value, secret and
-    details as the values read hold them for the database (`Found.stored`, encrypted and dumped
-    by the reading thread when a notice is read)."""
+    details as the database holds them (`Found.stored`, encrypted and dumped by the gathering:
+    a notice's reading process)."""
     value, secret, details = (INDICATOR_COLUMNS.index(name) for name in ("value", "secret", "details"))
     rows = []
-    for key, row in new.items():
-        row = [ids[key], *row]
-        row[1 + value], row[1 + secret], row[1 + details] = found_of[key].stored
+    for index, row in new.items():
+        row = [ids[index], *row]
+        row[1 + value], row[1 + secret], row[1 + details] = gathered.values[index][6]
         rows.append(row)
     insert_rows(Indicator, ("id", *INDICATOR_COLUMNS), rows, ready=("secret", "details"))
 

@@ -40,7 +40,7 @@ from lib.money import parse_tenge
 from .. import notices, policy
 from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import Notice, NoticeEvent, NoticeRow, NoticeRowError, Sighting
-from .indicators import Seen, indicators_take_many
+from .indicators import Gathered, Seen, gather, indicators_take_many
 
 STORAGE = "notices"
 BATCH = 1000
@@ -314,7 +314,7 @@ class _Reader:
             return row
         when = at.replace(tzinfo=self.zone) if at is not None else self.default_at
         payee = next((item for kind in PAYEES for item in found if item.kind == kind), found[0])
-        context = f"notice:{self.notice.pk}:{number}"
+        context = _row_context(self.notice.pk, number)
         row.seen = [
             Seen(
                 found=item,
@@ -332,7 +332,15 @@ class _Reader:
         return row
 
 
-def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
+def _row_context(notice_id: int, number: int) -> str:
+    """The context of a notice row's sightings (Sighting.context): its values are linked."""
+    return f"notice:{notice_id}:{number}"
+
+
+def _write(reader: _Reader, batch: list[_Row], gathered: Gathered, read_before: int) -> None:
+    """A batch of rows written in one transaction: its row hashes (the rows of another notice
+    left out), its values' sightings (`gathered` by the reading process), its rows' errors and
+    the notice's counts."""
     notice = reader.notice
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -359,16 +367,15 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
             .exclude(notice_id=notice.pk)
             .values_list("fingerprint", flat=True)
         )
-        new_rows, seen, repeated = [], [], 0
-        for row in good:
-            if row.fingerprint in taken:
-                repeated += 1
-                continue
-            new_rows.append((notice.region_id, notice.pk, row.number, row.fingerprint))
-            seen += row.seen
+        new_rows = [
+            (notice.region_id, notice.pk, row.number, row.fingerprint) for row in good if row.fingerprint not in taken
+        ]
+        repeated = {_row_context(notice.pk, row.number) for row in good if row.fingerprint in taken}
         # A row's values are linked as they are written ("notice:<id>:<row>": an account with its
         # card and its holder's IIN): the context is the row's own.
-        sightings = indicators_take_many(actor=None, region=notice.region, seen=seen, linked_at=timezone.now())
+        sightings = indicators_take_many(
+            actor=None, region=notice.region, seen=gathered.without(repeated), linked_at=timezone.now()
+        )
         insert_rows(NoticeRow, ("region_id", "notice_id", "number", "fingerprint"), new_rows)
         NoticeRowError.objects.bulk_create(
             [
@@ -383,7 +390,7 @@ def _write(reader: _Reader, batch: list[_Row], read_before: int) -> None:
             rows_read=F("rows_read") + len(batch),
             rows_ok=F("rows_ok") + len(new_rows),
             rows_failed=F("rows_failed") + failed,
-            rows_repeated=F("rows_repeated") + repeated,
+            rows_repeated=F("rows_repeated") + len(repeated),
             sightings_count=F("sightings_count") + len(sightings),
         )
 
@@ -410,9 +417,10 @@ UNEXPECTED = gettext_noop(
 )
 
 
-def _read_ahead(reader: _Reader, file_name: str, start: int, batch_size: int) -> Iterator[list[_Row]]:
+def _read_ahead(reader: _Reader, file_name: str, start: int, batch_size: int) -> Iterator[tuple[list[_Row], Gathered]]:
     """The file's rows after the first `start`, read in batches by a process of its own while the
-    batch before is written. Checking a row's values (an IBAN's digits, a phone's numbering plan,
+    batch before is written; with each batch, its valid rows' values gathered for writing
+    (indicators.gather). Checking a row's values (an IBAN's digits, a phone's numbering plan,
     their keyed hashes, a card's encryption) costs about as much CPU as writing them: a thread
     would share the writer's interpreter, a forked process runs on another core. It inherits the
     reader, never touches the database, and sends each batch through a pipe, which holds about
@@ -438,6 +446,14 @@ def _read_ahead(reader: _Reader, file_name: str, start: int, batch_size: int) ->
             producer.join()
 
 
+def _gathered(batch: list[_Row]) -> tuple[list[_Row], Gathered]:
+    """A batch as it is sent to the writer: its rows (their values left out) and their values gathered."""
+    gathered = gather([seen for row in batch if not row.errors for seen in row.seen])
+    for row in batch:
+        row.seen = []
+    return batch, gathered
+
+
 def _produce(reader: _Reader, file_name: str, start: int, batch_size: int, sending) -> None:
     """In the reading process: the batches sent, then None; or the error that stopped the reading."""
     try:
@@ -449,10 +465,10 @@ def _produce(reader: _Reader, file_name: str, start: int, batch_size: int, sendi
                     continue
                 batch.append(reader.read(number, cells))
                 if len(batch) >= batch_size:
-                    sending.send(batch)
+                    sending.send(_gathered(batch))
                     batch = []
             if batch:
-                sending.send(batch)
+                sending.send(_gathered(batch))
         sending.send(None)
     except (BrokenPipeError, ConnectionResetError):  # the writer stopped reading: nothing to tell
         return
@@ -472,8 +488,8 @@ def notice_read(*, notice_id: int, batch_size: int = BATCH) -> int:
     read_before = start = notice.rows_read
     try:
         with closing(_read_ahead(reader, notice.file_name, start, batch_size)) as batches:
-            for batch in batches:
-                _write(reader, batch, read_before)
+            for batch, gathered in batches:
+                _write(reader, batch, gathered, read_before)
                 read_before += len(batch)
     except _Overtaken:
         return 0

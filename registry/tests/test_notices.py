@@ -26,7 +26,16 @@ from lib.crypto import keyed_hash
 from lib.money import parse_tenge
 from registry import services
 from registry.indicators import Kind, normalize
-from registry.models import IgnoredValue, Indicator, IndicatorLink, Notice, NoticeEvent, Sighting
+from registry.models import (
+    IgnoredValue,
+    Indicator,
+    IndicatorEvent,
+    IndicatorLink,
+    Notice,
+    NoticeEvent,
+    NoticeRow,
+    Sighting,
+)
 from registry.tasks import notice_read_start, read_notice
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +195,10 @@ def assert_networks_sound(hub_links: int) -> None:
     member's id, none for a hub or an indicator without links), the size on the label's row."""
     ids = set(Indicator.objects.values_list("pk", flat=True))
     pairs = list(IndicatorLink.objects.values_list("a_id", "b_id"))
+    # The bulk tables' keys have no database constraint (registry.models.indicators): none points nowhere.
+    assert {pk for pair in pairs for pk in pair} <= ids
+    assert set(Sighting.objects.values_list("indicator_id", flat=True)) <= ids
+    assert set(IndicatorEvent.objects.values_list("indicator_id", flat=True)) == ids  # each found once at least
     counts = dict.fromkeys(ids, 0)
     for a, b in pairs:
         counts[a] += 1
@@ -240,12 +253,32 @@ def test_a_notice_joining_known_networks_writes_each_indicator_once_as_linking_w
     notice_read_start(actor=persona("analyst"), notice=notice, mapping=notice.mapping)
     assert services.notice_read(notice_id=notice.pk, batch_size=3) == 10
     assert_networks_sound(hub_links=4)
+    assert set(NoticeRow.objects.values_list("notice_id", flat=True)) == {notice.pk}
     joined = Indicator.objects.filter(kind=Kind.IBAN, value__in=[account(101), account(102), account(3)])
     assert len({indicator.network for indicator in joined}) == 1
     hub = Indicator.objects.get(kind=Kind.CARD, value_hash__in=normalize(Kind.CARD, hotline).hashes)
     assert hub.links == 6 and hub.network is None
     shared_card = Indicator.objects.get(kind=Kind.CARD, value_hash__in=normalize(Kind.CARD, card(1)).hashes)
     assert shared_card.events.count() == 1
+
+
+def test_values_gathered_without_the_rows_taken_before_count_only_the_others():
+    from registry.services.indicators import Seen, gather
+
+    march, april = (timezone.make_aware(timezone.datetime(2025, month, 1)) for month in (3, 4))
+    iban, first_card = normalize(Kind.IBAN, account(1)), normalize(Kind.CARD, card(1))
+    gathered = gather(
+        [
+            Seen(found=iban, source="bank_notice", at=march, context="notice:1:1"),
+            Seen(found=first_card, source="bank_notice", at=march, context="notice:1:1"),
+            Seen(found=iban, source="bank_notice", at=april, district_id=5, context="notice:1:2"),
+        ]
+    )
+    assert [value[7:] for value in gathered.values] == [(march, april, None), (march, march, None)]
+    kept = gathered.without({"notice:1:1"})
+    assert [value[:2] for value in kept.values] == [(Kind.IBAN, iban.hash)]  # the card was seen there only
+    assert kept.values[0][7:] == (april, april, 5)
+    assert kept.sightings == [(0, "bank_notice", 5, april, "", "notice:1:2", None)]
 
 
 def test_an_iin_read_from_a_notice_is_stored_encrypted(persona):
@@ -503,8 +536,8 @@ def test_progress_counts_are_kept_per_batch(persona, monkeypatch):
     seen = []
     original = services.notices._write
 
-    def after(reader, batch, read_before):
-        original(reader, batch, read_before)
+    def after(*args):
+        original(*args)
         current = Notice.objects.get(pk=notice.pk)
         seen.append((current.rows_read, current.rows_ok, current.rows_failed, current.percent))
 
