@@ -48,8 +48,9 @@ def bench_environment(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def ensure_database(database_url: str) -> None:
-    """Create the database named in the URL when missing (connecting to the `postgres` one)."""
+def ensure_database(database_url: str, *, fresh: bool = False) -> None:
+    """Create the database named in the URL when missing (connecting to the `postgres` one);
+    `fresh`: dropped first, so that a run starts from empty tables."""
     import psycopg
     from psycopg import sql
 
@@ -57,6 +58,8 @@ def ensure_database(database_url: str) -> None:
     name = parts.path.lstrip("/")
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as connection:
+        if fresh:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

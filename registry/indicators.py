@@ -23,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import base58
@@ -32,6 +32,7 @@ import idna
 import phonenumbers
 from Crypto.Hash import keccak
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from schwifty import BIC, IBAN
@@ -77,6 +78,7 @@ class Indicator:
 
     # Computed once a value (a notice's batch asks for them several times each): a frozen
     # dataclass's cached_property writes its instance's __dict__, which freezing leaves alone.
+    # (Django's: the standard library's takes a lock on each first read.)
     @cached_property
     def hash(self) -> str:
         """The keyed hash every row of this value is kept and found by (under the newest key, the

@@ -500,9 +500,11 @@ DATE_FORMATS = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_when(raw: str) -> datetime:
     """A naive date and time as written ("15.03.2025", "2025-03-15 14:20"); a date alone is its
-    midnight. The caller places it in the region's time zone."""
+    midnight. The caller places it in the region's time zone. Read once each (a notice's rows
+    repeat a few hundred days; `strptime` is slow)."""
     text = (raw or "").strip()
     for pattern in DATE_FORMATS:
         try:

@@ -261,8 +261,6 @@ class _Reader:
         database."""
         found = normalize(kind, raw)
         found.hashes  # noqa: B018 - cached on the value
-        if connection.vendor == "postgresql":
-            found.stored  # noqa: B018 - cached on the value: what COPY writes (indicators_take_many)
         return found
 
     def header(self, index: int) -> str:
