@@ -9,8 +9,8 @@
    is seen again elsewhere; dropper rings (a phone and fifteen cards, each card in a notice row
    with the phone); a few hubs (a hotline quoted in thousands of reports). The links are then
    built by the registry's own bulk builder (registry.services.links_build), timed.
-2. `links_add` for a batch of 1,000 new contexts (2,500 new sightings), as the notices' import
-   calls it after each batch, timed.
+2. `links_add` for a batch of 1,000 new contexts (2,500 new sightings), as reports' tasks and
+   `links_build` call it (a notice's batch links its own rows: bench/notices.py), timed.
 3. The network of sampled indicators read through the real selector (registry.networks.network_of)
    for a regional prosecutor, and the section of the page drawn from it (layout and template), for
    random linked indicators, ring centres, ring cards and indicators next to a hub: p50, p95, p99

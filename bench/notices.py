@@ -7,10 +7,11 @@ reading process, so that memory can be seen not to grow with the file.
 1. PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tartip_bench_notices,
    dropped and created anew: every run starts from an empty registry): migrate, load_reference.
 2. For each size and format, a file generated in a temporary folder (not kept): IBANs on real
-   Kazakh bank codes with valid check digits (schwifty), cards on a test BIN with their Luhn digit,
+   Kazakh bank codes with valid check digits (schwifty), Visa-range cards with their Luhn digit,
    a quarter of the rows with the holder's IIN, phones, amounts written as banks do ("59 500,00"),
-   dates, districts; one row in fifty with a wrong IBAN check digit (a row error). Every file has
-   values of its own, so no row is one already taken.
+   dates, districts; one row in fifty with a wrong IBAN check digit (a row error); one row in ten
+   another transfer to an earlier row's account and card (in its batch or a known indicator seen
+   again). Every file has values of its own, so no row is one already taken.
 3. Each file is read in a child process of its own (a fresh interpreter): the upload (the file's
    checks: type, encoding, line count; an XLSX's zip directory and sheet scan), the mapping, and
    the task's body (`registry.tasks.read_notice`), as a worker runs it. Before each, the registry's
@@ -85,18 +86,24 @@ def _iin(rng: random.Random) -> str:
 
 
 def rows(count: int, seed: int):
-    """`count` rows of values of their own (the seed's), one in fifty with a wrong IBAN."""
+    """`count` rows of values of their own (the seed's), one in fifty with a wrong IBAN; one in ten
+    a further transfer to an account of an earlier row (a dropper's account receives many), with
+    that row's card: within a batch one value, in a later batch a known indicator seen again."""
     from schwifty import IBAN
     from stdnum import luhn
 
     rng = random.Random(seed)
     start = date(2025, 1, 1)
+    prefix = seed % 10**7  # the file's own: no other file (of this run or another) has its values
     for number in range(1, count + 1):
-        iban = IBAN.generate("KZ", bank_code=rng.choice(BANK_CODES), account_code=f"{seed % 1000:03d}{number:010d}")
+        owner = rng.randrange(1, number) if number > 10 and number % 10 == 0 else number
+        iban = IBAN.generate(
+            "KZ", bank_code=BANK_CODES[owner % len(BANK_CODES)], account_code=f"{prefix:07d}{owner:06d}"
+        )
         iban = iban.compact
         if number % 50 == 0:
             iban = iban[:-1] + str((int(iban[-1]) + 1) % 10)
-        digits = f"400000{seed % 1000:03d}{number:06d}"[:15]
+        digits = f"4{prefix:08d}{owner:06d}"
         card = digits + luhn.calc_check_digit(digits)
         yield [
             str(number),
@@ -255,7 +262,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="tartip-bench-notices-"))
     env["REGISTRY_NOTICE_DIR"] = str(folder / "stored")
     env["REGISTRY_NOTICE_MAX_BYTES"] = str(500 * 1024 * 1024)
-    run = int(time.time()) % 1000  # values of this run's own: no row is one an earlier run took
+    run = int(time.time())  # values of this run's own: no row is one an earlier run took
     try:
         sizes = [int(value) for value in args.rows.split(",")]
         for count, again in [(count, False) for count in sizes] + [(count, True) for count in sizes if args.again]:

@@ -46,15 +46,21 @@ def _seen_again(indicator: Indicator, found: Found, first_at: datetime, last_at:
     """A known indicator seen again (not saved here): its first and last sightings widened; one
     forgotten (expired) is suspected anew, as found now; a suspected one's expiry pushed back. True
     when it was revived: its bank and its "found" event are the caller's to set."""
-    indicator.first_seen_at = min(indicator.first_seen_at, first_at)
-    indicator.last_seen_at = max(indicator.last_seen_at, last_at)
     revived = indicator.status == Status.EXPIRED
     if revived:
         indicator.hold(found)
         indicator.status = Status.SUSPECTED
-    if indicator.status == Status.SUSPECTED:
-        indicator.expires_at = _expiry(now)
+    indicator.first_seen_at, indicator.last_seen_at, indicator.expires_at = _widened(
+        indicator.status, indicator.first_seen_at, indicator.last_seen_at, indicator.expires_at, first_at, last_at, now
+    )
     return revived
+
+
+def _widened(status, first_seen_at, last_seen_at, expires_at, first_at, last_at, now) -> tuple:
+    """A known indicator's first and last sightings and its expiry once seen again between
+    `first_at` and `last_at`: a suspected one's expiry pushed back."""
+    expires_at = _expiry(now) if status == Status.SUSPECTED else expires_at
+    return min(first_seen_at, first_at), max(last_seen_at, last_at), expires_at
 
 
 def _indicator(found: Found, region, at: datetime, now: datetime, actor, district=None) -> Indicator:
@@ -257,22 +263,25 @@ def indicators_take_many(
             "kind", "value_hash"
         )
     )
+    # Plain rows, not instances: a notice repeats thousands of known values (an instance decrypts its secret).
     known = {
-        (indicator.kind, indicator.value_hash): indicator
-        for indicator in Indicator.objects.select_for_update()
+        (kind, value_hash): row
+        for *row, kind, value_hash in Indicator.objects.select_for_update()
         .filter(region=region, value_hash__in=one_of(Indicator, wanted, "text"))
         .order_by("pk")
+        .values_list("pk", "status", "first_seen_at", "last_seen_at", "expires_at", "kind", "value_hash")
     }
     banks = {org.bic: org for org in Organisation.objects.filter(type=Organisation.Type.BANK).exclude(bic="")}
     ids: dict[int, int] = {}  # a value's index -> its indicator
-    new, changed, revived, events = {}, {}, [], []
+    new, widened, revived, events = {}, {}, [], []
+    expires_at = _expiry(now)
     for index, value in enumerate(gathered.values):
         kind, value_hash, hashes, normal, shown, details, _stored, first_at, last_at, district_id = value
         if any((kind, h) in ignored for h in hashes):
             continue
-        indicator = next((known[(kind, h)] for h in hashes if (kind, h) in known), None)
+        row = next((known[(kind, h)] for h in hashes if (kind, h) in known), None)
         bank = banks.get(details.get("bic", ""))
-        if indicator is None:
+        if row is None:
             # A row of INDICATOR_COLUMNS, not an instance: a notice's batch makes thousands.
             secret = kind in SECRET_KINDS
             new[index] = [
@@ -288,21 +297,26 @@ def indicators_take_many(
                 Status.SUSPECTED,
                 first_at,
                 last_at,
-                _expiry(now),
+                expires_at,
                 0,
                 None,
                 0,
             ]
             continue
-        if _seen_again(indicator, Found(kind, normal, shown, details), first_at, last_at, now):
+        pk, status = row[0], row[1]
+        ids[index] = pk
+        if status == Status.EXPIRED:  # revived (rare): the instance's own rule
+            indicator = Indicator.objects.get(pk=pk)
+            _seen_again(indicator, Found(kind, normal, shown, details), first_at, last_at, now)
             indicator.bank = bank
             revived.append(indicator)
-            events.append((indicator.pk, Event.FOUND, Status.SUSPECTED, now, actor_id, {}))
-        changed[indicator.pk] = indicator
-        ids[index] = indicator.pk
+            events.append((pk, Event.FOUND, Status.SUSPECTED, now, actor_id, {}))
+        else:
+            widened[pk] = _widened(*row[1:], first_at, last_at, now)
     ids |= _new_ids(new)
-    Indicator.objects.bulk_update(list(changed.values()), ["first_seen_at", "last_seen_at", "expires_at"])
-    Indicator.objects.bulk_update(revived, ["status", "value", "secret", "shown", "details", "bank"])
+    _indicators_widen(widened)
+    fields = ["status", "value", "secret", "shown", "details", "bank", "first_seen_at", "last_seen_at", "expires_at"]
+    Indicator.objects.bulk_update(revived, fields)
     sightings = [
         (ids[index], source, district_id, at, now, actor_id, note, context, amount, linked_at)
         for index, source, district_id, at, note, context, amount in gathered.sightings
@@ -344,6 +358,29 @@ def _events_found(indicators: list[int], at: datetime, actor_id: int | None) -> 
             "INSERT INTO registry_indicatorevent (indicator_id, kind, status, at, actor_id, data) "
             "SELECT pk, %s, %s, %s, %s, '{}' FROM unnest(%s::bigint[]) AS pk",
             [Event.FOUND, Status.SUSPECTED, at, actor_id, array_literal(indicators)],
+        )
+
+
+def _indicators_widen(widened: dict[int, tuple]) -> None:
+    """Known indicators seen again: their first and last sightings and expiry ({id: (first, last,
+    expires)}), on PostgreSQL in one UPDATE of arrays (Django's bulk_update writes a CASE of every
+    row, slow for a notice's thousands), elsewhere by bulk_update."""
+    if not widened:
+        return
+    items = sorted(widened.items())
+    if connection.vendor != "postgresql":
+        rows = [
+            Indicator(pk=pk, first_seen_at=first, last_seen_at=last, expires_at=ends)
+            for pk, (first, last, ends) in items
+        ]
+        Indicator.objects.bulk_update(rows, ["first_seen_at", "last_seen_at", "expires_at"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_indicator SET first_seen_at = d.f, last_seen_at = d.l, expires_at = d.e "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::timestamptz[]) AS d(id, f, l, e) "
+            "WHERE registry_indicator.id = d.id",
+            [array_literal([pk for pk, _ in items])] + [array_literal([v[i] for _, v in items]) for i in range(3)],
         )
 
 

@@ -281,6 +281,24 @@ def test_values_gathered_without_the_rows_taken_before_count_only_the_others():
     assert kept.sightings == [(0, "bank_notice", 5, april, "", "notice:1:2", None)]
 
 
+def test_known_values_in_a_notice_are_seen_again_and_an_expired_one_is_suspected_anew(persona):
+    region = Region.objects.get(pk=persona("analyst").organisation.region_id)
+    long_ago = timezone.make_aware(timezone.datetime(2024, 1, 10))
+    for found in (normalize(Kind.IBAN, account(1)), normalize(Kind.CARD, card(1))):
+        services.indicator_take(actor=None, found=found, source="manual", region=region, at=long_ago)
+    expired = Indicator.objects.get(kind=Kind.CARD)
+    Indicator.objects.filter(pk=expired.pk).update(status="expired", expires_at=None)
+    read(persona, upload(persona, as_csv(table(1))))  # the account and the card, 15 March 2025
+    account_row, card_row = Indicator.objects.get(kind=Kind.IBAN), Indicator.objects.get(pk=expired.pk)
+    march = timezone.make_aware(timezone.datetime(2025, 3, 15), region_zone(region))
+    assert (account_row.first_seen_at, account_row.last_seen_at) == (long_ago, march)
+    assert account_row.status == "suspected" and account_row.expires_at > timezone.now()
+    assert account_row.events.filter(kind="found").count() == 1  # seen again, not found again
+    assert card_row.status == "suspected" and card_row.expires_at > timezone.now()
+    assert card_row.secret == card(1) and card_row.last_seen_at == march
+    assert card_row.events.filter(kind="found").count() == 2  # found anew once forgotten
+
+
 def test_an_iin_read_from_a_notice_is_stored_encrypted(persona):
     read(persona, upload(persona, as_csv(table(1))))
     from django.db import connection
