@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from accounts.models import District
@@ -79,10 +79,7 @@ def _classified(user, ids: set[int], districts) -> tuple[dict[int, Indicator], i
     districts, of a kind they never see."""
     rows = Indicator.objects.filter(pk__in=ids).only("pk", "kind", "shown", "status", "links", "network", "region_id")
     if districts is not None:
-        seen_there = Sighting.objects.filter(
-            indicator=OuterRef("pk"), district_id__in=districts, unlinked_at__isnull=True
-        )
-        rows = rows.annotate(seen_there=Exists(seen_there))
+        rows = rows.annotate(seen_there=policy.seen_in(districts))
     hidden_kinds = policy.network_hidden_kinds(user)
     shown, outside, hidden = {}, 0, 0
     for indicator in rows:

@@ -74,8 +74,16 @@ def visible_indicators(user, indicators: QuerySet) -> QuerySet:
     districts = work_district_ids(user)
     if districts is None:
         return indicators
-    seen_there = Sighting.objects.filter(indicator=OuterRef("pk"), district_id__in=districts)
-    return indicators.filter(Exists(seen_there))
+    return indicators.filter(seen_in(districts))
+
+
+def seen_in(districts) -> Exists:
+    """An indicator seen in one of `districts` by a live sighting (one unlinked was wrongly taken
+    from its source: it places the value nowhere): what shows it in a district's scope, in the
+    registry's lists and in a network."""
+    return Exists(
+        Sighting.objects.filter(indicator=OuterRef("pk"), district_id__in=districts, unlinked_at__isnull=True)
+    )
 
 
 def counted_sightings(user, sightings: QuerySet) -> QuerySet:

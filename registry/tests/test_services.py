@@ -114,6 +114,9 @@ def test_each_persona_sees_the_indicators_of_its_scope_and_no_more(persona):
     assert seen("analyst") == {phone, card, temir_site}
     for nobody in ("bank_partner", "citizen", "board_secretary"):
         assert seen(nobody) == set()
+    # A sighting unlinked (wrongly taken) places the value nowhere: the district no longer sees it.
+    services.sighting_unlink(actor=persona("temir_prosecutor"), sighting=temir_site.sightings.get())
+    assert seen("temir_prosecutor") == set() and temir_site in seen("regional_prosecutor")
     assert policy.may_unmask(persona("alga_prosecutor")) and not policy.may_unmask(persona("alga_officer"))
 
 
