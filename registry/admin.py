@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .indicators import InvalidIndicator, normalize
-from .models import BlockingItem, BlockingRequest, IgnoredValue
+from .models import BlockingItem, BlockingRequest, IgnoredValue, Notice
 
 
 class IgnoredValueForm(forms.ModelForm):
@@ -57,15 +57,9 @@ class BlockingItemInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(BlockingRequest)
-class BlockingRequestAdmin(admin.ModelAdmin):
-    """Blocking requests, to read: they change only through the registry's pages (registry.services),
-    each step an event."""
-
-    list_display = ("outgoing_number", "addressee", "status", "sent_at", "region")
-    list_filter = ("status", "addressee__type")
-    search_fields = ("outgoing_number",)
-    inlines = [BlockingItemInline]
+class ToRead(admin.ModelAdmin):
+    """Rows the administrator reads but never changes: they change only through the registry's
+    pages (registry.services), each step an event."""
 
     def has_add_permission(self, request):
         return False
@@ -75,3 +69,22 @@ class BlockingRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BlockingRequest)
+class BlockingRequestAdmin(ToRead):
+    list_display = ("outgoing_number", "addressee", "status", "sent_at", "region")
+    list_filter = ("status", "addressee__type")
+    search_fields = ("outgoing_number",)
+    inlines = [BlockingItemInline]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ToRead):
+    """Banks' and the antifraud centre's notices with their counts (the file stays in its private
+    storage; its rows' errors are on the notice's page)."""
+
+    list_display = ("original_name", "organisation", "number", "dated", "status", "rows_read", "rows_ok", "uploaded_at")
+    list_filter = ("status", "source", "region")
+    search_fields = ("original_name", "number")
+    exclude = ("header", "mapping", "uncached_formulas", "failure")

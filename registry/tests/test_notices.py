@@ -643,6 +643,18 @@ def test_the_notices_sightings_show_on_the_indicators_page(login, persona):
     assert notice.rows_ok == 1
 
 
+def test_the_administrator_reads_the_notices_in_the_admin_and_changes_none(login, persona):
+    notice = read(persona, upload(persona, as_csv(table(2)), number="17-05/9"))
+    client = login("administrator")
+    listed = client.get("/admin/registry/notice/")
+    assert listed.status_code == 200 and "notice.csv" in listed.content.decode()
+    page = client.get(f"/admin/registry/notice/{notice.pk}/change/")
+    assert page.status_code == 200 and "17-05/9" in page.content.decode()
+    refused = client.post(f"/admin/registry/notice/{notice.pk}/change/", {"number": "changed"})
+    assert refused.status_code == 403 and Notice.objects.get(pk=notice.pk).number == "17-05/9"
+    assert client.get("/admin/registry/notice/add/").status_code == 403
+
+
 @pytest.mark.parametrize("username", ["analyst", "regional_prosecutor", "department_prosecutor"])
 def test_the_region_wide_roles_import_notices(login, username):
     client = login(username)
