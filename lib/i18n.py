@@ -2,6 +2,9 @@
 the one place that picks the reader's language, then Russian, Kazakh and English, so an entry
 missing in one language still shows in another rather than as a blank."""
 
+import operator
+
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 FALLBACK_LANGUAGES = ("ru", "kk", "en")
@@ -19,3 +22,10 @@ def localized(source, field: str, language: str | None = None) -> str:
     else:
         values = [getattr(source, f"{field}_{code}", "") for code in reader_languages(language)]
     return next((value for value in values if value), "")
+
+
+def lazy_format(message, values: dict):
+    """A lazy message (`gettext_lazy`) with its %(name)s values, still lazy: rendered in the
+    language active where it is read (a notification, in each recipient's), where `message %
+    values` would translate it at once, in the language of whoever caused it."""
+    return lazy(operator.mod, str)(message, values)

@@ -5,8 +5,6 @@ address get a mail (they have no account). A notification never names the report
 sensitive categories it carries no content at all: the subject with the reference, and a link.
 """
 
-import operator
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F
@@ -19,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.notifications import notify
 from lib import once
 from lib.crypto import keyed_hash, readable
+from lib.i18n import lazy_format
 from lib.identifiers import normalize_email
 from lib.mail import send_each
 
@@ -38,9 +37,7 @@ def staff_link(report: Report) -> str:
 
 
 def _subject(message, report: Report):
-    # Lazy, so that notify() renders it in each recipient's language: `lazy string % values`
-    # would translate at once, in the language of whoever caused the change.
-    return lazy(operator.mod, str)(message, {"reference": report.reference})
+    return lazy_format(message, {"reference": report.reference})
 
 
 def _notify_about(report: Report, users, subject, text="") -> None:

@@ -16,11 +16,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Organisation, Region
+from accounts.models import Organisation, Region, User
+from accounts.notifications import notify
+from accounts.roles import Role
 from accounts.zones import local_date, region_id_zone
+from lib.i18n import lazy_format
 from lib.money import parse_tenge
 from supervision.numbering import next_outgoing_number
 
@@ -227,8 +232,21 @@ def blocking_request_send(*, actor, request: BlockingRequest) -> BlockingRequest
         locked.save(update_fields=["outgoing_number", "sent_at", "status"])
         _event(locked, BlockingEvent.Kind.SENT, actor, now, number=locked.outgoing_number, items=len(items))
         _indicators_follow(items, Item.REQUESTED, actor, now)
+        _partners_told(locked, len(items))
     request.outgoing_number, request.sent_at, request.status = locked.outgoing_number, now, Request.SENT
     return request
+
+
+def _partners_told(request: BlockingRequest, items: int) -> None:
+    """The addressee's partner users told that a request waits for their answer, each in their own
+    language, with a link to it; once (the key)."""
+    partners = User.objects.filter(organisation_id=request.addressee_id, role=Role.PARTNER)
+    subject = lazy_format(
+        gettext_lazy("Blocking request %(number)s from the prosecutor's office: %(items)s items to answer"),
+        {"number": request.outgoing_number, "items": items},
+    )
+    url = reverse("registry:request", args=[request.pk])
+    notify(users=partners, subject=subject, url=url, key=f"blocking-request-sent:{request.pk}")
 
 
 def _indicators_follow(items, state: str, actor, now) -> None:

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from schwifty import IBAN
 from stdnum import luhn
 
-from accounts.models import AuditEvent, District, Organisation
+from accounts.models import AuditEvent, District, Notification, Organisation
 from lib.spreadsheets import neutralise
 from registry import services
 from registry.documents import list_headers
@@ -123,7 +123,7 @@ def test_only_the_analyst_and_region_wide_prosecutors_request_blocking(persona):
 
 def test_sending_numbers_the_request_from_the_offices_register_and_the_indicators_follow(persona):
     _grouping, requests = drafted(persona, "halyk", "card")
-    analyst, halyk = persona("analyst"), requests["bank-halyk"]
+    analyst, halyk, partner = persona("analyst"), requests["bank-halyk"], persona("bank_partner")
     with pytest.raises(ValidationError, match="legal basis"):
         services.blocking_request_send(actor=analyst, request=halyk)
     assert not BlockingRequest.objects.exclude(outgoing_number="").exists()
@@ -141,6 +141,10 @@ def test_sending_numbers_the_request_from_the_offices_register_and_the_indicator
     ]
     with pytest.raises(ValidationError):
         services.blocking_request_change(actor=analyst, request=halyk, legal_basis="Other.", language="ru")
+    # The bank's partner is told, in its language, with the link; nobody of another organisation.
+    (told,) = Notification.objects.filter(key=f"blocking-request-sent:{halyk.pk}")
+    assert told.user == partner and told.url == f"/registry/requests/{halyk.pk}/"
+    assert "akt-prok-region/2025/1" in told.subject
 
 
 def test_answers_follow_the_steps_each_with_its_date_and_amount(persona):
