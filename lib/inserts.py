@@ -15,6 +15,7 @@ do).
 
 import functools
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -115,6 +116,46 @@ def insert_rows(
             for row in rows
         ]
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", prepared)  # noqa: S608
+
+
+def insert_lines(model: type[Model], columns: tuple[str, ...], lines: list[str]) -> None:
+    """PostgreSQL: rows given as COPY's text lines (`copy_line` of their values, in `columns`' order),
+    made beforehand where there was time (a notice's reading process formats its sightings while
+    the writer waits on the database), written by one COPY."""
+    if not lines:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    meta, quote = model._meta, connection.ops.quote_name
+    names = ", ".join(quote(meta.get_field(name).column) for name in columns)
+    with (
+        transaction.mark_for_rollback_on_error(using),
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        copy.write("\n".join(lines) + "\n")
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_line(values) -> str:
+    """Values as one line of COPY's text format: NULL as \\N, text with its backslashes, tabs and
+    line breaks escaped, times in ISO form, numbers as written."""
+    return "\t".join(map(_copy_field, values))
+
+
+def _copy_field(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
 
 
 def _copy_preparer(field, connection):

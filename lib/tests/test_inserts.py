@@ -152,3 +152,21 @@ def test_array_literal_is_read_back_by_postgresql_as_the_values_it_was_given(db)
             [array_literal(texts), array_literal(numbers), array_literal(times)],
         )
         assert cursor.fetchone() == (texts, numbers, times)
+
+
+def test_lines_formatted_for_copy_are_read_back_as_the_values_they_were(db):
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from lib.inserts import copy_line, insert_lines
+    from lib.models import WorkClaim
+
+    now = timezone.now()
+    awkward = "tab\there\\N back\\slash\nnew line\r\nend"
+    assert copy_line([None, 12, Decimal("59500.00"), "a\tb", now]) == f"\\N\t12\t59500.00\ta\\tb\t{now.isoformat()}"
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    insert_lines(WorkClaim, ("key", "claimed_at", "done_at", "keep_until"), [copy_line([awkward, now, None, now])])
+    stored = WorkClaim.objects.get(key=awkward)
+    assert (stored.claimed_at, stored.done_at, stored.keep_until) == (now, None, now)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_records
 from accounts.models import AuditEvent, Organisation
 from lib.crypto import keyed_hash_candidates
-from lib.inserts import array_literal, insert_rows, one_of
+from lib.inserts import array_literal, copy_line, insert_lines, insert_rows, one_of
 from signals.models import Report, ReporterContact
 
 from .. import policy
@@ -161,6 +161,19 @@ INDICATOR_COLUMNS = (
     "network",
     "network_size",
 )
+# A sighting's COPY line: what the gathering formats (source to amount), then the writer's.
+SIGHTING_LINE = (
+    "source",
+    "district_id",
+    "at",
+    "note",
+    "context",
+    "amount",
+    "indicator_id",
+    "recorded_at",
+    "actor_id",
+    "linked_at",
+)
 SIGHTING_COLUMNS = (
     "indicator_id",
     "source",
@@ -184,7 +197,8 @@ class Gathered:
 
     # (kind, hash, hashes, value, shown, details, stored or None, first seen, last seen, district of the first)
     values: list[tuple]
-    # (value's index, source, district, at, note, context, amount)
+    # (value's index, source, district, at, note, context, amount[, the values from source on as a
+    # COPY line, on PostgreSQL])
     sightings: list[tuple]
 
     def without(self, contexts: set[str]) -> "Gathered":
@@ -230,6 +244,8 @@ def gather(seen: list[Seen]) -> Gathered:
             )
             by_value.append([])
         sighting = (index, item.source, item.district_id, item.at, item.note, item.context, item.amount)
+        if postgres:  # its COPY line but for the indicator and the writer's columns (SIGHTING_LINE)
+            sighting += (copy_line(sighting[1:]),)
         by_value[index].append(sighting)
         sightings.append(sighting)
     return Gathered([_gathered_value(value, by_value[index]) for index, value in enumerate(values)], sightings)
@@ -237,13 +253,13 @@ def gather(seen: list[Seen]) -> Gathered:
 
 def indicators_take_many(
     *, actor, region, seen: "list[Seen] | Gathered", now: datetime | None = None, linked_at: datetime | None = None
-) -> list[tuple]:
+) -> int:
     """`indicator_take` for many values at once (`seen`, or those values `gather`ed), in a few
     queries whatever their number (a notice's batch of rows): the allow-listed values left out, the
     region's indicators of the rest found in one query (and locked), the new ones inserted with
     their "found" events, the known ones seen again (an expired one suspected anew, as
-    `_indicator` does), and every sighting inserted. Run inside a transaction. The sightings
-    written, as rows of SIGHTING_COLUMNS.
+    `_indicator` does), and every sighting inserted. Run inside a transaction. The number of
+    sightings written.
 
     `linked_at`: the sightings' contexts are their own (a notice's rows: no other sighting shares
     one): they are written linked at that time, and their links made here
@@ -251,7 +267,7 @@ def indicators_take_many(
     networks (not inserted, then updated)."""
     gathered = seen if isinstance(seen, Gathered) else gather(seen)
     if not gathered.values:
-        return []
+        return 0
     now = now or timezone.now()
     actor_id = actor.pk if actor is not None else None
     # Whoever makes indicators takes this turn first (indicator_take too), so that the ones found
@@ -317,11 +333,7 @@ def indicators_take_many(
     _indicators_widen(widened)
     fields = ["status", "value", "secret", "shown", "details", "bank", "first_seen_at", "last_seen_at", "expires_at"]
     Indicator.objects.bulk_update(revived, fields)
-    sightings = [
-        (ids[index], source, district_id, at, now, actor_id, note, context, amount, linked_at)
-        for index, source, district_id, at, note, context, amount in gathered.sightings
-        if index in ids
-    ]
+    written = [sighting for sighting in gathered.sightings if sighting[0] in ids]
     unwritten = {ids[index] for index in new} if connection.vendor == "postgresql" else set()
     if linked_at is not None:
         inserted = []
@@ -330,18 +342,32 @@ def indicators_take_many(
             _indicators_insert(new, ids, gathered)
             inserted.append(True)
 
-        seen_in = [(row[0], row[7], row[3]) for row in sightings]  # indicator, context, at
+        seen_in = [(ids[sighting[0]], sighting[5], sighting[3]) for sighting in written]  # indicator, context, at
         networks = links_of_new_contexts(region.pk, seen_in, unwritten=unwritten, insert_unwritten=insert_now)
         unwritten = set() if inserted else unwritten
         for index, row in new.items():
             row[-3:] = networks.get(ids[index], (0, None, 0))
     if unwritten:
         _indicators_insert(new, ids, gathered)
-    # Plain rows, never read back here: written by COPY on PostgreSQL (lib.inserts.insert_rows).
-    insert_rows(Sighting, SIGHTING_COLUMNS, sightings)
+    _sightings_insert(written, ids, now, actor_id, linked_at)
     _events_found([ids[index] for index in new], now, actor_id)
     insert_rows(IndicatorEvent, ("indicator_id", "kind", "status", "at", "actor_id", "data"), events)
-    return sightings
+    return len(written)
+
+
+def _sightings_insert(written: list[tuple], ids: dict[int, int], now, actor_id, linked_at) -> None:
+    """The sightings of the gathered values taken, never read back here: on PostgreSQL by COPY of
+    the lines the gathering formatted, each ended with its indicator and the writer's columns;
+    elsewhere as rows."""
+    if written and len(written[0]) > 7:
+        end = "\t" + copy_line((now, actor_id, linked_at))
+        insert_lines(Sighting, SIGHTING_LINE, [f"{sighting[7]}\t{ids[sighting[0]]}{end}" for sighting in written])
+        return
+    rows = [
+        (ids[index], source, district_id, at, now, actor_id, note, context, amount, linked_at)
+        for index, source, district_id, at, note, context, amount, *_line in written
+    ]
+    insert_rows(Sighting, SIGHTING_COLUMNS, rows)
 
 
 def _events_found(indicators: list[int], at: datetime, actor_id: int | None) -> None:

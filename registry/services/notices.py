@@ -372,7 +372,7 @@ def _write(reader: _Reader, batch: list[_Row], gathered: Gathered, read_before: 
         repeated = {_row_context(notice.pk, row.number) for row in good if row.fingerprint in taken}
         # A row's values are linked as they are written ("notice:<id>:<row>": an account with its
         # card and its holder's IIN): the context is the row's own.
-        sightings = indicators_take_many(
+        sightings_written = indicators_take_many(
             actor=None, region=notice.region, seen=gathered.without(repeated), linked_at=timezone.now()
         )
         insert_rows(NoticeRow, ("region_id", "notice_id", "number", "fingerprint"), new_rows)
@@ -390,7 +390,7 @@ def _write(reader: _Reader, batch: list[_Row], gathered: Gathered, read_before: 
             rows_ok=F("rows_ok") + len(new_rows),
             rows_failed=F("rows_failed") + failed,
             rows_repeated=F("rows_repeated") + len(repeated),
-            sightings_count=F("sightings_count") + len(sightings),
+            sightings_count=F("sightings_count") + sightings_written,
         )
 
 
