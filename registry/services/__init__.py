@@ -27,15 +27,14 @@ from .blocking import (
     blocking_requests_draft,
     parse_amount,
 )
+from .bulk import Seen, indicators_take_many
 from .graffiti import answer_graffiti_sync, graffiti_sync
 from .indicators import (
     LOOKUP_BATCH,
-    Seen,
     indicator_confirm,
     indicator_enter,
     indicator_take,
     indicators_expire,
-    indicators_take_many,
     is_ignored,
     lookups_audit,
     report_indicators_take,

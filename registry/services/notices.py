@@ -41,7 +41,7 @@ from lib.money import parse_tenge
 from .. import notices, policy
 from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import Notice, NoticeEvent, NoticeRow, NoticeRowError, Sighting
-from .indicators import Gathered, Seen, gather, indicators_take_many
+from .bulk import Gathered, Seen, gather, indicators_take_many
 
 STORAGE = "notices"
 BATCH = 1000
@@ -419,7 +419,7 @@ UNEXPECTED = gettext_noop(
 def _read_ahead(reader: _Reader, file_name: str, start: int, batch_size: int) -> Iterator[tuple[list[_Row], Gathered]]:
     """The file's rows after the first `start`, read in batches by a process of its own while the
     batch before is written; with each batch, its valid rows' values gathered for writing
-    (indicators.gather). Checking a row's values (an IBAN's digits, a phone's numbering plan,
+    (bulk.gather). Checking a row's values (an IBAN's digits, a phone's numbering plan,
     their keyed hashes, a card's encryption) costs about as much CPU as writing them: a thread
     would share the writer's interpreter, a forked process runs on another core. It inherits the
     reader, never touches the database, and sends each batch through a pipe, which holds about

@@ -263,7 +263,7 @@ def test_a_notice_joining_known_networks_writes_each_indicator_once_as_linking_w
 
 
 def test_values_gathered_without_the_rows_taken_before_count_only_the_others():
-    from registry.services.indicators import Seen, gather
+    from registry.services.bulk import Seen, gather
 
     march, april = (timezone.make_aware(timezone.datetime(2025, month, 1)) for month in (3, 4))
     iban, first_card = normalize(Kind.IBAN, account(1)), normalize(Kind.CARD, card(1))
