@@ -205,6 +205,15 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux keeps in it, across the
+    exec that started the process, the peak of the parent that forked it."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def postgres_pids() -> list[int]:
     """Every PostgreSQL server process on this machine (backends, writer, WAL writer...)."""
     found = []

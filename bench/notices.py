@@ -2,7 +2,7 @@
 registry's real upload and reading task on PostgreSQL; the time, the rate and the peak memory of the
 reading process, so that memory can be seen not to grow with the file.
 
-    .venv/bin/python bench/notices.py [--rows 20000,200000] [--formats csv,xlsx] [--again]
+    .venv/bin/python bench/notices.py [--rows 20000,200000] [--formats csv,xlsx,xlsx-inline] [--again]
 
 1. PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tartip_bench_notices,
    dropped and created anew: every run starts from an empty registry): migrate, load_reference.
@@ -11,15 +11,19 @@ reading process, so that memory can be seen not to grow with the file.
    a quarter of the rows with the holder's IIN, phones, amounts written as banks do ("59 500,00"),
    dates, districts; one row in fifty with a wrong IBAN check digit (a row error); one row in ten
    another transfer to an earlier row's account and card (in its batch or a known indicator seen
-   again). Every file has values of its own, so no row is one already taken.
+   again). Every file has values of its own, so no row is one already taken. An XLSX is written
+   as Excel saves one (XlsxWriter: shared strings, the amount a number, the date a date, its
+   <dimension>); `xlsx-inline` as streaming writers do (openpyxl's write-only mode: every cell an
+   inline string, no <dimension>).
 3. Each file is read in a child process of its own (a fresh interpreter): the upload (the file's
    checks: type, encoding, line count; an XLSX's zip directory and sheet scan), the mapping, and
    the task's body (`registry.tasks.read_notice`), as a worker runs it. Before each, the registry's
    tables are ANALYZEd, as autovacuum keeps them (this machine's PostgreSQL runs without it). The
    child reports the seconds of each step, the CPU of the writer (itself), of its PostgreSQL
    backend and of the process the reading forks to read and check the rows, and the peak resident
-   memory (`ru_maxrss`) of the writer before the reading and after it (the difference is what
-   reading the file cost) and of the reading process.
+   memory of the writer before the reading and after it (VmHWM: the difference is what reading the
+   file cost) and of the reading process (`ru_maxrss` of the writer's children: from the fork, the
+   pages it shares with the writer included).
 4. `--again`: each size read once more, a file of new values, into the registry the first
    readings filled (its indexes larger than PostgreSQL's shared buffers, 128 MB here).
 
@@ -38,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,7 +63,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--rows", default="20000,200000")
-    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--formats", default="csv,xlsx", help="among csv, xlsx (as Excel saves it), xlsx-inline")
     parser.add_argument(
         "--again",
         action="store_true",
@@ -125,6 +129,25 @@ def write_csv(path: Path, count: int, seed: int) -> None:
 
 
 def write_xlsx(path: Path, count: int, seed: int) -> None:
+    """As Excel saves a workbook: text in the shared strings, the amount a number and the date a
+    date (each with its format), the sheet's size declared in <dimension>. XlsxWriter writes it."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    money, day = workbook.add_format({"num_format": "# ##0.00"}), workbook.add_format({"num_format": "dd.mm.yyyy"})
+    sheet.write_row(0, 0, HEADER)
+    for number, row in enumerate(rows(count, seed), start=1):
+        sheet.write_row(number, 0, row[:5])
+        sheet.write_number(number, 5, float(row[5].replace(" ", "").replace(",", ".")), money)
+        sheet.write_datetime(number, 6, datetime.strptime(row[6], "%d.%m.%Y"), day)
+        sheet.write_string(number, 7, row[7])
+    workbook.close()
+
+
+def write_xlsx_inline(path: Path, count: int, seed: int) -> None:
+    """As streaming writers save one (openpyxl's write-only mode, Apache POI's SXSSF): every cell
+    an inline string, no <dimension> (openpyxl then reads the sheet twice to size it)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -133,6 +156,9 @@ def write_xlsx(path: Path, count: int, seed: int) -> None:
     for row in rows(count, seed):
         sheet.append(row)
     workbook.save(path)
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "xlsx-inline": write_xlsx_inline}
 
 
 class _Statements:
@@ -182,7 +208,7 @@ def child(path: str, file_format: str, profile: bool = False) -> None:
         username="bench-notices-analyst",
         defaults={"role": Role.ANALYST, "organisation": Organisation.objects.get(code="akt-prok-region")},
     )
-    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # noqa: E731  (MB)
+    peak = _server.peak_memory_mb
     bank = Organisation.objects.get(code="bank-halyk")
     started = time.perf_counter()
     with open(path, "rb") as handle:  # streamed, as Django hands over an upload kept in a temporary file
@@ -267,10 +293,10 @@ def main() -> int:
         sizes = [int(value) for value in args.rows.split(",")]
         for count, again in [(count, False) for count in sizes] + [(count, True) for count in sizes if args.again]:
             for file_format in args.formats.split(","):
-                path = folder / f"notice-{count}.{file_format}"
+                path = folder / f"notice-{count}-{file_format}.{file_format.split('-')[0]}"
                 started = time.perf_counter()
                 seed = SEED + run + count + len(file_format) + (7 if again else 0)
-                (write_csv if file_format == "csv" else write_xlsx)(path, count, seed)
+                WRITERS[file_format](path, count, seed)
                 made = time.perf_counter() - started
                 analyze(args.database_url)
                 child_run = subprocess.run(

@@ -15,3 +15,7 @@ class LibConfig(PluginApp, AppConfig):
         # start); its UPDATE claims the rows, a second run puts nothing back.
         PeriodicJob("requeue-stale-tasks", "lib.tasks.requeue_stale_tasks_task", seconds=60),
     )
+
+    def ready(self):
+        super().ready()
+        from lib import checks  # noqa: F401  (registers them)

@@ -224,5 +224,9 @@ def list_rows(content: bytes) -> list[tuple[int, tuple]]:
             if any(cell not in (None, "") for cell in row):
                 rows.append((number, tuple(row)))
         return rows
+    except UnreadableList:
+        raise
+    except Exception:  # a damaged sheet, or entities the XML parser refuses (lib/spreadsheets.py)
+        raise UnreadableList(gettext("The file is damaged: its rows could not be read.")) from None
     finally:
         workbook.close()

@@ -347,8 +347,14 @@ def _cell_text(value) -> str:
 def _xlsx_rows(handle) -> Iterator[tuple[int, list]]:
     workbook = _open_workbook(handle)
     try:
-        sheet = _sheet(workbook)
-        number = 0
+        yield from _sheet_rows(_sheet(workbook))
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(sheet) -> Iterator[tuple[int, list]]:
+    number = 0
+    try:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, [_cell_text(value) for value in values]
     except NoticeFileError:
@@ -357,8 +363,6 @@ def _xlsx_rows(handle) -> Iterator[tuple[int, list]]:
         raise NoticeFileError(
             gettext_noop("The workbook could not be read past row %(row)s: it is damaged."), row=number + 1
         ) from None
-    finally:
-        workbook.close()
 
 
 # --- the layout ---------------------------------------------------------------------------------
@@ -392,16 +396,16 @@ def read_layout(handle, caps: Caps) -> Layout:
         total = max(_count_lines(handle) - header_row, 0)
         return Layout(CSV, header_row, header, total, encoding=encoding, delimiter=delimiter)
     check_zip(handle, caps)
+    # Opened once: openpyxl reads the whole shared strings table as it opens a workbook.
     workbook = _open_workbook(handle)
     try:
-        path = _sheet(workbook)._worksheet_path
+        sheet = _sheet(workbook)
+        with zipfile.ZipFile(handle) as archive:  # its own reads, done before the sheet's rows are
+            scan = _scan_sheet(archive, sheet._worksheet_path)
+        header_row, header = _find_header(_sheet_rows(sheet))
     finally:
         workbook.close()
     handle.seek(0)
-    with zipfile.ZipFile(handle) as archive:
-        scan = _scan_sheet(archive, path)
-    handle.seek(0)
-    header_row, header = _find_header(_xlsx_rows(handle))
     for _first, last, label in scan.merged:
         if last >= header_row:
             raise NoticeFileError(

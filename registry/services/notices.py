@@ -275,10 +275,11 @@ class _Reader:
         def error(index, message, **params):
             row.errors.append((self.header(index) if index is not None else "", message, params))
 
+        uncached = self.layout.uncached_formulas  # most files have none: no cell's name is made then
         for index, field in self.columns:
             raw = cells[index].strip() if index < len(cells) else ""
-            cell = f"{notices.column_letter(index)}{number}"
-            if cell in self.layout.uncached_formulas:
+            cell = uncached and f"{notices.column_letter(index)}{number}"
+            if cell and cell in uncached:
                 error(
                     index,
                     gettext_noop(

@@ -27,6 +27,7 @@ from registry import services
 from registry.documents import list_headers
 from registry.indicators import Kind
 from registry.models import BlockingEvent, BlockingItem, BlockingRequest, Indicator, IndicatorEvent, Status
+from registry.tests.test_notices import BILLION_LAUGHS, with_entities
 from reporting.figures import Request, compute
 from reporting.tests import facts
 
@@ -450,6 +451,9 @@ def test_an_upload_is_size_capped_and_checked_for_a_zip_bomb(login, persona, set
     workbook.active.append(["No."])
     buffer = BytesIO()
     workbook.save(buffer)
+    bombed = with_entities(_filled_list(client, antifraud, lambda row: None), BILLION_LAUGHS, "&lol9;")
+    page = client.post(upload, {"list": _file(bombed)}, follow=True).content.decode()
+    assert "its rows could not be read" in page
     assert client.post(upload, {"list": _file(buffer.getvalue())}).status_code == 302
     assert antifraud.items.get().status == "requested"
 

@@ -6,6 +6,7 @@ invalid row's errors kept; a reading run twice writing nothing twice; the pages 
 import csv
 import io
 import random
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -373,6 +374,43 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(persona):
     assert len(buffer.getvalue()) < 2 * 1024 * 1024
     message = refused(persona, buffer.getvalue(), "notice.xlsx")
     assert "compressed 2" in message and "zip bomb" in message
+
+
+# An entity bomb: ten levels of ten references, 3 GB of "lol" once expanded.
+BILLION_LAUGHS = '<!ENTITY lol0 "lol">' + "".join(
+    f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">' for level in range(1, 10)
+)
+
+
+def with_entities(content: bytes, declarations: str, reference: str) -> bytes:
+    """The workbook with `declarations` in its sheet's DOCTYPE and its first text cell's text
+    replaced by `reference` (an entity's use, `&lol9;`), as a crafted upload would hold them."""
+    source, crafted = io.BytesIO(content), io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in original.infolist():
+            data = original.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                declaration = text.index("<worksheet")
+                text = f"{text[:declaration]}<!DOCTYPE worksheet [{declarations}]>{text[declaration:]}"
+                text = re.sub(r"<t>[^<]*</t>", f"<t>{reference}</t>", text, count=1)
+                data = text.encode()
+            archive.writestr(entry, data)
+    return crafted.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("declarations", "reference"),
+    [
+        (BILLION_LAUGHS, "&lol9;"),
+        ('<!ENTITY secret SYSTEM "file:///etc/passwd">', "&secret;"),
+    ],
+    ids=["billion-laughs", "external-entity"],
+)
+def test_a_workbook_with_entities_is_refused_unexpanded(persona, declarations, reference):
+    message = refused(persona, with_entities(as_xlsx(table(3)), declarations, reference), "notice.xlsx")
+    assert "could not be read past row 1" in message
+    assert "root:" not in message
 
 
 def test_a_workbook_unpacking_past_the_cap_is_refused(persona, settings):
