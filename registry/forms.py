@@ -9,10 +9,11 @@ from accounts.scoping import visible_districts
 from lib import photos
 from lib.forms import ServiceErrorsMixin
 from lib.photos import PhotoInput
+from lib.tables import column_letter
 
 from .indicators import Kind
 from .models import Outreach
-from .notices import Field, column_letter
+from .notices import Field
 
 
 class SearchForm(forms.Form):

@@ -27,12 +27,12 @@ from accounts.roles import Role
 from accounts.zones import local_date, region_id_zone
 from lib.i18n import lazy_format
 from lib.money import parse_tenge
+from lib.tables import parse_when
 from supervision.numbering import next_outgoing_number
 
 from .. import policy
 from ..indicators import InvalidIndicator, Kind, normalize
 from ..models import BlockingEvent, BlockingItem, BlockingRequest, Indicator, IndicatorEvent, Status
-from ..notices import parse_when
 
 Item = BlockingItem.State
 Request = BlockingRequest.State
@@ -393,7 +393,7 @@ def _state_words() -> dict:
 
 def _day(raw) -> date | None:
     """A date of the partner's list: a spreadsheet's date, or one written as the notices' dates are
-    (registry.notices.parse_when); ValueError when it is none."""
+    (lib.tables.parse_when); ValueError when it is none."""
     if raw in (None, ""):
         return None
     if isinstance(raw, datetime):

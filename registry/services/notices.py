@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import District, Organisation, Region
 from accounts.zones import local_today, region_zone
+from lib import tables
 from lib.crypto import keyed_hash
 from lib.inserts import insert_rows, one_of
 from lib.money import parse_tenge
@@ -53,8 +54,8 @@ SENDERS = {
 PAYEES = (Kind.IBAN, Kind.CARD, Kind.WALLET, Kind.CRYPTO, Kind.PHONE)
 
 
-def caps() -> notices.Caps:
-    return notices.Caps(
+def caps() -> tables.Caps:
+    return tables.Caps(
         max_bytes=settings.REGISTRY_NOTICE_MAX_BYTES,
         max_unzipped_bytes=settings.REGISTRY_NOTICE_MAX_UNZIPPED_BYTES,
         max_ratio=settings.REGISTRY_NOTICE_MAX_RATIO,
@@ -103,8 +104,8 @@ def notice_upload(*, actor, upload, organisation: Organisation, number: str = ""
     if earlier is not None:
         raise ValidationError({"file": _already_message(earlier)})
     try:
-        layout = notices.read_layout(upload, limits)
-    except notices.NoticeFileError as error:
+        layout = tables.read_layout(upload, limits)
+    except tables.TableFileError as error:
         raise ValidationError({"file": error.text()}) from None
     upload.seek(0)
     now = timezone.now()
@@ -152,8 +153,8 @@ def _already_message(earlier: Notice) -> str:
     }
 
 
-def layout_of(notice: Notice) -> notices.Layout:
-    return notices.Layout(
+def layout_of(notice: Notice) -> tables.Layout:
+    return tables.Layout(
         file_type=notice.file_type,
         header_row=notice.header_row,
         header=notice.header,
@@ -164,10 +165,10 @@ def layout_of(notice: Notice) -> notices.Layout:
     )
 
 
-def notice_preview(*, notice: Notice, count: int = notices.PREVIEW_ROWS) -> list[tuple[int, list[str]]]:
+def notice_preview(*, notice: Notice, count: int = tables.PREVIEW_ROWS) -> list[tuple[int, list[str]]]:
     """The first rows of the notice as the file holds them (read again, never stored)."""
     with storage().open(notice.file_name, "rb") as handle:
-        return notices.preview(handle, layout_of(notice), count)
+        return tables.preview(handle, layout_of(notice), count)
 
 
 def notice_map(*, actor, notice: Notice, mapping: list[str]) -> Notice:
@@ -179,7 +180,7 @@ def notice_map(*, actor, notice: Notice, mapping: list[str]) -> Notice:
         raise ValidationError(_("Map every column of the notice to a field, or ignore it."))
     try:
         notices.check_mapping(mapping)
-    except notices.NoticeFileError as error:
+    except tables.TableFileError as error:
         raise ValidationError(error.text()) from None
     with transaction.atomic():
         started = Notice.objects.filter(pk=notice.pk, status=Notice.Status.UPLOADED).update(
@@ -266,7 +267,7 @@ class _Reader:
 
     def header(self, index: int) -> str:
         title = self.notice.header[index] if index < len(self.notice.header) else ""
-        return title or notices.column_letter(index)
+        return title or tables.column_letter(index)
 
     def read(self, number: int, cells: list[str]) -> _Row:
         row = _Row(number)
@@ -278,7 +279,7 @@ class _Reader:
         uncached = self.layout.uncached_formulas  # most files have none: no cell's name is made then
         for index, field in self.columns:
             raw = cells[index].strip() if index < len(cells) else ""
-            cell = uncached and f"{notices.column_letter(index)}{number}"
+            cell = uncached and f"{tables.column_letter(index)}{number}"
             if cell and cell in uncached:
                 error(
                     index,
@@ -297,7 +298,7 @@ class _Reader:
                 elif field == notices.Field.AMOUNT:
                     amount = parse_tenge(raw)
                 elif field == notices.Field.DATE:
-                    at = notices.parse_when(raw)
+                    at = tables.parse_when(raw)
                     if at.date() > self.today:
                         raise ValueError(gettext_noop("The date is in the future."))
                 elif field == notices.Field.DISTRICT:
@@ -395,7 +396,7 @@ def _write(reader: _Reader, batch: list[_Row], gathered: Gathered, read_before: 
         )
 
 
-def _stop(notice: Notice, problem: notices.Problem) -> None:
+def _stop(notice: Notice, problem: tables.Problem) -> None:
     with transaction.atomic():
         stopped = Notice.objects.filter(pk=notice.pk, status=Notice.Status.READING).update(
             status=Notice.Status.FAILED,
@@ -466,7 +467,7 @@ def _produce(reader: _Reader, file_name: str, start: int, batch_size: int, sendi
         # The messages of a row's errors are kept as their msgids (English), translated when shown.
         with translation.override("en"), storage().open(file_name, "rb") as handle:
             batch: list[_Row] = []
-            for index, (number, cells) in enumerate(notices.rows(handle, reader.layout)):
+            for index, (number, cells) in enumerate(tables.rows(handle, reader.layout)):
                 if index < start:
                     continue
                 batch.append(reader.read(number, cells))
@@ -499,11 +500,11 @@ def notice_read(*, notice_id: int, batch_size: int = BATCH) -> int:
                 read_before += len(batch)
     except _Overtaken:
         return 0
-    except notices.NoticeFileError as error:
+    except tables.TableFileError as error:
         _stop(notice, error.problem)
         return read_before - start
     except Exception:
-        _stop(notice, notices.Problem(UNEXPECTED))
+        _stop(notice, tables.Problem(UNEXPECTED))
         raise
     with transaction.atomic():
         done = Notice.objects.filter(pk=notice.pk, status=Notice.Status.READING, rows_read=read_before).update(

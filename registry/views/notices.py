@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib import tables
+
 from .. import notices, policy, selectors, services, tasks
 from ..forms import NoticeMappingForm, NoticeUploadForm
 from ..models import Notice
@@ -103,7 +105,7 @@ def notice_columns(request, pk: int):
 
 def _page_context(request, notice: Notice) -> dict:
     errors = Paginator(notice.errors.all(), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    failure = notices.Problem(notice.failure["message"], notice.failure.get("params") or {}) if notice.failure else None
+    failure = tables.Problem(notice.failure["message"], notice.failure.get("params") or {}) if notice.failure else None
     return {"notice": notice, "errors": errors, "failure": failure.text() if failure else ""}
 
 
