@@ -235,9 +235,12 @@ class CrimeImport(models.Model):
     file_name = models.CharField(_("stored file"), max_length=255)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
-    sha256 = models.CharField(max_length=64)
-    encoding = models.CharField(max_length=20, default="utf-8")
-    delimiter = models.CharField(max_length=1, default=",")
+    # How the file is read (lib.tables.Layout).
+    file_type = models.CharField(max_length=4)
+    encoding = models.CharField(max_length=20, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    header_row = models.PositiveIntegerField(default=1)
+    header = models.JSONField(default=list)
     # Each field's column in the file (crimefile.FIELDS' names -> the column's index).
     columns = models.JSONField(default=dict)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED)
@@ -246,7 +249,9 @@ class CrimeImport(models.Model):
     rows_ok = models.PositiveIntegerField(_("rows imported"), default=0)
     rows_failed = models.PositiveIntegerField(_("rows refused"), default=0)
     gravity_unknown = models.PositiveIntegerField(_("rows of unknown gravity"), default=0)
+    # Why it failed: a msgid and its parameters, shown in the reader's language.
     problem = models.TextField(_("why it failed"), blank=True)
+    problem_params = models.JSONField(default=dict, blank=True)
     replaced = models.PositiveIntegerField(_("earlier rows replaced"), default=0)
     changes = models.JSONField(_("what changed"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
@@ -322,6 +327,9 @@ class CrimeStaged(CrimeFields):
 
     crime_import = models.ForeignKey(CrimeImport, on_delete=models.CASCADE, related_name="+")
     row = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.crime_import_id}:{self.row}"
 
 
 class CrimeRecord(CrimeFields):

@@ -10,7 +10,7 @@ district office's acts but does not number or decide them.
 This module imports no model (supervision.models imports it).
 """
 
-from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES
+from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role
 from accounts.scoping import role_of
 
 # Roles that record acts, produce their letters and record their outcomes (for their own office).
@@ -36,3 +36,20 @@ def may_manage(user, act) -> bool:
     return (
         user.role in ACT_AUTHORS and user.organisation_id is not None and user.organisation_id == act.issuing_office_id
     )
+
+
+# --- crime statistics ---------------------------------------------------------------------------
+
+# The regional analyst imports the crime statistics (DESIGN.md: "imports statistics").
+CRIME_IMPORTERS = frozenset({Role.ANALYST})
+# Who reads them: the prosecutors (a district's, within the districts their work covers) and the
+# region-wide roles.
+CRIME_READERS = PROSECUTOR_ROLES | REGION_WIDE_ROLES
+
+
+def may_import_crime(user) -> bool:
+    return user is not None and user.is_authenticated and (user.is_superuser or role_of(user) in CRIME_IMPORTERS)
+
+
+def reads_crime(user) -> bool:
+    return user is not None and user.is_authenticated and (user.is_superuser or role_of(user) in CRIME_READERS)

@@ -314,6 +314,11 @@ STORAGES = {
         "BACKEND": "lib.storages.PrivateFileSystemStorage",
         "OPTIONS": {"location": env_str("REGISTRY_NOTICE_DIR", str(VAR_DIR / "private" / "notices"))},
     },
+    # Crime statistics' files as uploaded (supervision.services.crime): private, like the notices.
+    "crime_imports": {
+        "BACKEND": "lib.storages.PrivateFileSystemStorage",
+        "OPTIONS": {"location": env_str("SUPERVISION_CRIME_DIR", str(VAR_DIR / "private" / "crime-imports"))},
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("TARTIP_TESTING", False)
 # How often the head of the audit chain is checkpointed: rows newer than the last checkpoint are
@@ -408,6 +413,10 @@ REGISTRY_BLOCKING_LEGAL_BASIS = env_str("REGISTRY_BLOCKING_LEGAL_BASIS", "")
 REGISTRY_NOTICE_MAX_BYTES = env_int("REGISTRY_NOTICE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 REGISTRY_NOTICE_MAX_UNZIPPED_BYTES = env_int("REGISTRY_NOTICE_MAX_UNZIPPED_BYTES", 500 * 1024 * 1024, minimum=1)
 REGISTRY_NOTICE_MAX_RATIO = env_int("REGISTRY_NOTICE_MAX_RATIO", 100, minimum=1)
+# A crime statistics file (one row a registered offence: a year of a region is some 100 MB as a
+# CSV), and an XLSX's unpacked size, past which it is refused before it is read.
+SUPERVISION_CRIME_MAX_BYTES = env_int("SUPERVISION_CRIME_MAX_BYTES", 300 * 1024 * 1024, minimum=1)
+SUPERVISION_CRIME_MAX_UNZIPPED_BYTES = env_int("SUPERVISION_CRIME_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024, minimum=1)
 # An indicator linked to more than this many others is a hub (a bank's hotline quoted in a
 # thousand reports): shown collapsed, joining no network, proposed for the allow-list.
 REGISTRY_HUB_LINKS = env_int("REGISTRY_HUB_LINKS", 200, minimum=1)

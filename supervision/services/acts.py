@@ -18,10 +18,10 @@ from accounts.zones import local_date, local_today, region_id_zone
 from signals.policy import may_decide
 from signals.services import report_note_act
 
-from .districts import district_id_for_act
-from .models import SupervisoryAct, SupervisoryActEvent
-from .numbering import next_outgoing_number
-from .scoping import ACT_AUTHORS, may_manage
+from ..districts import district_id_for_act
+from ..models import SupervisoryAct, SupervisoryActEvent
+from ..numbering import next_outgoing_number
+from ..scoping import ACT_AUTHORS, may_manage
 
 Kind = SupervisoryActEvent.Kind
 Outcome = SupervisoryAct.Outcome

@@ -1,0 +1,42 @@
+"""Supervision's writes, one module per concern:
+
+- `acts`: acts of prosecutorial response recorded, corrected, their letters numbered, their
+  outcomes recorded;
+- `crime`: crime statistics imported (a file of registered offences read in the background into a
+  staging table, then made the period's rows in one transaction, the earlier ones kept as replaced).
+
+Every write is keyword-only, takes `actor=` and appends its dated events; views, tasks and the
+demo call them. This package's names are its public surface: callers import them from
+`supervision.services`.
+"""
+
+from .acts import (
+    ADDRESSEE_TITLE_MAX,
+    LEGAL_BASIS_MAX,
+    NOTE_MAX,
+    OFFICIALS_MAX,
+    REPORTS_MAX,
+    SUMMARY_MAX,
+    act_change,
+    act_letter,
+    act_outcome,
+    act_record,
+    letter_problems,
+)
+from .crime import crime_import_read, crime_import_upload
+
+__all__ = [
+    "ADDRESSEE_TITLE_MAX",
+    "LEGAL_BASIS_MAX",
+    "NOTE_MAX",
+    "OFFICIALS_MAX",
+    "REPORTS_MAX",
+    "SUMMARY_MAX",
+    "act_change",
+    "act_letter",
+    "act_outcome",
+    "act_record",
+    "crime_import_read",
+    "crime_import_upload",
+    "letter_problems",
+]
