@@ -187,7 +187,9 @@ class MetricGroup:
     - `region`, `district`: the fields naming a row's region and district (district may be null:
       such rows count in the region's total and in no district);
     - a flow's `effective` and `recorded` fields (datetimes; `effective_is_day` when the effective
-      field is a date, compared with the window's local days); a stock's `state_at(moment) -> Q`;
+      field is a date, compared with the window's local days), and its `withdrawn` field where a
+      fact stops counting at a moment (a crime row replaced by a later import of its period: read
+      as of an earlier moment, it still counts); a stock's `state_at(moment) -> Q`;
     - `annotate(window) -> {name: expression}`: fields that depend on the window (an act's outcome
       as it stood on the "as of" day), added before filtering, so metrics and dimensions may name them;
     - `dimensions`: name -> field, the breakdowns the metrics may ask for (a category's code...);
@@ -212,6 +214,7 @@ class MetricGroup:
     effective: str = ""
     recorded: str = ""
     effective_is_day: bool = False
+    withdrawn: str = ""
     annotate: Callable[[Window], dict] | None = None
     state_at: Callable[[datetime], Q] | None = None
     dimensions: dict[str, str] = field(default_factory=dict)
@@ -238,7 +241,10 @@ class MetricGroup:
         start, end = (window.first_day, window.end_day) if self.effective_is_day else (window.start, window.end)
         filters = {f"{self.effective}__gte": start, f"{self.effective}__lt": end}
         filters[f"{self.recorded}__lte"] = window.as_of
-        return rows.filter(**filters)
+        rows = rows.filter(**filters)
+        if self.withdrawn:
+            rows = rows.filter(Q(**{f"{self.withdrawn}__isnull": True}) | Q(**{f"{self.withdrawn}__gt": window.as_of}))
+        return rows
 
     def counted(self) -> tuple[Metric, ...]:
         """The metrics read from rows (a share is computed from two of them afterwards)."""

@@ -12,7 +12,6 @@ region. Rows of sensitive categories are never broken
 down below the region: a summary of some districts leaves them out of its dimensions.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import District, Region
 from accounts.zones import region_zone
+from lib.change import ONE_DECIMAL, a_year_earlier, percent_change, poisson_z, within_normal_variation
 from lib.metrics import COUNTED_UNITS, Kind, MetricGroup, Source, Unit, Window
 from lib.periods import period_bounds
 from lib.plugins import metric_groups
@@ -31,13 +31,10 @@ from lib.plugins import metric_groups
 from . import cells
 from .models import Metric, MetricReading
 
-ONE_DECIMAL = Decimal("0.1")
 PER_POPULATION = 10_000
 # The dates a summary may name: a year before them has no records, and after them the day
 # arithmetic overflows (a typing slip, not a period).
 FIRST_DAY, LAST_DAY = date(1991, 1, 1), date(2999, 12, 31)
-# |z| below this: "within normal variation" (DESIGN.md, Periods).
-NORMAL_VARIATION = 2
 
 
 class SummaryError(ValueError):
@@ -63,14 +60,6 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise SummaryError(_("%(value)s is not a date: write it as 2025-09-30.") % {"value": text}) from None
-
-
-def a_year_earlier(day: date) -> date:
-    """The same day one year earlier; 29 February becomes the 28th."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 @dataclass(frozen=True)
@@ -174,19 +163,8 @@ class Summary:
 # --- numbers ------------------------------------------------------------------------------------
 
 
-def percent_change(value, base) -> Decimal | None:
-    """(value - base) / base in percent, one decimal; None (shown "n/a") when either is missing or
-    the base is 0: never infinity, never 0 %."""
-    if value is None or base is None or base == 0:
-        return None
-    return (Decimal(value - base) * 100 / Decimal(base)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
-
-
-def poisson_z(value, base) -> float | None:
-    """DESIGN.md's small-base test for counts: 2(sqrt(value) - sqrt(base))."""
-    if value is None or base is None or value < 0 or base < 0:
-        return None
-    return round(2 * (math.sqrt(value) - math.sqrt(base)), 2)
+# percent_change and poisson_z (the change against the base, the small-base test) are lib.change's,
+# imported above: other modules and the tests still name them from here.
 
 
 def share(part, whole) -> Decimal | None:
@@ -373,7 +351,7 @@ def _compute_figure(figure, metric, current: _Totals, base: _Totals, units: Unit
     figure.change_percent = percent_change(figure.value, figure.base) if comparable else None
     if counted:
         figure.z = poisson_z(figure.value, figure.base)
-        figure.within_normal_variation = None if figure.z is None else abs(figure.z) < NORMAL_VARIATION
+        figure.within_normal_variation = within_normal_variation(figure.z)
         figure.rate = rate_per_population(figure.value, units.population)
         figure.base_rate = rate_per_population(figure.base, units.population)
     for unit in units.units:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import PROSECUTOR_ROLES, Role
 from lib.plugins import DemoBuilder, NavEntry, PluginApp
 
+from .scoping import CRIME_READERS
+
 
 class SupervisionConfig(PluginApp, AppConfig):
     name = "supervision"
@@ -11,9 +13,15 @@ class SupervisionConfig(PluginApp, AppConfig):
 
     navigation = (
         NavEntry("acts", _("Acts of response"), "supervision:acts", PROSECUTOR_ROLES | {Role.ANALYST}, order=200),
+        # Crime between boards: the CompStat view, which links the statistics' imports.
+        NavEntry("crime", _("Crime"), "supervision:compstat", CRIME_READERS, order=205),
     )
     # After the demo reports (signals' builder): acts answer their late and returned answers.
-    demo_builders = (DemoBuilder("supervision.demo.create_demo_acts"),)
+    demo_builders = (
+        DemoBuilder("supervision.demo.create_demo_acts"),
+        # Registered offences of 2024, 2025 and the live months, calibrated to the board's documents.
+        DemoBuilder("supervision.crime_demo.create_demo_crime", refresh="supervision.crime_demo.refresh_demo_crime"),
+    )
     # The results summary's figures of the acts (reporting reads them through lib.plugins).
-    metric_groups = ("supervision.metrics.ACTS",)
-    summary_sentences = ("supervision.metrics.SENTENCES",)
+    metric_groups = ("supervision.metrics.ACTS", "supervision.crime_metrics.CRIME")
+    summary_sentences = ("supervision.metrics.SENTENCES", "supervision.crime_metrics.SENTENCES")

@@ -83,3 +83,18 @@ class OutcomeForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"outcome_at": timezone.localdate(), "officials_disciplined": 0})
         super().__init__(*args, **kwargs)
+
+
+class CrimeImportForm(ServiceErrorsMixin, forms.Form):
+    """A file of registered offences and the period it covers (its rows replace the period's)."""
+
+    period_start = forms.DateField(label=_("Period from"), widget=DATE_INPUT)
+    period_end = forms.DateField(label=_("Period to"), widget=DATE_INPUT)
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
+        help_text=_(
+            "One row a registered offence, a header on top naming its columns as the template does. "
+            "Its rows replace the period's earlier ones."
+        ),
+    )

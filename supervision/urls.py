@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import views
+from supervision import compstat_views, crime_views, views
 
 app_name = "supervision"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("acts/<int:act_id>/letter.docx", views.letter_docx, name="letter_docx"),
     path("acts/<int:act_id>/letter.pdf", views.letter_pdf, name="letter_pdf"),
     path("acts/<int:act_id>/outcome/", views.act_outcome, name="act_outcome"),
+    path("crime/imports/", crime_views.crime_import_list, name="crime_imports"),
+    path("crime/imports/new/", crime_views.crime_import_new, name="crime_import_new"),
+    path("crime/imports/template.csv", crime_views.crime_import_template, name="crime_import_template"),
+    path("crime/imports/<int:pk>/", crime_views.crime_import_detail, name="crime_import"),
+    path("crime/compstat/", compstat_views.compstat, name="compstat"),
 ]
