@@ -226,8 +226,8 @@ class CrimeImport(models.Model):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("uploaded")
         READING = "reading", _("being read")
-        DONE = "done", _("imported")
-        FAILED = "failed", _("failed")
+        DONE = "done", pgettext_lazy("crime import status", "imported")
+        FAILED = "failed", pgettext_lazy("crime import status", "failed")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     period_start = models.DateField(_("from"))
@@ -272,8 +272,8 @@ class CrimeImport(models.Model):
 class CrimeImportEvent(Event):
     class Kind(models.TextChoices):
         UPLOADED = "uploaded", _("uploaded")
-        DONE = "done", _("imported")
-        FAILED = "failed", _("failed")
+        DONE = "done", pgettext_lazy("crime import status", "imported")
+        FAILED = "failed", pgettext_lazy("crime import status", "failed")
 
     crime_import = models.ForeignKey(CrimeImport, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

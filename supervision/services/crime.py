@@ -187,11 +187,17 @@ class _Reader:
         gravity = row.gravity or self.gravity.get((row.article, row.part)) or self.gravity.get((row.article, ""))
         problems = []
         if gravity is None:
-            message = gettext_noop(
-                "Gravity unknown: the row gives none, and the gravity table has no article %(article)s%(part)s. "
-                "The row is imported and counted as “gravity unknown”."
-            )
-            params = {"article": row.article, "part": f", part {row.part}" if row.part else ""}
+            if row.part:
+                message = gettext_noop(
+                    "Gravity unknown: the row gives none, and the gravity table has neither article %(article)s, "
+                    "part %(part)s, nor the whole article. The row is imported and counted as “gravity unknown”."
+                )
+            else:
+                message = gettext_noop(
+                    "Gravity unknown: the row gives none, and the gravity table has no article %(article)s. "
+                    "The row is imported and counted as “gravity unknown”."
+                )
+            params = {"article": row.article, "part": row.part}
             problems.append((number, self.header(crimefile.ARTICLE), message, params, False))
         values = (
             self.crime_import.pk,
