@@ -323,3 +323,30 @@ def drive(
     for thread in threads:
         thread.join(timeout=60)
     return result
+
+
+# --- staff sessions --------------------------------------------------------------------------------
+
+
+def logged_in_client(username: str, role: str, office, **client_options):
+    """A test client logged in as a user of `role` in `office` (made on first use), the second
+    factor passed, as the tests' personas are; its session cookie serves HTTP requests too."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user, _created = User.objects.get_or_create(username=username, defaults={"role": role, "organisation": office})
+    client = Client(**client_options)
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))] if ordered else float("nan")

@@ -314,11 +314,7 @@ def reads(args, region) -> None:
 def readers():
     """The regional analyst and a district prosecutor of the city office, each a test client
     logged in with the second factor passed, as the tests' personas are."""
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.models import Organisation, User
+    from accounts.models import Organisation
     from accounts.roles import Role
 
     city_office = (
@@ -331,14 +327,9 @@ def readers():
         ("bench_networks_analyst", Role.ANALYST, regional_office),
         ("bench_networks_city_prosecutor", Role.DISTRICT_PROSECUTOR, city_office),
     ):
-        user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "organisation": office})
-        client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST="127.0.0.1")
-        client.force_login(user)
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        clients[f"{role} ({office.code})"] = client
+        clients[f"{role} ({office.code})"] = _server.logged_in_client(
+            username, role, office, HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST="127.0.0.1"
+        )
     return clients
 
 
@@ -442,9 +433,7 @@ def through_http(args, database_url: str, clients, region) -> None:
     )
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))] if ordered else float("nan")
+percentile = _server.percentile
 
 
 def main() -> int:

@@ -141,11 +141,7 @@ WHERE EXISTS (SELECT 1 FROM signals_report r WHERE r.id = a.report_id + k * %(of
 def readers():
     """A district prosecutor of the city office (the largest district scope) and the regional
     prosecutor, with the second factor passed, as the tests' personas are."""
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.models import Organisation, Role, User
+    from accounts.models import Organisation, Role
 
     city_office = (
         Organisation.objects.filter(type=Organisation.Type.CITY_OFFICE).order_by("id").first()
@@ -157,14 +153,7 @@ def readers():
         ("bench-city-prosecutor", Role.DISTRICT_PROSECUTOR, city_office),
         ("bench-regional-prosecutor", Role.REGIONAL_PROSECUTOR, regional_office),
     ):
-        user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "organisation": office})
-        client = Client()
-        client.force_login(user)
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        clients[f"{role} ({office.code})"] = client
+        clients[f"{role} ({office.code})"] = _server.logged_in_client(username, role, office)
     return clients
 
 
