@@ -119,9 +119,10 @@ def _gathered_value(value: tuple, sightings: list[tuple]) -> tuple:
     return (*value, first[3], max(sighting[3] for sighting in sightings), first[2])
 
 
-def gather(seen: list[Seen]) -> Gathered:
+def gather(seen: list[Seen], *, lines: bool = True) -> Gathered:
     """Values seen, gathered (no query): the keyed hashes computed, and on PostgreSQL the stored
-    form of each value (encrypted, its details as JSON) for its COPY."""
+    form of each value (encrypted, its details as JSON) for its COPY, and with `lines` each
+    sighting's COPY line (else the writer formats it: for the process that has the time)."""
     postgres = connection.vendor == "postgresql"
     index_of: dict[tuple[str, str], int] = {}
     values, by_value, sightings = [], [], []
@@ -137,7 +138,7 @@ def gather(seen: list[Seen]) -> Gathered:
             )
             by_value.append([])
         sighting = (index, item.source, item.district_id, item.at, item.note, item.context, item.amount)
-        if postgres:  # its COPY line but for the indicator and the writer's columns (SIGHTING_LINE)
+        if postgres and lines:  # its COPY line but for the indicator and the writer's columns (SIGHTING_LINE)
             sighting += (copy_line(sighting[1:]),)
         by_value[index].append(sighting)
         sightings.append(sighting)
@@ -253,11 +254,18 @@ def indicators_take_many(
 
 def _sightings_insert(written: list[tuple], ids: dict[int, int], now, actor_id, linked_at) -> None:
     """The sightings of the gathered values taken, never read back here: on PostgreSQL by COPY of
-    the lines the gathering formatted, each ended with its indicator and the writer's columns;
-    elsewhere as rows."""
-    if written and len(written[0]) > 7:
+    the lines the gathering formatted (or formatted here), each ended with its indicator and the
+    writer's columns; elsewhere as rows."""
+    if written and connection.vendor == "postgresql":
         end = "\t" + copy_line((now, actor_id, linked_at))
-        insert_lines(Sighting, SIGHTING_LINE, [f"{sighting[7]}\t{ids[sighting[0]]}{end}" for sighting in written])
+        insert_lines(
+            Sighting,
+            SIGHTING_LINE,
+            [
+                f"{sighting[7] if len(sighting) > 7 else copy_line(sighting[1:7])}\t{ids[sighting[0]]}{end}"
+                for sighting in written
+            ],
+        )
         return
     rows = [
         (ids[index], source, district_id, at, now, actor_id, note, context, amount, linked_at)

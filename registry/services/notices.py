@@ -453,9 +453,11 @@ def _read_ahead(reader: _Reader, file_name: str, start: int, batch_size: int) ->
         gc.unfreeze()
 
 
-def _gathered(batch: list[_Row]) -> tuple[list[_Row], Gathered]:
-    """A batch as it is sent to the writer: its rows (their values left out) and their values gathered."""
-    gathered = gather([seen for row in batch if not row.errors for seen in row.seen])
+def _gathered(batch: list[_Row], file_type: str) -> tuple[list[_Row], Gathered]:
+    """A batch as it is sent to the writer: its rows (their values left out) and their values
+    gathered. A CSV's writer is the slower process, so its sightings' COPY lines are formatted
+    here; an XLSX's reading process is (openpyxl parses every cell), so its writer formats them."""
+    gathered = gather([seen for row in batch if not row.errors for seen in row.seen], lines=file_type == tables.CSV)
     for row in batch:
         row.seen = []
     return batch, gathered
@@ -472,10 +474,10 @@ def _produce(reader: _Reader, file_name: str, start: int, batch_size: int, sendi
                     continue
                 batch.append(reader.read(number, cells))
                 if len(batch) >= batch_size:
-                    sending.send(_gathered(batch))
+                    sending.send(_gathered(batch, reader.layout.file_type))
                     batch = []
             if batch:
-                sending.send(_gathered(batch))
+                sending.send(_gathered(batch, reader.layout.file_type))
         sending.send(None)
     except (BrokenPipeError, ConnectionResetError):  # the writer stopped reading: nothing to tell
         return
