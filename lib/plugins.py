@@ -25,7 +25,11 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
 - `metric_groups`: dotted paths of the app's metric groups (lib.metrics.MetricGroup, usually in
   the app's `metrics.py`), which the results summary (reporting) computes;
 - `summary_sentences`: dotted paths of tuples of the sentences the summary's text says about the
-  app's area (lib.metrics.Sentence), beside its metrics.
+  app's area (lib.metrics.Sentence), beside its metrics;
+- `metric_values`: dotted paths of functions `(source, codes, window) -> cells` giving the values
+  the app holds for metrics the summary reads from the districts' submissions or from imports
+  (lib.metrics.Source.SUBMITTED, IMPORTED) in a window (lib.metrics.Window), as the summary's cells
+  (`{"district": id or None, "keys": {}, "sensitive": False, "values": {code: value}}`).
 
 `accounts`, `lib` and the project package read these lists through the functions below, which walk
 `django.apps.apps.get_app_configs()` in INSTALLED_APPS order, so they never name an app above them:
@@ -150,6 +154,7 @@ class PluginApp:
     secret_url_prefixes: tuple[str, ...] = ()
     metric_groups: tuple[str, ...] = ()
     summary_sentences: tuple[str, ...] = ()
+    metric_values: tuple[str, ...] = ()
     report_tasks: tuple[str, ...] = ()
     answer_tasks: tuple[str, ...] = ()
     recategorise_tasks: tuple[str, ...] = ()
@@ -249,6 +254,11 @@ def metric_groups() -> list:
                 raise ImproperlyConfigured(f"Two metrics have the code {metric.code!r}.")
             codes.add(metric.code)
     return groups
+
+
+def metric_values() -> list[Callable]:
+    """Every app's providers of submitted and imported metrics' values, imported."""
+    return [import_string(path) for path in _declared("metric_values")]
 
 
 def summary_sentences() -> list:

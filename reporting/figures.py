@@ -25,8 +25,9 @@ from accounts.models import District, Region
 from accounts.zones import region_zone
 from lib.change import ONE_DECIMAL, a_year_earlier, percent_change, poisson_z, within_normal_variation
 from lib.metrics import COUNTED_UNITS, Kind, MetricGroup, Source, Unit, Window
+from lib.metrics import Metric as DeclaredMetric
 from lib.periods import period_bounds
-from lib.plugins import metric_groups
+from lib.plugins import metric_groups, metric_values
 
 from . import cells
 from .models import Metric, MetricReading
@@ -442,7 +443,7 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
         if not only or any(metric.code == only for metric in group.metrics)
     ]
     labels = _dimension_labels(evaluated)
-    figures, computed_codes = [], set()
+    figures, computed_codes, held = [], set(), []
     for group, current, base in evaluated:
         comparable = comparable_flows or group.kind == Kind.STOCK
         for metric in group.metrics:
@@ -451,13 +452,13 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
             computed_codes.add(metric.code)
             if _reading(row, readings, request.period) != Source.COMPUTED:
                 figure.source = _reading(row, readings, request.period)
-                figure.note = _("Read from submissions, which are not recorded yet.")
+                held.append((figure, metric))
             else:
                 names = {dimension: labels.get((group.labels, dimension), {}) for dimension in metric.dimensions}
                 _compute_figure(figure, metric, current, base, units, names, comparable)
             figures.append((row.order if row else metric.order, row.area if row else metric.area, figure))
     for row in rows.values():
-        # Submitted or imported: the values come with later issues.
+        # Submitted or imported only: a catalogue row the administrator added.
         if row.code not in computed_codes and (not only or row.code == only):
             figure = Figure(
                 code=row.code,
@@ -470,12 +471,38 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
                 hedging=row.hedging,
                 rise_is_good=row.rise_is_good,
                 parent=row.parent.code if row.parent_id else "",
-                source=row.source,
-                note=_("No values submitted or imported yet."),
+                source=_reading(row, readings, request.period),
             )
+            held.append((figure, DeclaredMetric(code=row.code, name=row.name, definition="", unit=row.unit)))
             figures.append((row.order, row.area, figure))
+    _held_figures(held, current_window, base_window, units, comparable_flows)
     figures.sort(key=lambda item: (item[1], item[0], item[2].code))
     return Summary(request, [figure for _, _, figure in figures], notes, counter.count)
+
+
+def _held_figures(held: list, current_window: Window, base_window: Window, units, comparable: bool) -> None:
+    """The figures read from the values the apps hold (submitted by the districts, imported), for
+    the period and its base, by district; a note on those that have none in either."""
+    by_source = defaultdict(set)
+    for figure, metric in held:
+        by_source[figure.source].add(metric.code)
+    current_cells, base_cells = [], []
+    for source, codes in by_source.items():
+        for provider in metric_values():
+            current_cells += provider(source, codes, current_window)
+            base_cells += provider(source, codes, base_window)
+    current, base = _totals(current_cells, units), _totals(base_cells, units)
+    present = {code for cell in current_cells + base_cells for code in cell["values"]}
+    for figure, metric in held:
+        if metric.code not in present:
+            figure.note = (
+                _("No values submitted for the period yet.")
+                if figure.source == Source.SUBMITTED
+                else _("No values imported for the period yet.")
+            )
+            continue
+        figure.note = _("Monthly figures: a month counts when it begins in the period.")
+        _compute_figure(figure, metric, current, base, units, {}, comparable)
 
 
 def group_of(code: str) -> tuple[MetricGroup, object]:

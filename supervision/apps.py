@@ -25,3 +25,5 @@ class SupervisionConfig(PluginApp, AppConfig):
     # The results summary's figures of the acts (reporting reads them through lib.plugins).
     metric_groups = ("supervision.metrics.ACTS", "supervision.crime_metrics.CRIME")
     summary_sentences = ("supervision.metrics.SENTENCES", "supervision.crime_metrics.SENTENCES")
+    # The figures it holds by month (aggregated crime tables) for metrics read from imports.
+    metric_values = ("supervision.figures.held_values",)

@@ -16,9 +16,9 @@ from accounts.models import District
 from accounts.scoping import is_region_wide
 from lib import tables
 
-from . import crimefile, tasks
-from .forms import CrimeImportForm
-from .models import CrimeImport, Gravity
+from . import crimefile, crimetable, services, tasks
+from .forms import CrimeImportForm, CrimeTableForm
+from .models import CrimeImport, CrimeTableImport, Gravity
 from .scoping import may_import_crime
 
 PER_PAGE = 30
@@ -43,9 +43,54 @@ def crime_import_list(request):
     _require_reader(request.user)
     imports = _imports_for(request.user).select_related("uploaded_by")
     page = Paginator(imports, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "supervision/crime_import_list.html", {"page": page, "may_import": may_import_crime(request.user)}
-    )
+    tables_ = _tables_for(request.user).select_related("uploaded_by")[:24]
+    context = {"page": page, "tables": tables_, "may_import": may_import_crime(request.user)}
+    return render(request, "supervision/crime_import_list.html", context)
+
+
+def _tables_for(user):
+    if user.is_superuser:
+        return CrimeTableImport.objects.all()
+    return CrimeTableImport.objects.filter(region_id=user.organisation.region_id if user.organisation_id else None)
+
+
+@login_required
+def crime_table_new(request):
+    """GET, POST /supervision/crime/tables/new/: a month's aggregated table and its mapping; read at once."""
+    user = request.user
+    if not may_import_crime(user):
+        raise PermissionDenied
+    mappings = crimetable.shipped()
+    form = CrimeTableForm(request.POST or None, request.FILES or None, mappings=mappings)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["mapping_file"]:
+                mapping = crimetable.parse_mapping(data["mapping_file"].read(), services.crime_tables_known_codes())
+            else:
+                mapping = mappings[data["mapping"]]
+            table = services.crime_table_import(actor=user, upload=data["file"], mapping=mapping, month=data["month"])
+        except tables.TableFileError as error:
+            form.add_error("mapping_file", error.text())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The table is imported: its month's figures are recorded."))
+            return redirect("supervision:crime_table", pk=table.pk)
+    context = {"form": form, "mappings": mappings.values()}
+    return render(request, "supervision/crime_table_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def crime_table_detail(request, pk: int):
+    """GET /supervision/crime/tables/<id>/: a month's table, its mapping, what it changed."""
+    _require_reader(request.user)
+    table = get_object_or_404(_tables_for(request.user).select_related("uploaded_by"), pk=pk)
+    districts = {district.kato: district.name for district in District.objects.filter(region_id=table.region_id)}
+    changes = [
+        {**change, "district_name": districts.get(change["district"], change["district"])} for change in table.changes
+    ]
+    return render(request, "supervision/crime_table_detail.html", {"table": table, "changes": changes})
 
 
 @login_required

@@ -98,3 +98,35 @@ class CrimeImportForm(ServiceErrorsMixin, forms.Form):
             "Its rows replace the period's earlier ones."
         ),
     )
+
+
+class CrimeTableForm(ServiceErrorsMixin, forms.Form):
+    """A month's aggregated table and the mapping that reads it (a shipped one, or the office's own)."""
+
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("The table's figures run from 1 January to this month's end."),
+    )
+    mapping = forms.ChoiceField(label=_("Column mapping"), required=False)
+    mapping_file = forms.FileField(
+        label=_("Or a mapping file of your own (JSON)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    file = forms.FileField(
+        label=_("Table (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"})
+    )
+
+    def __init__(self, *args, mappings: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].choices = [("", _("— a file of my own —"))] + [
+            (name, mapping.name) for name, mapping in mappings.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("mapping") and not data.get("mapping_file"):
+            raise ValidationError(_("Choose a mapping, or send one."))
+        return data

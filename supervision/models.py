@@ -353,3 +353,64 @@ class CrimeRecord(CrimeFields):
 
     def __str__(self):
         return f"{self.registered_on} {self.article} {self.district_id}"
+
+
+# --- figures held by month: imported from aggregated tables (and, to come, submitted) ---------------
+
+
+class MonthlyFigure(models.Model):
+    """A metric's value for one month of a district (or of the region as a whole), as an import of
+    an aggregated table (or a district's approved submission) gives it: counted from `recorded_at`
+    until a later one for the same month replaced it (`replaced_at`), so a summary as of an
+    earlier day reads what was known then. The summary reads these values for the metrics its
+    catalogue reads from imports or submissions (supervision.figures, lib.plugins)."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Null: the region's as a whole (a regional department's figure), in no district.
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("metric"), max_length=80)
+    month = models.DateField(_("month"), help_text=_("Its first day"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    source = models.CharField(_("source"), max_length=20)  # lib.metrics.Source: submitted or imported
+    table_import = models.ForeignKey(
+        "CrimeTableImport", null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["month", "code"]
+        indexes = [models.Index(fields=["region", "source", "code", "month"], name="monthly_figure_lookup")]
+
+    def __str__(self):
+        return f"{self.code} {self.month:%Y-%m} {self.district_id}: {self.value}"
+
+
+class CrimeTableImport(models.Model):
+    """An aggregated table of crime statistics: district rows × indicator columns, cumulative from
+    the start of the year to the end of `month`, read by a column-mapping file
+    (supervision.crimetable). Each column's figures, less the same column's for the month before,
+    are the month's (MonthlyFigure, source "imported"); the cumulative ones are kept here to
+    derive the next month's."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    month = models.DateField(_("month"), help_text=_("The table's figures run from 1 January to this month's end"))
+    mapping_name = models.CharField(_("mapping"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # {KATO: {metric code: cumulative value}}: the table as read.
+    cumulative = models.JSONField(default=dict)
+    # What changed against the month's earlier import: [{district, code, before, after}].
+    changes = models.JSONField(_("what changed"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    imported_at = models.DateTimeField(_("imported at"))
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-imported_at"]
+        verbose_name = _("aggregated crime table")
+        verbose_name_plural = _("aggregated crime tables")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.original_name}"

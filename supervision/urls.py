@@ -17,5 +17,7 @@ urlpatterns = [
     path("crime/imports/new/", crime_views.crime_import_new, name="crime_import_new"),
     path("crime/imports/template.csv", crime_views.crime_import_template, name="crime_import_template"),
     path("crime/imports/<int:pk>/", crime_views.crime_import_detail, name="crime_import"),
+    path("crime/tables/new/", crime_views.crime_table_new, name="crime_table_new"),
+    path("crime/tables/<int:pk>/", crime_views.crime_table_detail, name="crime_table"),
     path("crime/compstat/", compstat_views.compstat, name="compstat"),
 ]

@@ -3,7 +3,9 @@
 - `acts`: acts of prosecutorial response recorded, corrected, their letters numbered, their
   outcomes recorded;
 - `crime`: crime statistics imported (a file of registered offences read in the background into a
-  staging table, then made the period's rows in one transaction, the earlier ones kept as replaced).
+  staging table, then made the period's rows in one transaction, the earlier ones kept as replaced);
+- `crime_tables`: aggregated crime tables (cumulative from 1 January) read by a column mapping and
+  made the months' figures.
 
 Every write is keyword-only, takes `actor=` and appends its dated events; views, tasks and the
 demo call them. This package's names are its public surface: callers import them from
@@ -24,6 +26,8 @@ from .acts import (
     letter_problems,
 )
 from .crime import crime_import_read, crime_import_upload
+from .crime_tables import crime_table_import
+from .crime_tables import known_codes as crime_tables_known_codes
 
 __all__ = [
     "ADDRESSEE_TITLE_MAX",
@@ -38,5 +42,7 @@ __all__ = [
     "act_record",
     "crime_import_read",
     "crime_import_upload",
+    "crime_table_import",
+    "crime_tables_known_codes",
     "letter_problems",
 ]
