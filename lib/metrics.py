@@ -264,3 +264,31 @@ class Sentence:
     kk: str
     ru: str
     en: str
+
+
+# --- the catalogue's submitted metrics, as the apps that collect them read it -------------------------
+
+
+@dataclass(frozen=True)
+class SubmittedMetric:
+    """A metric the districts submit each month (a catalogue row of source "submitted"), in the
+    reader's language: the form's line."""
+
+    code: str
+    name: str
+    unit: str
+    order: int
+
+    @property
+    def whole(self) -> bool:
+        """Counted (a count, persons): a whole number."""
+        return self.unit in COUNTED_UNITS
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """A rule between two submitted figures of one office and month: `lesser` <= `greater`
+    (verdicts <= cases in court)."""
+
+    lesser: str
+    greater: str

@@ -26,6 +26,10 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
   the app's `metrics.py`), which the results summary (reporting) computes;
 - `summary_sentences`: dotted paths of tuples of the sentences the summary's text says about the
   app's area (lib.metrics.Sentence), beside its metrics;
+- `catalogue_reader`: the dotted path of a function `() -> (list[SubmittedMetric],
+  list[Consistency])` (lib.metrics): the catalogue's submitted metrics and their consistency rules,
+  declared by the app that keeps the catalogue (reporting) and read by the app that collects the
+  submissions (supervision), which may not name it;
 - `metric_values`: dotted paths of functions `(source, codes, window) -> cells` giving the values
   the app holds for metrics the summary reads from the districts' submissions or from imports
   (lib.metrics.Source.SUBMITTED, IMPORTED) in a window (lib.metrics.Window), as the summary's cells
@@ -155,6 +159,7 @@ class PluginApp:
     metric_groups: tuple[str, ...] = ()
     summary_sentences: tuple[str, ...] = ()
     metric_values: tuple[str, ...] = ()
+    catalogue_reader: str = ""
     report_tasks: tuple[str, ...] = ()
     answer_tasks: tuple[str, ...] = ()
     recategorise_tasks: tuple[str, ...] = ()
@@ -254,6 +259,17 @@ def metric_groups() -> list:
                 raise ImproperlyConfigured(f"Two metrics have the code {metric.code!r}.")
             codes.add(metric.code)
     return groups
+
+
+def submitted_catalogue() -> tuple[list, list]:
+    """The catalogue's submitted metrics and consistency rules (lib.metrics.SubmittedMetric,
+    Consistency), from the app that keeps the catalogue; none when no app does."""
+    readers = [
+        config.catalogue_reader
+        for config in apps.get_app_configs()
+        if isinstance(config, PluginApp) and config.catalogue_reader
+    ]
+    return import_string(readers[0])() if readers else ([], [])
 
 
 def metric_values() -> list[Callable]:

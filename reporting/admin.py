@@ -15,7 +15,7 @@ from lib.metrics import Source
 
 from .catalogue import LANGUAGES
 from .figures import Request, compute
-from .models import Metric, MetricReading, SentenceTemplate
+from .models import Metric, MetricReading, MetricRule, SentenceTemplate
 from .sentences import problems, render
 
 EDITABLE_OF_COMPUTED = {"name_kk", "name_ru", "name_en", "hedging", "order"}
@@ -26,13 +26,21 @@ class MetricReadingInline(admin.TabularInline):
     extra = 0
 
 
+class MetricRuleInline(admin.TabularInline):
+    """The submitted figures this one may not exceed, checked as the districts fill in their forms."""
+
+    model = MetricRule
+    fk_name = "lesser"
+    extra = 0
+
+
 @admin.register(Metric)
 class MetricAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "area", "unit", "kind", "source", "version", "order", "retired_at")
     list_filter = ("area", "source", "kind", "unit")
     search_fields = ("code", "name_kk", "name_ru", "name_en")
     ordering = ("area", "order", "code")
-    inlines = (MetricReadingInline,)
+    inlines = (MetricReadingInline, MetricRuleInline)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.source == Source.COMPUTED:

@@ -23,6 +23,8 @@ class ReportingConfig(PluginApp, AppConfig):
     demo_builders = (DemoBuilder("reporting.demo.create_demo_summaries"),)
     # Every summary brings the counts kept by day up to the records first; the job keeps that short.
     periodic_jobs = (PeriodicJob("summary-cells", "reporting.tasks.refresh_summary_cells_task", seconds=300),)
+    # The submitted metrics and their rules, for the app that collects the submissions.
+    catalogue_reader = "reporting.catalogue.submitted"
 
     def ready(self):
         # The computed metrics' rows follow the code after every migrate (reporting.catalogue).

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone, translation
 
+from lib.metrics import Consistency, MetricGroup, Source, SubmittedMetric
 from lib.metrics import Metric as Declared
-from lib.metrics import MetricGroup, Source
 from lib.plugins import metric_groups, summary_sentences
 
-from .models import Metric, SentenceTemplate
+from .models import Metric, MetricRule, SentenceTemplate
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -108,3 +108,18 @@ def sync_sentences(*, using: str = "default") -> None:
             row.save(using=using, update_fields=["area", "retired_at"])
     gone = [row.pk for code, row in rows.items() if code not in declared and row.retired_at is None]
     SentenceTemplate.objects.using(using).filter(pk__in=gone).update(retired_at=timezone.now())
+
+
+def submitted() -> tuple[list[SubmittedMetric], list[Consistency]]:
+    """The metrics the districts submit (current catalogue rows of source "submitted"), in the
+    active language and the catalogue's order, with the rules between them (lib.plugins'
+    `catalogue_reader`: supervision's submissions read them so)."""
+    rows = Metric.objects.current().filter(source=Source.SUBMITTED).order_by("area", "order", "code")
+    metrics = [SubmittedMetric(code=row.code, name=row.name, unit=row.unit, order=row.order) for row in rows]
+    codes = {metric.code for metric in metrics}
+    rules = [
+        Consistency(lesser=lesser, greater=greater)
+        for lesser, greater in MetricRule.objects.values_list("lesser__code", "greater__code")
+        if lesser in codes and greater in codes
+    ]
+    return metrics, rules

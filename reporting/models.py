@@ -83,6 +83,25 @@ class MetricReading(models.Model):
         return f"{self.metric.code} {self.starts_on}: {self.source}"
 
 
+class MetricRule(models.Model):
+    """A consistency rule between two submitted metrics of one office and month, checked as the
+    office fills in its submission: `lesser` may not exceed `greater` (verdicts <= cases in court)."""
+
+    lesser = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+", verbose_name=_("this figure"))
+    greater = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="rules_as_greater", verbose_name=_("may not exceed")
+    )
+
+    class Meta:
+        ordering = ["lesser", "greater"]
+        constraints = [models.UniqueConstraint(fields=["lesser", "greater"], name="one_rule_per_pair")]
+        verbose_name = _("consistency rule")
+        verbose_name_plural = _("consistency rules")
+
+    def __str__(self):
+        return f"{self.lesser.code} <= {self.greater.code}"
+
+
 class Cell(models.Model):
     """A metric group's counts over the facts of one local day (or month) of a region, recorded on
     one day (or in one month), for one district and one combination of its dimensions' keys:

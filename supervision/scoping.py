@@ -53,3 +53,26 @@ def may_import_crime(user) -> bool:
 
 def reads_crime(user) -> bool:
     return user is not None and user.is_authenticated and (user.is_superuser or role_of(user) in CRIME_READERS)
+
+
+# --- monthly submissions ------------------------------------------------------------------------
+
+# The analyst checks the offices' submissions, approves or returns them, and locks a month.
+SUBMISSION_REVIEWERS = frozenset({Role.ANALYST})
+
+
+def may_submit_for(user, organisation) -> bool:
+    """An office's prosecutors fill in and submit its month (the superuser any office's)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return role_of(user) in PROSECUTOR_ROLES and user.organisation_id == organisation.pk
+
+
+def may_review_submissions(user, region_id) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return role_of(user) in SUBMISSION_REVIEWERS and user.organisation_id and user.organisation.region_id == region_id

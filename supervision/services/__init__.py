@@ -4,6 +4,8 @@
   outcomes recorded;
 - `crime`: crime statistics imported (a file of registered offences read in the background into a
   staging table, then made the period's rows in one transaction, the earlier ones kept as replaced);
+- `submissions`: the offices' monthly submissions, saved, submitted, returned, approved (their
+  figures then the month's), corrected as a next version, and the month locked;
 - `crime_tables`: aggregated crime tables (cumulative from 1 January) read by a column mapping and
   made the months' figures.
 
@@ -28,6 +30,16 @@ from .acts import (
 from .crime import crime_import_read, crime_import_upload
 from .crime_tables import crime_table_import
 from .crime_tables import known_codes as crime_tables_known_codes
+from .submissions import (
+    late_offices,
+    month_lock,
+    submission_approve,
+    submission_check,
+    submission_correct,
+    submission_return,
+    submission_save,
+    submission_submit,
+)
 
 __all__ = [
     "ADDRESSEE_TITLE_MAX",
@@ -44,5 +56,13 @@ __all__ = [
     "crime_import_upload",
     "crime_table_import",
     "crime_tables_known_codes",
+    "late_offices",
     "letter_problems",
+    "month_lock",
+    "submission_approve",
+    "submission_check",
+    "submission_correct",
+    "submission_return",
+    "submission_save",
+    "submission_submit",
 ]
