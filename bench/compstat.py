@@ -48,8 +48,8 @@ SELECT %(region)s, %(import)s, n, leaves.ids[1 + (n::bigint * 7919) %% array_len
     CASE WHEN r < 0.30 THEN 'misdemeanour' WHEN r < 0.60 THEN 'minor' WHEN r < 0.82 THEN 'medium'
          WHEN r < 0.97 THEN 'grave' WHEN r < 0.99 THEN 'particularly_grave' END,
     r < 0.6, n %% 33 = 0, n %% 25 = 0, '',
-    (day + 1)::timestamp AT TIME ZONE 'Asia/Aqtobe' + interval '6 hours',
-    CASE WHEN n %% 20 = 0 THEN (day + 40)::timestamp AT TIME ZONE 'Asia/Aqtobe' END
+    (day + 1)::timestamp AT TIME ZONE %(zone)s + interval '6 hours',
+    CASE WHEN n %% 20 = 0 THEN (day + 40)::timestamp AT TIME ZONE %(zone)s END
 FROM rows, leaves
 """
 
@@ -69,7 +69,7 @@ def fill(count: int) -> None:
     from django.utils import timezone
 
     from accounts.models import Region
-    from accounts.zones import local_today
+    from accounts.zones import local_today, region_zone
     from supervision.models import CrimeImport, CrimeRecord
 
     region = Region.objects.filter(districts__isnull=False).order_by("id").first()
@@ -90,7 +90,14 @@ def fill(count: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             FILL,
-            {"region": region.pk, "import": crime_import.pk, "last": last, "days": 365 * YEARS, "rows": count},
+            {
+                "region": region.pk,
+                "import": crime_import.pk,
+                "last": last,
+                "days": 365 * YEARS,
+                "rows": count,
+                "zone": region_zone(region).key,  # the region's local days
+            },
         )
         cursor.execute("ANALYZE supervision_crimerecord")
     print(f"{count:,} offences over {YEARS} years written in {time.perf_counter() - started:.1f} s")

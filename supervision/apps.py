@@ -15,6 +15,14 @@ class SupervisionConfig(PluginApp, AppConfig):
         NavEntry("acts", _("Acts of response"), "supervision:acts", PROSECUTOR_ROLES | {Role.ANALYST}, order=200),
         # Crime between boards: the CompStat view, which links the statistics' imports.
         NavEntry("crime", _("Crime"), "supervision:compstat", CRIME_READERS, order=205),
+        NavEntry(
+            "submissions",
+            _("Submissions"),
+            "supervision:submissions",
+            PROSECUTOR_ROLES | {Role.ANALYST},
+            order=206,
+            shown_to="supervision.services.submissions.may_open_submissions",
+        ),
     )
     # After the demo reports (signals' builder): acts answer their late and returned answers.
     demo_builders = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import compstat_views, crime_views, views
+from supervision import compstat_views, crime_views, submission_views, views
 
 app_name = "supervision"
 
@@ -20,4 +20,17 @@ urlpatterns = [
     path("crime/tables/new/", crime_views.crime_table_new, name="crime_table_new"),
     path("crime/tables/<int:pk>/", crime_views.crime_table_detail, name="crime_table"),
     path("crime/compstat/", compstat_views.compstat, name="compstat"),
+    path("submissions/", submission_views.submission_list, name="submissions"),
+    path("submissions/lock/", submission_views.month_lock, name="month_lock"),
+    path("submissions/<int:office_id>/<str:month_text>/", submission_views.submission_month, name="submission_month"),
+    path(
+        "submissions/<int:office_id>/<str:month_text>/check/",
+        submission_views.submission_check,
+        name="submission_check",
+    ),
+    path(
+        "submissions/<int:office_id>/<str:month_text>/decide/",
+        submission_views.submission_decide,
+        name="submission_decide",
+    ),
 ]

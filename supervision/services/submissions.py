@@ -42,6 +42,15 @@ SUBMITTING = (
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
 
 
+def may_open_submissions(user) -> bool:
+    """The menu's entry: the analyst, and the prosecutors of an office that submits."""
+    if not user.is_authenticated or not user.organisation_id:
+        return False
+    return may_review_submissions(user, user.organisation.region_id) or (
+        user.organisation.type in SUBMITTING and may_submit_for(user, user.organisation)
+    )
+
+
 def submitting_offices(region_id: int):
     return Organisation.objects.filter(region_id=region_id, type__in=SUBMITTING).order_by("type", "code")
 

@@ -28,6 +28,10 @@ CATALOGUE = (
 
 @pytest.fixture(autouse=True)
 def catalogue(db):
+    return make_catalogue()
+
+
+def make_catalogue() -> dict:
     """Submitted metrics as the administrator adds them, with two rules between them."""
     rows = {}
     for order, (code, name, unit) in enumerate(CATALOGUE):
