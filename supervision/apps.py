@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PROSECUTOR_ROLES, Role
-from lib.plugins import DemoBuilder, NavEntry, PluginApp
+from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
 
 from .scoping import CRIME_READERS
 
@@ -29,6 +29,10 @@ class SupervisionConfig(PluginApp, AppConfig):
         DemoBuilder("supervision.demo.create_demo_acts"),
         # Registered offences of 2024, 2025 and the live months, calibrated to the board's documents.
         DemoBuilder("supervision.crime_demo.create_demo_crime", refresh="supervision.crime_demo.refresh_demo_crime"),
+    )
+    # The offices late with last month's figures reminded (once a month each; the job is idempotent).
+    periodic_jobs = (
+        PeriodicJob("supervision-submission-reminders", "supervision.tasks.remind_late_submitters_task", seconds=3600),
     )
     # The results summary's figures of the acts (reporting reads them through lib.plugins).
     metric_groups = ("supervision.metrics.ACTS", "supervision.crime_metrics.CRIME")

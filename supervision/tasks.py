@@ -12,6 +12,12 @@ def read_crime_import(import_id: int) -> int:
     return services.crime_import_read(import_id=import_id).rows_ok
 
 
+@task()
+def remind_late_submitters_task() -> int:
+    """The offices late with last month's figures reminded, once a month each (hourly, idempotent)."""
+    return services.submissions_remind()
+
+
 def crime_import_start(*, actor, upload, period_start, period_end):
     """The file kept and its reading enqueued, in one transaction (the worker reads it)."""
     with transaction.atomic():

@@ -413,6 +413,9 @@ REGISTRY_BLOCKING_LEGAL_BASIS = env_str("REGISTRY_BLOCKING_LEGAL_BASIS", "")
 REGISTRY_NOTICE_MAX_BYTES = env_int("REGISTRY_NOTICE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 REGISTRY_NOTICE_MAX_UNZIPPED_BYTES = env_int("REGISTRY_NOTICE_MAX_UNZIPPED_BYTES", 500 * 1024 * 1024, minimum=1)
 REGISTRY_NOTICE_MAX_RATIO = env_int("REGISTRY_NOTICE_MAX_RATIO", 100, minimum=1)
+# The offices' monthly figures are due by this day (1 to 28) of the next month: past it, the late ones are
+# reminded (supervision.services.submissions).
+SUPERVISION_SUBMISSION_DUE_DAY = env_int("SUPERVISION_SUBMISSION_DUE_DAY", 5, minimum=1)
 # A crime statistics file (one row a registered offence: a year of a region is some 100 MB as a
 # CSV), and an XLSX's unpacked size, past which it is refused before it is read.
 SUPERVISION_CRIME_MAX_BYTES = env_int("SUPERVISION_CRIME_MAX_BYTES", 300 * 1024 * 1024, minimum=1)

@@ -39,6 +39,7 @@ from .submissions import (
     submission_return,
     submission_save,
     submission_submit,
+    submissions_remind,
 )
 
 __all__ = [
@@ -65,4 +66,5 @@ __all__ = [
     "submission_return",
     "submission_save",
     "submission_submit",
+    "submissions_remind",
 ]

@@ -8,20 +8,30 @@
   month's (MonthlyFigure, source "submitted", the earlier version's replaced, kept for an earlier
   "as of"), and the version before is superseded;
 - `submission_correct`: a correction of an approved month is the next version, with its reason;
-- `month_lock`: the analyst locks a month: nothing of it changes or is corrected any more.
+- `month_lock`: the analyst locks a month: nothing of it changes or is corrected any more;
+- `submissions_remind` (the scheduler's, hourly): the prosecutors of each office that has not
+  submitted last month by its due day (settings.SUPERVISION_SUBMISSION_DUE_DAY) are reminded, once
+  for that month (the notification's key).
 """
 
 from __future__ import annotations
 
 import statistics
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Region, User
+from accounts.notifications import notify
+from accounts.roles import PROSECUTOR_ROLES
+from accounts.zones import local_today
+from lib.i18n import lazy_format
 from lib.metrics import Source
 from lib.plugins import submitted_catalogue
 
@@ -272,3 +282,25 @@ def late_offices(region_id: int, month: date) -> list[Organisation]:
     """The offices that have not submitted the month (no version sent, returned or approved yet)."""
     sent = Submission.objects.filter(month=_month(month), submitted_at__isnull=False).values("organisation")
     return list(submitting_offices(region_id).exclude(pk__in=sent))
+
+
+def submissions_remind() -> int:
+    """Each office late with last month's figures past the due day: its prosecutors told, once for
+    the month. The number of offices reminded."""
+    reminded = 0
+    for region in Region.objects.filter(organisations__type__in=SUBMITTING).distinct():
+        today = local_today(region)
+        if today.day < settings.SUPERVISION_SUBMISSION_DUE_DAY:
+            continue
+        month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        if LockedMonth.objects.filter(region=region, month=month).exists():
+            continue
+        for office in late_offices(region.pk, month):
+            prosecutors = User.objects.filter(organisation=office, role__in=PROSECUTOR_ROLES)
+            subject = lazy_format(
+                gettext_lazy("The figures of %(month)s are due: submit them in Tartip"), {"month": f"{month:%m.%Y}"}
+            )
+            url = reverse("supervision:submission_month", args=[office.pk, f"{month:%Y-%m}"])
+            if notify(users=prosecutors, subject=subject, url=url, key=f"submission-late:{office.pk}:{month:%Y-%m}"):
+                reminded += 1
+    return reminded

@@ -208,3 +208,30 @@ def test_only_the_analyst_approves_or_returns(persona, username):
         services.submission_return(actor=persona(username), submission=submission, comments={"x": "y"})
     submission.refresh_from_db()
     assert submission.status == Submission.Status.SUBMITTED
+
+
+def test_late_offices_are_reminded_once_past_the_due_day(persona, settings):
+    from accounts.models import Notification
+
+    settings.SUPERVISION_SUBMISSION_DUE_DAY = 5
+    prosecutor = persona("alga_prosecutor")
+    with facts.clock(facts.local(2025, 4, 4, 10)):
+        services.submissions_remind()
+    assert not Notification.objects.filter(user=prosecutor).exists()  # not due yet
+    with facts.clock(facts.local(2025, 4, 6, 10)):
+        assert services.submissions_remind() > 0
+        services.submissions_remind()  # the hourly job again: nobody told twice
+    reminders = Notification.objects.filter(user=prosecutor, key__startswith="submission-late:")
+    assert reminders.count() == 1 and "03.2025" in reminders.get().subject
+    assert reminders.get().url.endswith("/2025-03/")
+    assert not Notification.objects.filter(user=persona("temir_prosecutor"), key__contains=f":{alga_office().pk}:")
+
+
+def test_an_office_that_submitted_is_not_reminded(persona):
+    from accounts.models import Notification
+
+    with facts.clock(facts.local(2025, 4, 2, 10)):
+        submitted(persona)
+    with facts.clock(facts.local(2025, 4, 10, 10)):
+        services.submissions_remind()
+    assert not Notification.objects.filter(user=persona("alga_prosecutor"), key__startswith="submission-late:").exists()
