@@ -29,6 +29,8 @@ def neutralise(value):
     return value
 
 
+# The media type of an XLSX download.
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The first expat that refuses entity amplification (billion laughs, quadratic blow-up).
 SAFE_EXPAT = (2, 4, 1)
 

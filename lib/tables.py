@@ -279,6 +279,10 @@ def _sheet(workbook):
     if not workbook.worksheets:
         raise TableFileError(gettext_noop("The workbook has no sheet."))
     sheet = workbook.worksheets[0]
+    if sheet.sheet_state != "visible":  # what is read is what the sender saw: never a hidden sheet
+        raise TableFileError(
+            gettext_noop("The workbook's first sheet is hidden: show it, or move the sheet to read first.")
+        )
     # The <dimension> a writer declares may be wrong: read every row there is, never stop at it.
     sheet.reset_dimensions()
     return sheet

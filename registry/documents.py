@@ -29,7 +29,6 @@ from .models import BlockingItem, BlockingRequest
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 UNPACKED_MAX_BYTES = 50 * 1024 * 1024
 ROWS_MAX = 20_000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
 from lib.plugins import submitted_catalogue
+from lib.spreadsheets import XLSX_TYPE
 
-from . import services
+from . import services, submission_files
 from .models import LockedMonth, Submission
 from .scoping import may_review_submissions, may_submit_for
 from .services.submissions import SUBMITTING, latest, submitting_offices
@@ -186,6 +188,39 @@ def submission_decide(request, office_id: int, month_text: str):
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+    return redirect("supervision:submission_month", office_id=office.pk, month_text=f"{month:%Y-%m}")
+
+
+@login_required
+def submission_template(request, office_id: int, month_text: str):
+    """GET .../template.xlsx: the office's month as a workbook to fill in."""
+    office, month = _office_and_month(request, office_id, month_text)
+    content = services.submission_template(actor=request.user, organisation=office, month=month)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{submission_files.filename(office.code, month)}"'
+    return response
+
+
+@login_required
+@require_POST
+def submission_upload(request, office_id: int, month_text: str):
+    """POST .../upload/: a filled-in template saved as the month's figures (each refused cell named)."""
+    office, month = _office_and_month(request, office_id, month_text)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the filled-in template to upload."))
+    else:
+        try:
+            _submission, warnings = services.submission_upload(
+                actor=request.user, organisation=office, month=month, upload=upload
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The template's figures are saved: check them and submit the month."))
+            for code, found in warnings.items():
+                messages.warning(request, f"{code}: {' '.join(found)}")
     return redirect("supervision:submission_month", office_id=office.pk, month_text=f"{month:%Y-%m}")
 
 

@@ -29,6 +29,16 @@ urlpatterns = [
         name="submission_check",
     ),
     path(
+        "submissions/<int:office_id>/<str:month_text>/template.xlsx",
+        submission_views.submission_template,
+        name="submission_template",
+    ),
+    path(
+        "submissions/<int:office_id>/<str:month_text>/upload/",
+        submission_views.submission_upload,
+        name="submission_upload",
+    ),
+    path(
         "submissions/<int:office_id>/<str:month_text>/decide/",
         submission_views.submission_decide,
         name="submission_decide",

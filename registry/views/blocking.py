@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, Organisation
+from lib.spreadsheets import XLSX_TYPE
 
 from .. import documents, policy, selectors, services
 from ..indicators import Kind
@@ -320,4 +321,4 @@ def letter_pdf(request, pk: int):
 def list_xlsx(request, pk: int):
     blocking = _sent_request(request, pk, "list.xlsx")
     name = documents.letter_filename(blocking, "xlsx")
-    return _file(documents.list_xlsx(blocking), documents.XLSX_TYPE, name)
+    return _file(documents.list_xlsx(blocking), XLSX_TYPE, name)

@@ -39,6 +39,8 @@ from .submissions import (
     submission_return,
     submission_save,
     submission_submit,
+    submission_template,
+    submission_upload,
     submissions_remind,
 )
 
@@ -66,5 +68,7 @@ __all__ = [
     "submission_return",
     "submission_save",
     "submission_submit",
+    "submission_template",
+    "submission_upload",
     "submissions_remind",
 ]

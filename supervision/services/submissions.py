@@ -31,13 +31,15 @@ from accounts.models import Organisation, Region, User
 from accounts.notifications import notify
 from accounts.roles import PROSECUTOR_ROLES
 from accounts.zones import local_today
+from lib import tables
 from lib.i18n import lazy_format
 from lib.metrics import Source
 from lib.plugins import submitted_catalogue
 
-from .. import submission_rules
+from .. import submission_files, submission_rules
 from ..models import LockedMonth, MonthlyFigure, Submission, SubmissionEvent, SubmissionValue
 from ..scoping import may_review_submissions, may_submit_for
+from .crime import caps
 
 Status = Submission.Status
 # The offices that submit: the district, city and city-district offices, the regional office's
@@ -304,3 +306,40 @@ def submissions_remind() -> int:
             if notify(users=prosecutors, subject=subject, url=url, key=f"submission-late:{office.pk}:{month:%Y-%m}"):
                 reminded += 1
     return reminded
+
+
+def submission_template(*, actor, organisation: Organisation, month: date) -> bytes:
+    """The office's month as an XLSX to fill in, its saved figures in it."""
+    if not (may_submit_for(actor, organisation) or may_review_submissions(actor, organisation.region_id)):
+        raise PermissionDenied(_("Only the office's prosecutors and the analyst read its submission."))
+    metrics, _rules = submitted_catalogue()
+    current = latest(organisation, _month(month))
+    values = dict(current.values.values_list("code", "value")) if current else {}
+    return submission_files.template(organisation.code, organisation.name, _month(month), metrics, values)
+
+
+def submission_upload(*, actor, organisation: Organisation, month: date, upload) -> tuple[Submission, dict]:
+    """A filled-in template saved as the month's open version (submission_save); a ValidationError
+    naming each refused cell, or why the file is not the office's template of the month (nothing
+    saved)."""
+    if not may_submit_for(actor, organisation):
+        raise PermissionDenied(_("Only the office's prosecutors fill in its submission."))
+    month = _month(month)
+    metrics, _rules = submitted_catalogue()
+    try:
+        layout = tables.read_layout(upload, caps())
+        read = submission_files.read(
+            tables.rows(upload, layout), layout.header, organisation.code, month, {metric.code for metric in metrics}
+        )
+    except tables.TableFileError as error:
+        raise ValidationError(error.text()) from None
+    formulas = sorted(cell for cell in read.cells.values() if cell in layout.uncached_formulas)
+    if formulas:
+        raise ValidationError(
+            _("The cells %(cells)s hold formulas saved without their values: save the file with its values.")
+            % {"cells": ", ".join(formulas)}
+        )
+    checked = submission_check(organisation=organisation, month=month, raw=read.raw)
+    if checked.errors:
+        raise ValidationError(submission_files.cell_messages(checked.errors, read.cells))
+    return submission_save(actor=actor, organisation=organisation, month=month, raw=read.raw)
