@@ -10,6 +10,7 @@ longer declared is retired, never deleted; declared again, it comes back.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from lib.metrics import Consistency, MetricGroup, Source, SubmittedMetric
@@ -114,7 +115,13 @@ def submitted() -> tuple[list[SubmittedMetric], list[Consistency]]:
     """The metrics the districts submit (current catalogue rows of source "submitted"), in the
     active language and the catalogue's order, with the rules between them (lib.plugins'
     `catalogue_reader`: supervision's submissions read them so)."""
-    rows = Metric.objects.current().filter(source=Source.SUBMITTED).order_by("area", "order", "code")
+    # Those of source "submitted", and the computed ones a reading rule has read from submissions.
+    rows = (
+        Metric.objects.current()
+        .filter(Q(source=Source.SUBMITTED) | Q(readings__source=Source.SUBMITTED))
+        .distinct()
+        .order_by("area", "order", "code")
+    )
     metrics = [SubmittedMetric(code=row.code, name=row.name, unit=row.unit, order=row.order) for row in rows]
     codes = {metric.code for metric in metrics}
     rules = [

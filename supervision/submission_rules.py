@@ -22,7 +22,7 @@ class Checked:
     warnings: dict[str, list[str]] = field(default_factory=dict)  # code -> what to look at again
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     """1234 for 1234.00, 1234.5 for 1234.50."""
     return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
 
@@ -60,12 +60,12 @@ def check(raw: dict, metrics: list[SubmittedMetric], rules: list[Consistency], u
         if lesser is not None and greater is not None and lesser > greater:
             checked.errors.setdefault(rule.lesser, []).append(
                 _("It may not exceed “%(greater)s” (%(value)s > %(limit)s).")
-                % {"greater": names.get(rule.greater, rule.greater), "value": _plain(lesser), "limit": _plain(greater)}
+                % {"greater": names.get(rule.greater, rule.greater), "value": plain(lesser), "limit": plain(greater)}
             )
     for code, value in checked.values.items():
         base = usual.get(code)
         if base and value > JUMP * base:
             checked.warnings.setdefault(code, []).append(
-                _("More than three times the office's usual month (%(usual)s): check it.") % {"usual": _plain(base)}
+                _("More than three times the office's usual month (%(usual)s): check it.") % {"usual": plain(base)}
             )
     return checked

@@ -4,6 +4,7 @@ figure checked as it is typed, htmx), the analyst's review (approve, or return w
 figure), the correction of an approved month."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,9 +21,11 @@ from lib.plugins import submitted_catalogue
 from lib.spreadsheets import XLSX_TYPE
 
 from . import services, submission_files
+from .computed import computed_beside
 from .models import LockedMonth, Submission
 from .scoping import may_review_submissions, may_submit_for
 from .services.submissions import SUBMITTING, latest, submitting_offices
+from .submission_rules import plain
 
 
 def _month_of(text: str | None) -> date:
@@ -90,7 +93,7 @@ def _lines(submission: Submission | None, raw: dict | None = None, checked=None)
         lines.append(
             {
                 "metric": metric,
-                "value": raw.get(metric.code, "") if raw is not None else (stored.value if stored else ""),
+                "value": raw.get(metric.code, "") if raw is not None else (plain(stored.value) if stored else ""),
                 "comment": stored.comment if stored else "",
                 "errors": checked.errors.get(metric.code, []) if checked else [],
                 "warnings": checked.warnings.get(metric.code, []) if checked else [],
@@ -99,18 +102,31 @@ def _lines(submission: Submission | None, raw: dict | None = None, checked=None)
     return lines
 
 
+def _with_computed(lines: list[dict], office, month) -> list[dict]:
+    """The analyst's view: beside each submitted figure, Tartip's own where it computes one."""
+    computed = computed_beside({line["metric"].code for line in lines}, office, month)
+    for line in lines:
+        value = computed.get(line["metric"].code)
+        line["computed"] = value
+        submitted = line["value"]
+        line["difference"] = plain(Decimal(submitted) - value) if value is not None and submitted != "" else None
+    return lines
+
+
 def _context(request, office, month, submission, **extra) -> dict:
     user = request.user
     may_submit = may_submit_for(user, office)
+    may_review = may_review_submissions(user, office.region_id)
     locked = LockedMonth.objects.filter(region_id=office.region_id, month=month).exists()
+    lines = _lines(submission)
     return {
         "office": office,
         "month": month,
         "month_text": f"{month:%Y-%m}",
         "submission": submission,
-        "lines": _lines(submission),
+        "lines": _with_computed(lines, office, month) if may_review else lines,
         "may_submit": may_submit,
-        "may_review": may_review_submissions(user, office.region_id),
+        "may_review": may_review,
         "locked": locked,
         # The office's prosecutors fill in a month that is not locked, nor with the analyst, nor approved.
         "editing": may_submit and not locked and (submission is None or submission.editable),

@@ -81,3 +81,32 @@ def test_a_district_prosecutor_cannot_approve_nor_lock(login):
     client.post(month_url("submission_decide"), {"action": "approve"})
     assert Submission.objects.get().status == Submission.Status.SUBMITTED
     assert client.post(reverse("supervision:month_lock"), {"month": MONTH}).status_code == 403
+
+
+def test_the_analyst_sees_tartips_own_figure_beside_a_submitted_one(login, persona):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from lib.metrics import Source
+    from reporting.models import Metric, MetricReading
+    from supervision.models import CrimeImport, CrimeRecord
+
+    # Crimes are computed from the records, and read from the offices' submissions from 2025 on.
+    MetricReading.objects.create(
+        metric=Metric.objects.get(code="crime.registered"), starts_on=date(2025, 1, 1), source=Source.SUBMITTED
+    )
+    region = alga().region
+    made = CrimeImport.objects.create(
+        region=region, period_start=date(2025, 3, 1), period_end=date(2025, 3, 31), file_name="", file_type="csv",
+        status=CrimeImport.Status.DONE, uploaded_at=timezone.now(), done_at=timezone.now(),
+    )  # fmt: skip
+    for number, day in enumerate((3, 14, 30), start=1):
+        CrimeRecord.objects.create(
+            region=region, crime_import=made, row=number, district=alga().districts.get(), article="190",
+            registered_on=date(2025, 3, day), gravity="medium", recorded_at=timezone.now(),
+        )  # fmt: skip
+    office = login("alga_prosecutor")
+    office.post(month_url(), {**posted(), "value-crime.registered": "5", "action": "submit"})
+    page = login("analyst").get(month_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Tartip's records" in page and "3 <span" in page and "(difference 2)" in page
