@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from conftest import make_persona
 from supervision.models import Submission
-from supervision.tests.test_submissions import make_catalogue
+from supervision.tests.test_submissions import CASES, VERDICTS, figures
 from tests_browser.conftest import capture
 from tests_browser.test_staff_browser import confirmed_device, log_in
 
@@ -18,21 +18,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_office_submits_its_month_and_the_analyst_approves_it(page, reference_data, chromium):
-    make_catalogue()
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)  # last month
     prosecutor = make_persona("alga_prosecutor")
     log_in(page, prosecutor, confirmed_device(prosecutor))
     page.goto(f"{page.base_url}/supervision/submissions/")
     page.get_by_role("link", name=f"{month:%m.%Y}").click()
-    page.get_by_label("Cases supported in court").fill("10")
-    page.get_by_label("Verdicts").fill("12")
-    page.get_by_label("Damages assessed").fill("1000000")
-    page.get_by_label("Damages recovered").fill("250000")
-    page.get_by_label("Damages recovered").blur()
-    expect(page.locator("#submission-check")).to_contain_text("may not exceed “Cases supported in court” (12 > 10)")
+    for code, value in figures(verdicts="12").items():
+        page.locator(f'[name="value-{code}"]').fill(value)
+    page.locator('[name="value-budget.reimbursed"]').blur()
+    expect(page.locator("#submission-check")).to_contain_text(f"may not exceed “{CASES}” (12 > 10)")
     assert not Submission.objects.exists()  # checked, not saved
-    page.get_by_label("Verdicts").fill("8")
-    page.get_by_label("Verdicts").blur()
+    page.get_by_label(VERDICTS).fill("8")
+    page.get_by_label(VERDICTS).blur()
     expect(page.locator("#submission-check")).to_contain_text("passes the checks")
     capture(page, "submission-form.png")
     page.get_by_role("button", name="Save and submit to the analyst").click()

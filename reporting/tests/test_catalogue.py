@@ -72,10 +72,10 @@ def test_it_gives_each_figure_the_version_of_its_definition(monkeypatch):
 
 def test_it_shows_a_submitted_metric_the_administrator_added_without_a_value():
     Metric.objects.create(
-        code="prosecution.cases_in_court",
-        name_en="Cases in court",
+        code="tax.audits",
+        name_en="Tax audits",
         unit="count",
-        area="prosecution",
+        area="tax",
         kind="flow",
         aggregation="sum",
         source=Source.SUBMITTED,
@@ -83,7 +83,7 @@ def test_it_shows_a_submitted_metric_the_administrator_added_without_a_value():
     from datetime import date
 
     summary = compute(Request.make(region=facts.region(), start=date(2025, 1, 1), end=date(2025, 1, 31)))
-    figure = summary.figure("prosecution.cases_in_court")
+    figure = summary.figure("tax.audits")
     assert figure.value is None and figure.source == Source.SUBMITTED and figure.note
 
 

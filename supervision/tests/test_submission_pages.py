@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from accounts.models import Organisation
 from supervision.models import Submission
-from supervision.tests.test_submissions import CATALOGUE, catalogue, figures  # noqa: F401  (the fixture)
+from supervision.tests.test_submissions import CASES, catalogue, figures  # noqa: F401  (the fixture)
 
 MONTH = "2025-03"
 
@@ -28,7 +28,7 @@ def posted(**values):
 def test_the_office_fills_in_and_submits_its_month(login):
     client = login("alga_prosecutor")
     page = client.get(month_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Cases supported in court" in page and 'name="value-prosecution.verdicts"' in page
+    assert CASES in page and 'name="value-prosecution.verdicts"' in page
     refused = client.post(month_url(), {**posted(verdicts="12"), "action": "save"}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 400
     assert "may not exceed" in refused.content.decode() and not Submission.objects.exists()

@@ -12,18 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import Organisation
 from lib.metrics import Source
 from reporting.figures import Request, compute
-from reporting.models import Metric, MetricRule
+from reporting.models import Metric
 from reporting.tests import facts
 from supervision import services
 from supervision.models import MonthlyFigure, Submission
 
 MONTH = date(2025, 3, 1)
-CATALOGUE = (
-    ("prosecution.cases_in_court", "Cases supported in court", "count"),
-    ("prosecution.verdicts", "Verdicts", "count"),
-    ("public_interests.assessed", "Damages assessed", "tenge"),
-    ("public_interests.recovered", "Damages recovered", "tenge"),
-)
+# The shipped catalogue's submitted metrics (reporting migration 0006), with their English names.
+CASES, VERDICTS = "Cases in which the state prosecution was supported in court", "Verdicts delivered"
 
 
 @pytest.fixture(autouse=True)
@@ -32,29 +28,33 @@ def catalogue(db):
 
 
 def make_catalogue() -> dict:
-    """Submitted metrics as the administrator adds them, with two rules between them."""
-    rows = {}
-    for order, (code, name, unit) in enumerate(CATALOGUE):
-        area = code.split(".")[0]
-        rows[code] = Metric.objects.create(
-            code=code, name_en=name, name_ru=name, name_kk=name, unit=unit, area=area, kind="flow",
-            aggregation="sum", source=Source.SUBMITTED, order=order,
-        )  # fmt: skip
-    MetricRule.objects.create(lesser=rows["prosecution.verdicts"], greater=rows["prosecution.cases_in_court"])
-    MetricRule.objects.create(lesser=rows["public_interests.recovered"], greater=rows["public_interests.assessed"])
-    return rows
+    """The submitted metrics the catalogue ships with (four rules between them), by code."""
+    return {row.code: row for row in Metric.objects.filter(source=Source.SUBMITTED)}
 
 
 def alga_office():
     return Organisation.objects.get(code="akt-prok-alga")
 
 
-def figures(cases="10", verdicts="8", assessed="1000000,50", recovered="250000"):
+def figures(
+    cases="10",
+    verdicts="8",
+    convicted="9",
+    imprisoned="4",
+    assessed="1000000,50",
+    recovered="250000",
+    reimbursed="500000",
+    to_state_budget="400000",
+):
     return {
         "prosecution.cases_in_court": cases,
         "prosecution.verdicts": verdicts,
+        "prosecution.convicted": convicted,
+        "prosecution.imprisoned": imprisoned,
         "public_interests.assessed": assessed,
         "public_interests.recovered": recovered,
+        "budget.reimbursed": reimbursed,
+        "budget.to_state_budget": to_state_budget,
     }
 
 
@@ -85,7 +85,7 @@ def test_the_catalogues_consistency_rules_hold(persona):
         services.submission_save(
             actor=persona("alga_prosecutor"), organisation=alga_office(), month=MONTH, raw=figures(verdicts="11")
         )
-    assert "may not exceed “Cases supported in court” (11 > 10)" in error.value.message_dict["prosecution.verdicts"][0]
+    assert f"may not exceed “{CASES}” (11 > 10)" in error.value.message_dict["prosecution.verdicts"][0]
     with pytest.raises(ValidationError) as error:
         services.submission_save(
             actor=persona("alga_prosecutor"), organisation=alga_office(), month=MONTH, raw=figures(recovered="2000000")
@@ -115,7 +115,7 @@ def test_submit_needs_every_figure(persona):
     )
     with pytest.raises(ValidationError) as error:
         services.submission_submit(actor=persona("alga_prosecutor"), submission=submission)
-    assert "Verdicts" in error.value.messages[0]
+    assert VERDICTS in error.value.messages[0]
 
 
 def test_returned_with_comments_then_corrected_and_approved(persona):
