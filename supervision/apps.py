@@ -29,6 +29,11 @@ class SupervisionConfig(PluginApp, AppConfig):
         DemoBuilder("supervision.demo.create_demo_acts"),
         # Registered offences of 2024, 2025 and the live months, calibrated to the board's documents.
         DemoBuilder("supervision.crime_demo.create_demo_crime", refresh="supervision.crime_demo.refresh_demo_crime"),
+        # After the accounts' demo users: their offices' months, approved by the demo analyst.
+        DemoBuilder(
+            "supervision.submission_demo.create_demo_submissions",
+            refresh="supervision.submission_demo.refresh_demo_submissions",
+        ),
     )
     # The offices late with last month's figures reminded (once a month each; the job is idempotent).
     periodic_jobs = (
