@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from conftest import make_persona
 from supervision.models import Submission
-from supervision.tests.test_submissions import CASES, VERDICTS, figures
+from supervision.tests.test_submissions import CASES, VERDICTS, figures, make_catalogue
 from tests_browser.conftest import capture
 from tests_browser.test_staff_browser import confirmed_device, log_in
 
@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_office_submits_its_month_and_the_analyst_approves_it(page, reference_data, chromium):
+    make_catalogue()
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)  # last month
     prosecutor = make_persona("alga_prosecutor")
     log_in(page, prosecutor, confirmed_device(prosecutor))

@@ -12,11 +12,13 @@ from reporting.figures import Request, compute
 from reporting.tests import facts
 from supervision.models import Submission, SubmissionValue
 from supervision.submission_demo import build_demo_submissions
+from supervision.tests.test_submissions import make_catalogue
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_submits_the_offices_months_in_every_state():
+    make_catalogue()
     create_demo_users(BaseCommand(stdout=StringIO(), stderr=StringIO()))
     region = facts.region()
     with facts.clock(facts.local(2025, 4, 10, 12)):
