@@ -10,8 +10,10 @@ district office's acts but does not number or decide them.
 This module imports no model (supervision.models imports it).
 """
 
+from django.db.models import Q, QuerySet
+
 from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role
-from accounts.scoping import role_of
+from accounts.scoping import is_region_wide, role_of, work_district_ids
 
 # Roles that record acts, produce their letters and record their outcomes (for their own office).
 ACT_AUTHORS = PROSECUTOR_ROLES
@@ -35,6 +37,38 @@ def may_manage(user, act) -> bool:
         return True
     return (
         user.role in ACT_AUTHORS and user.organisation_id is not None and user.organisation_id == act.issuing_office_id
+    )
+
+
+# --- records an office keeps: criminal cases under control, investment projects, facilities -------
+
+
+def office_records_for(user, queryset: QuerySet, *, office: str = "office_id", district: str = "district_id"):
+    """The rows of `queryset` (with a region, an office and a district) that `user` may read: the
+    region-wide roles the region's; a prosecutor of an office those of their office and of the
+    districts their work covers; everybody else none (the pages answer 403 before asking)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.role not in ACT_READERS or not user.organisation_id:
+        return queryset.none()
+    if is_region_wide(user):
+        return queryset.filter(region_id=user.organisation.region_id)
+    district_ids = work_district_ids(user) or set()
+    return queryset.filter(Q(**{office: user.organisation_id}) | Q(**{f"{district}__in": district_ids}))
+
+
+def may_keep(user, record, *, office: str = "office_id") -> bool:
+    """May change an office's record (a case, a project, a facility): a prosecutor of that office."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        role_of(user) in ACT_AUTHORS
+        and user.organisation_id is not None
+        and user.organisation_id == getattr(record, office)
     )
 
 
