@@ -7,29 +7,12 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from babel import Locale
-from babel.numbers import format_decimal
-from django.utils.translation import pgettext_lazy
-
 from lib.metrics import Hedging
 
-# Shown for a figure that is not defined (a percent change on a base of 0).
-NOT_AVAILABLE = pgettext_lazy("figure not defined", "n/a")
+# The numbers themselves are written by lib.numbers (supervision's highlights write theirs too).
+from lib.numbers import NOT_AVAILABLE, number_text, percent_text
 
-
-def number_text(value, language: str) -> str:
-    if value is None:
-        return str(NOT_AVAILABLE)
-    return format_decimal(value, format="#,##0.#", locale=language)
-
-
-def percent_text(value, language: str) -> str:
-    """A percent (61, 3.8) in the language's percent pattern with at most one decimal."""
-    if value is None:
-        return str(NOT_AVAILABLE)
-    pattern = Locale.parse(language).percent_formats[None].pattern.replace("#,##0", "#,##0.#")
-    # The pattern multiplies by 100: the figure is a percent already.
-    return format_decimal(Decimal(value) / 100, format=pattern, locale=language)
+__all__ = ["NOT_AVAILABLE", "Hedged", "hedge", "number_text", "percent_text"]
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,15 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.numbers import format_compact_decimal
 from num2words import num2words
 
 from lib.metrics import Hedging, Unit
 
-from .numbers import hedge, number_text, percent_text
+# The value with its unit (amount_text) is lib.numbers' (supervision's highlights write theirs too).
+from lib.numbers import CURRENCY, amount_text
 
-# From this value on, money is written in the short form ("59,5 млн тенге").
-COMPACT_FROM = 1_000_000
-CURRENCY = {"kk": "теңге", "ru": "тенге", "en": "tenge"}
-UNIT_WORDS = {Unit.KG: {"kk": "кг", "ru": "кг", "en": "kg"}}
+from .numbers import hedge
+
 # How a Kazakh reader reads the units' signs: the word whose sound the ablative follows.
 SPOKEN_KK = {Unit.KG: "килограмм", Unit.PERCENT: "пайыз"}
 
@@ -52,24 +50,6 @@ class GrammarError(ValueError):
 
 def _is_whole(value) -> bool:
     return Decimal(value) == Decimal(value).to_integral_value()
-
-
-def amount_text(value, unit: str, language: str) -> str:
-    """The value with its unit as a sentence writes it: money from a million on in the short form
-    ("59,5 млн тенге", "59.5 million tenge"), below it grouped ("950 000 тенге"); kg and percent
-    with their signs; a count alone ("1 043")."""
-    if unit == Unit.TENGE:
-        if abs(value) >= COMPACT_FROM:
-            form = "long" if language == "en" else "short"
-            number = format_compact_decimal(value, format_type=form, locale=language, fraction_digits=1)
-        else:
-            number = number_text(value, language)
-        return f"{number}\u00a0{CURRENCY[language]}"
-    if unit == Unit.PERCENT:  # as the tables write it: the language's percent pattern
-        return percent_text(value, language)
-    if unit in UNIT_WORDS:
-        return f"{number_text(value, language)}\u00a0{UNIT_WORDS[unit][language]}"
-    return number_text(value, language)
 
 
 # --- Russian -------------------------------------------------------------------------------------
