@@ -7,7 +7,9 @@
 - `submissions`: the offices' monthly submissions, saved, submitted, returned, approved (their
   figures then the month's), corrected as a next version, and the month locked;
 - `crime_tables`: aggregated crime tables (cumulative from 1 January) read by a column mapping and
-  made the months' figures.
+  made the months' figures;
+- `projects`, `facilities`: investment projects under supervision and social facilities built from
+  returned assets, each change a dated event.
 
 Every write is keyword-only, takes `actor=` and appends its dated events; views, tasks and the
 demo call them. This package's names are its public surface: callers import them from
@@ -30,6 +32,8 @@ from .acts import (
 from .crime import crime_import_read, crime_import_upload
 from .crime_tables import crime_table_import
 from .crime_tables import known_codes as crime_tables_known_codes
+from .facilities import facility_photo_add, facility_progress, facility_record
+from .projects import project_problems, project_record, project_status
 from .submissions import (
     late_offices,
     month_lock,
@@ -59,9 +63,15 @@ __all__ = [
     "crime_import_upload",
     "crime_table_import",
     "crime_tables_known_codes",
+    "facility_photo_add",
+    "facility_progress",
+    "facility_record",
     "late_offices",
     "letter_problems",
     "month_lock",
+    "project_problems",
+    "project_record",
+    "project_status",
     "submission_approve",
     "submission_check",
     "submission_correct",
