@@ -17,7 +17,8 @@ from lib.metrics import Consistency, MetricGroup, Source, SubmittedMetric
 from lib.metrics import Metric as Declared
 from lib.plugins import metric_groups, summary_sentences
 
-from .models import Metric, MetricRule, SentenceTemplate
+from .figures import FIRST_DAY
+from .models import Metric, MetricReading, MetricRule, SentenceTemplate
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -59,11 +60,26 @@ def _code_owned(group: MetricGroup, metric: Declared) -> dict:
     }
 
 
+def _adopted(declared: dict, using: str) -> dict[str, Metric]:
+    """The submitted or imported rows whose code an app now computes (state prosecution, once the
+    office keeps its cases in Tartip): they become computed rows, with a reading rule from the first
+    day a summary may name that keeps the summary reading their old source, so that nothing read
+    changes until the administrator says from which day the records are read instead."""
+    adopted = {}
+    held = Metric.objects.using(using).filter(code__in=list(declared)).exclude(source=Source.COMPUTED)
+    for row in held:
+        if not row.readings.using(using).exists():
+            MetricReading.objects.using(using).create(metric=row, starts_on=FIRST_DAY, source=row.source)
+        adopted[row.code] = row
+    return adopted
+
+
 @transaction.atomic
 def sync(*, using: str = "default") -> SyncResult:
     result = SyncResult()
     declared = declared_metrics()
     rows = {row.code: row for row in Metric.objects.using(using).filter(source=Source.COMPUTED)}
+    rows.update(_adopted(declared, using))
     for code, (group, metric) in declared.items():
         values = _code_owned(group, metric)
         row = rows.get(code)

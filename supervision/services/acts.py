@@ -7,6 +7,8 @@ kind "act" through signals.services.report_note_act (supervision never writes si
 
 from collections.abc import Iterable
 from datetime import date as Date
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,11 +17,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.zones import local_date, local_today, region_id_zone
+from lib.metrics import Area
 from signals.policy import may_decide
 from signals.services import report_note_act
 
 from ..districts import district_id_for_act
-from ..models import SupervisoryAct, SupervisoryActEvent
+from ..models import (
+    ASSESSED_HEADINGS,
+    BENEFICIARY_FIELDS,
+    ActAmount,
+    BusinessMatter,
+    SupervisoryAct,
+    SupervisoryActEvent,
+)
 from ..numbering import next_outgoing_number
 from ..scoping import ACT_AUTHORS, may_manage
 
@@ -111,6 +121,14 @@ def letter_problems(act: SupervisoryAct) -> list[str]:
     return [str(problem) for problem in problems]
 
 
+def _whole(value, field: str, limit: int, errors: dict) -> int:
+    """A count from 0 to `limit`, or an error on `field`."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= limit:
+        errors.setdefault(field, []).append(_("Enter a number from 0 to %(limit)d.") % {"limit": limit})
+        return 0
+    return value
+
+
 def _event(act: SupervisoryAct, kind: str, actor, now, **data) -> SupervisoryActEvent:
     return SupervisoryActEvent.objects.create(act=act, at=now, kind=kind, actor=actor, data=data)
 
@@ -131,6 +149,7 @@ def act_record(
     summary: str,
     reports: Iterable = (),
     language: str,
+    now: datetime | None = None,
 ) -> SupervisoryAct:
     """Record an act of prosecutorial response issued by the actor's office, naming the reports
     it responds to (each must be one the actor oversees). The letter is numbered later (act_letter).
@@ -163,7 +182,7 @@ def act_record(
             )
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
+    now = now or timezone.now()
     act = SupervisoryAct.objects.create(
         region_id=issuing_office.region_id,
         district_id=district_id_for_act(issuing_office=issuing_office, reports=linked),
@@ -246,10 +265,14 @@ def act_outcome(
     outcome_at: Date,
     note: str = "",
     officials_disciplined: int = 0,
+    officials_administrative: int = 0,
+    officials_criminal: int = 0,
     actor,
+    now: datetime | None = None,
 ) -> SupervisoryAct:
-    """Record how the addressee dealt with the act: satisfied, partly satisfied or rejected, on a
-    date not before the act's, with the number of officials held accountable."""
+    """Record how the addressee (or, for a claim, the court) dealt with the act: satisfied, partly
+    satisfied or rejected, on a date not before the act's, with the officials held accountable by
+    the kind of liability."""
     _require_manager(actor, act)
     locked = _locked(act)
     if locked.outcome != Outcome.PENDING:
@@ -263,31 +286,173 @@ def act_outcome(
         errors.setdefault("outcome_at", []).append(_("The outcome cannot come before the act."))
     elif outcome_at > local_today(region_id_zone(locked.region_id)):
         errors.setdefault("outcome_at", []).append(_("The outcome date cannot be in the future."))
-    if (
-        not isinstance(officials_disciplined, int)
-        or isinstance(officials_disciplined, bool)
-        or not 0 <= officials_disciplined <= OFFICIALS_MAX
-    ):
-        errors.setdefault("officials_disciplined", []).append(
-            _("Enter a number from 0 to %(limit)d.") % {"limit": OFFICIALS_MAX}
-        )
+    officials = {
+        "officials_disciplined": officials_disciplined,
+        "officials_administrative": officials_administrative,
+        "officials_criminal": officials_criminal,
+    }
+    for field, count in officials.items():
+        _whole(count, field, OFFICIALS_MAX, errors)
     note = _text(note, "outcome_note", NOTE_MAX, errors)
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
+    now = now or timezone.now()
     locked.outcome, locked.outcome_at, locked.outcome_note = outcome, outcome_at, note
-    locked.officials_disciplined = officials_disciplined
-    fields = ["outcome", "outcome_at", "outcome_note", "officials_disciplined"]
+    for field, count in officials.items():
+        setattr(locked, field, count)
+    fields = ["outcome", "outcome_at", "outcome_note", *officials]
     locked.save(update_fields=fields)
-    _event(
-        locked,
-        Kind.OUTCOME,
-        actor,
-        now,
-        outcome=outcome,
-        outcome_at=outcome_at.isoformat(),
-        officials_disciplined=officials_disciplined,
-        note=note,
-    )
+    _event(locked, Kind.OUTCOME, actor, now, outcome=outcome, outcome_at=outcome_at.isoformat(), note=note, **officials)
     _copy_back(locked, act, fields)
     return act
+
+
+# --- what an act achieved: its area, violations, beneficiaries and amounts ------------------------
+
+BENEFICIARIES_MAX = 1_000_000
+VIOLATIONS_MAX = 100_000
+AMOUNT_MAX = Decimal("1e14")
+
+
+@transaction.atomic
+def act_results(
+    *,
+    act: SupervisoryAct,
+    actor,
+    area: str = "",
+    business_matter: str = "",
+    violations: int = 0,
+    beneficiaries: dict | None = None,
+    counted_by: SupervisoryAct | None = None,
+    now: datetime | None = None,
+) -> SupervisoryAct:
+    """What the act is about and what it achieved: its area, its business matter, the violations it
+    identified and its beneficiaries by group (counts, never identities). An act about people another
+    act already counted names that act (`counted_by`, of the same region, itself counting them) and
+    counts none itself, so nobody is counted twice."""
+    _require_manager(actor, act)
+    locked = _locked(act)
+    errors: dict = {}
+    if area and area not in Area.values:
+        errors.setdefault("area", []).append(_("Choose an area."))
+    if business_matter not in BusinessMatter.values:
+        errors.setdefault("business_matter", []).append(_("Choose a business matter, or none."))
+    violations = _whole(violations, "violations", VIOLATIONS_MAX, errors)
+    counts = {
+        field: _whole((beneficiaries or {}).get(field, 0), field, BENEFICIARIES_MAX, errors)
+        for field in BENEFICIARY_FIELDS
+    }
+    if counted_by is not None:
+        if counted_by.pk == locked.pk or counted_by.region_id != locked.region_id:
+            errors.setdefault("beneficiaries_counted_by", []).append(_("Choose another act of the region."))
+        elif counted_by.beneficiaries_counted_by_id is not None:
+            errors.setdefault("beneficiaries_counted_by", []).append(
+                _("That act did not count them itself: name the act that did.")
+            )
+        elif any(counts.values()):
+            errors.setdefault("beneficiaries_counted_by", []).append(
+                _("The beneficiaries are already counted by that act: this one adds none.")
+            )
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "area": area,
+        "business_matter": business_matter,
+        "violations": violations,
+        "beneficiaries_counted_by": counted_by,
+        **counts,
+    }
+    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    if not changed:
+        return act
+    for name in changed:
+        setattr(locked, name, values[name])
+    locked.save(update_fields=changed)
+    _event(locked, Kind.CHANGED, actor, now or timezone.now(), fields=changed)
+    for name in changed:
+        setattr(act, name, values[name])
+    return act
+
+
+def _totals(act: SupervisoryAct) -> dict:
+    totals = dict.fromkeys(ActAmount.Heading.values, Decimal(0))
+    for heading, amount in act.amounts.values_list("heading", "amount"):
+        totals[heading] += amount
+    return totals
+
+
+@transaction.atomic
+def act_amount(
+    *,
+    act: SupervisoryAct,
+    actor,
+    heading: str,
+    amount,
+    on: Date,
+    preliminary: bool = False,
+    recovery: str = "",
+    now: datetime | None = None,
+) -> ActAmount:
+    """An amount of the act on a date: assessed (damage, fines), recovered (voluntarily or through
+    the courts), budget misuse prevented, reimbursed, of which to the state budget. Refused when the
+    act's recovered would exceed its assessed, or its state budget share the reimbursed."""
+    _require_manager(actor, act)
+    locked = _locked(act)
+    errors: dict = {}
+    if heading not in ActAmount.Heading.values:
+        errors.setdefault("heading", []).append(_("Choose what the amount is."))
+    try:
+        amount = Decimal(amount)
+    except (TypeError, ValueError, InvalidOperation):
+        amount = None
+    if amount is None or not amount.is_finite() or not 0 < amount < AMOUNT_MAX:
+        errors.setdefault("amount", []).append(_("Enter an amount above 0."))
+    if not isinstance(on, Date):
+        errors.setdefault("on", []).append(_("Enter a date."))
+    elif on < locked.date:
+        errors.setdefault("on", []).append(_("An amount cannot be dated before its act."))
+    elif on > local_today(region_id_zone(locked.region_id)):
+        errors.setdefault("on", []).append(_("The date cannot be in the future."))
+    if recovery not in ActAmount.Recovery.values or (recovery and heading != ActAmount.Heading.RECOVERED):
+        errors.setdefault("recovery", []).append(_("Say how it was recovered only for an amount recovered."))
+    if not errors:
+        totals = _totals(locked)
+        totals[heading] += amount
+        assessed = sum(totals[name] for name in ASSESSED_HEADINGS)
+        if totals[ActAmount.Heading.RECOVERED] > assessed:
+            errors.setdefault("amount", []).append(
+                _("Recovered (%(recovered)s tenge) would exceed the assessed (%(assessed)s tenge).")
+                % {"recovered": totals[ActAmount.Heading.RECOVERED], "assessed": assessed}
+            )
+        if totals[ActAmount.Heading.TO_STATE_BUDGET] > totals[ActAmount.Heading.REIMBURSED]:
+            errors.setdefault("amount", []).append(
+                _("To the state budget (%(share)s tenge) would exceed the reimbursed (%(reimbursed)s tenge).")
+                % {
+                    "share": totals[ActAmount.Heading.TO_STATE_BUDGET],
+                    "reimbursed": totals[ActAmount.Heading.REIMBURSED],
+                }
+            )
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    entry = ActAmount.objects.create(
+        act=locked,
+        heading=heading,
+        amount=amount,
+        on=on,
+        preliminary=bool(preliminary),
+        recovery=recovery,
+        at=now,
+        actor=actor,
+    )
+    _event(
+        locked,
+        Kind.AMOUNT,
+        actor,
+        now,
+        heading=heading,
+        amount=str(amount),
+        on=on.isoformat(),
+        preliminary=bool(preliminary),
+    )
+    return entry

@@ -32,7 +32,7 @@ AKTOBE_ZONE = ZoneInfo("Asia/Aqtobe")
 CITY, ALMATY, ASTANA = "151010000", "151013100", "151011100"
 Outcome = SupervisoryAct.Outcome
 Type = SupervisoryAct.Type
-METRICS = {metric.code: metric for metric in ACTS.metrics}
+METRICS = {metric.code: metric for metric in ACTS.metrics if metric.code.startswith("fsm.")}
 
 
 def region() -> Region:
@@ -92,7 +92,8 @@ def test_it_is_declared_through_the_app():
     assert group is ACTS
     assert group.kind == Kind.FLOW
     assert set(METRICS) == {"fsm.acts.recorded", "fsm.acts.satisfied", "fsm.acts.officials_held_accountable"}
-    assert all(metric.area == Area.FSM_SOCIAL and metric.version == 1 for metric in ACTS.metrics)
+    # Version 2: FSM Social's acts only (its area or none), officials of the three liabilities.
+    assert all(metric.area == Area.FSM_SOCIAL and metric.version == 2 for metric in METRICS.values())
     assert METRICS["fsm.acts.officials_held_accountable"].unit == Unit.PERSONS
     assert METRICS["fsm.acts.officials_held_accountable"].rise_is_good is True
     assert all(set(metric.dimensions) <= set(ACTS.dimensions) for metric in ACTS.metrics)
