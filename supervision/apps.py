@@ -23,6 +23,13 @@ class SupervisionConfig(PluginApp, AppConfig):
             order=206,
             shown_to="supervision.services.submissions.may_open_submissions",
         ),
+        # Investment projects under supervision and social facilities built from returned assets.
+        NavEntry(
+            "projects", _("Investment projects"), "supervision:projects", PROSECUTOR_ROLES | {Role.ANALYST}, order=207
+        ),
+        NavEntry(
+            "facilities", _("Social facilities"), "supervision:facilities", PROSECUTOR_ROLES | {Role.ANALYST}, order=208
+        ),
     )
     # After the demo reports (signals' builder): acts answer their late and returned answers.
     demo_builders = (
@@ -40,7 +47,17 @@ class SupervisionConfig(PluginApp, AppConfig):
         PeriodicJob("supervision-submission-reminders", "supervision.tasks.remind_late_submitters_task", seconds=3600),
     )
     # The results summary's figures of the acts (reporting reads them through lib.plugins).
-    metric_groups = ("supervision.metrics.ACTS", "supervision.crime_metrics.CRIME")
-    summary_sentences = ("supervision.metrics.SENTENCES", "supervision.crime_metrics.SENTENCES")
+    metric_groups = (
+        "supervision.metrics.ACTS",
+        "supervision.crime_metrics.CRIME",
+        "supervision.business_metrics.PROJECTS",
+        "supervision.business_metrics.PROBLEMS",
+        "supervision.business_metrics.FACILITIES",
+    )
+    summary_sentences = (
+        "supervision.metrics.SENTENCES",
+        "supervision.crime_metrics.SENTENCES",
+        "supervision.business_metrics.SENTENCES",
+    )
     # The figures it holds by month (aggregated crime tables) for metrics read from imports.
     metric_values = ("supervision.figures.held_values",)

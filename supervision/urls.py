@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import compstat_views, crime_views, submission_views, views
+from supervision import business_views, compstat_views, crime_views, submission_views, views
 
 app_name = "supervision"
 
@@ -13,6 +13,22 @@ urlpatterns = [
     path("acts/<int:act_id>/letter.docx", views.letter_docx, name="letter_docx"),
     path("acts/<int:act_id>/letter.pdf", views.letter_pdf, name="letter_pdf"),
     path("acts/<int:act_id>/outcome/", views.act_outcome, name="act_outcome"),
+    path("projects/", business_views.project_list, name="projects"),
+    path("projects/new/", business_views.project_new, name="project_new"),
+    path("projects/<int:project_id>/", business_views.project_detail, name="project_detail"),
+    path("projects/<int:project_id>/status/", business_views.project_status, name="project_status"),
+    path("projects/<int:project_id>/problems/", business_views.project_problems, name="project_problems"),
+    path("facilities/", business_views.facility_list, name="facilities"),
+    path("facilities/map/", business_views.facility_map, name="facility_map"),
+    path("facilities/new/", business_views.facility_new, name="facility_new"),
+    path("facilities/<int:facility_id>/", business_views.facility_detail, name="facility_detail"),
+    path("facilities/<int:facility_id>/progress/", business_views.facility_progress, name="facility_progress"),
+    path("facilities/<int:facility_id>/photos/", business_views.facility_photo_add, name="facility_photo_add"),
+    path(
+        "facilities/<int:facility_id>/photos/<int:photo_id>/",
+        business_views.facility_photo,
+        name="facility_photo",
+    ),
     path("crime/imports/", crime_views.crime_import_list, name="crime_imports"),
     path("crime/imports/new/", crime_views.crime_import_new, name="crime_import_new"),
     path("crime/imports/template.csv", crime_views.crime_import_template, name="crime_import_template"),
