@@ -32,6 +32,8 @@ DEMO_USERS = [
     DemoUser("prosecutor.temir", Role.DISTRICT_PROSECUTOR, "akt-prok-temir", "Бауыржан", "Әбілов"),
     DemoUser("prosecutor.mugalzhar", Role.DISTRICT_PROSECUTOR, "akt-prok-mugalzhar", "Жанар", "Ахметова"),
     DemoUser("prosecutor.city", Role.DISTRICT_PROSECUTOR, "akt-prok-city", "Нұрлан", "Байжанов"),
+    # The acts of the board's business section: the Irgiz district prosecutor's annulled rulings.
+    DemoUser("prosecutor.irgiz", Role.DISTRICT_PROSECUTOR, "akt-prok-irgiz", "Ерболат", "Сапаров"),
     # The regional office.
     DemoUser("department", Role.DEPARTMENT_PROSECUTOR, "akt-prok-region", "Айдос", "Сұлтанов"),
     DemoUser("analyst", Role.ANALYST, "akt-prok-region", "Динара", "Керейова"),

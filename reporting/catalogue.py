@@ -68,6 +68,9 @@ def _adopted(declared: dict, using: str) -> dict[str, Metric]:
     adopted = {}
     held = Metric.objects.using(using).filter(code__in=list(declared)).exclude(source=Source.COMPUTED)
     for row in held:
+        # The code's hedging once, as for a new row; the administrator's names and order stay.
+        row.hedging = declared[row.code][1].hedging
+        row.save(using=using, update_fields=["hedging"])
         if not row.readings.using(using).exists():
             MetricReading.objects.using(using).create(metric=row, starts_on=FIRST_DAY, source=row.source)
         adopted[row.code] = row

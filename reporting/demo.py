@@ -11,14 +11,31 @@ figures and the text come from the records and the catalogue's sentences.
 from datetime import date
 
 from accounts.models import User
+from lib.metrics import Source
 
 from . import services
-from .models import ResultsSummary
+from .models import Metric, MetricReading, ResultsSummary
 
 ANALYST, APPROVER, DISTRICT_PROSECUTOR = "analyst", "regional", "prosecutor.alga"
 
 
+# From this day the demo's summaries read the records of the metrics an app came to compute after
+# they were submitted (state prosecution, amounts): the demo keeps those records from 2024 on.
+DEMO_RECORDS_FROM = date(2024, 1, 1)
+
+
+def read_demo_records() -> None:
+    """The adopted metrics (computed, read from submissions until a rule says otherwise: catalogue
+    sync) read from the demo's records from DEMO_RECORDS_FROM."""
+    adopted = Metric.objects.filter(source=Source.COMPUTED, readings__source__in=(Source.SUBMITTED, Source.IMPORTED))
+    for metric in adopted.distinct():
+        MetricReading.objects.get_or_create(
+            metric=metric, starts_on=DEMO_RECORDS_FROM, defaults={"source": Source.COMPUTED}
+        )
+
+
 def create_demo_summaries(command) -> None:
+    read_demo_records()
     users = {user.username: user for user in User.objects.filter(username__in=[ANALYST, APPROVER, DISTRICT_PROSECUTOR])}
     if ResultsSummary.objects.exists():
         command.stdout.write("Results summaries exist: skipped.")

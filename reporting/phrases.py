@@ -127,11 +127,19 @@ HEDGES = {
 }
 
 
+def _whole_kilograms(value, unit: str, hedging: str) -> int | None:
+    """The leading figures a weight under a hundred kilograms keeps when hedged: its whole part, as
+    the press releases write "more than 76 kg" for 76.4 (None: the general rule)."""
+    if unit != Unit.KG or hedging == Hedging.ABOUT or not value or not 1 <= abs(value) < 100:
+        return None
+    return len(str(int(abs(value))))
+
+
 def phrase(value, unit: str, language: str, *, hedging: str = Hedging.EXACT, noun: Noun | None = None) -> str:
     """The figure as a sentence gives it, hedged by its metric's kind, with what it counts agreeing:
     1,043 reports hedged "more than" reads "более 1 000 обращений", "more than 1,000 reports",
     "1 000-нан астам өтініш"."""
-    hedged = hedge(value, hedging)
+    hedged = hedge(value, hedging, _whole_kilograms(value, unit, hedging))
     number = amount_text(hedged.value, unit, language)
     kind = hedged.kind
     if language == "ru":

@@ -116,13 +116,15 @@ RESULTS = (
         "public_interests.officials_held_accountable",
         _("Officials held accountable"),
         _(
-            "Officials held to disciplinary, administrative or criminal liability on the acts dated in the period, "
-            "as given with each act's outcome dated and entered by the end of the “as of” day."
+            "Officials held to disciplinary, administrative or criminal liability on the acts of supervision dated "
+            "in the period (FSM Social's apart: its own figure), as given with each act's outcome dated and entered "
+            "by the end of the “as of” day."
         ),
         OFFICIALS_AS_OF,
         Area.PUBLIC_INTERESTS,
         7,
         Hedging.ABOUT,
+        where=~FSM_ACTS,
         dimensions=("type",),
     ),
     Metric(
