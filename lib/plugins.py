@@ -34,6 +34,11 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
   the app holds for metrics the summary reads from the districts' submissions or from imports
   (lib.metrics.Source.SUBMITTED, IMPORTED) in a window (lib.metrics.Window), as the summary's cells
   (`{"district": id or None, "keys": {}, "sensitive": False, "values": {code: value}}`).
+- `summary_quotes`: dotted paths of functions `(window, language) -> list[dict]` giving the texts
+  the summary quotes in an area's section after its sentences, for a window (lib.metrics.Window:
+  the region, the districts, the period, the "as of" moment), written in `language`, each as
+  `{"area": lib.metrics.Area, "text": str, "link": the url of its page}` (supervision's approved
+  highlights).
 
 `accounts`, `lib` and the project package read these lists through the functions below, which walk
 `django.apps.apps.get_app_configs()` in INSTALLED_APPS order, so they never name an app above them:
@@ -159,6 +164,7 @@ class PluginApp:
     metric_groups: tuple[str, ...] = ()
     summary_sentences: tuple[str, ...] = ()
     metric_values: tuple[str, ...] = ()
+    summary_quotes: tuple[str, ...] = ()
     catalogue_reader: str = ""
     report_tasks: tuple[str, ...] = ()
     answer_tasks: tuple[str, ...] = ()
@@ -275,6 +281,11 @@ def submitted_catalogue() -> tuple[list, list]:
 def metric_values() -> list[Callable]:
     """Every app's providers of submitted and imported metrics' values, imported."""
     return [import_string(path) for path in _declared("metric_values")]
+
+
+def summary_quotes() -> list[Callable]:
+    """Every app's providers of the texts the summary quotes in its areas' sections, imported."""
+    return [import_string(path) for path in _declared("summary_quotes")]
 
 
 def summary_sentences() -> list:

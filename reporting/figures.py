@@ -27,7 +27,7 @@ from lib.change import ONE_DECIMAL, a_year_earlier, percent_change, poisson_z, w
 from lib.metrics import COUNTED_UNITS, Kind, MetricGroup, Source, Unit, Window
 from lib.metrics import Metric as DeclaredMetric
 from lib.periods import period_bounds
-from lib.plugins import metric_groups, metric_values
+from lib.plugins import metric_groups, metric_values, summary_quotes
 
 from . import cells
 from .models import Metric, MetricReading
@@ -245,6 +245,14 @@ def _window(request: Request, period: Period, as_of: date) -> Window:
         end=end,
         as_of=as_of_end - timedelta(microseconds=1),  # the end of the "as of" day
     )
+
+
+def quotes(request: Request, language: str) -> list[dict]:
+    """The texts the apps give the summary's areas (lib.plugins summary_quotes: supervision's
+    approved highlights) for the request's region, districts and period as of its day, written in
+    `language`; reporting.sentences.narrative puts each in its area's paragraph."""
+    window = _window(request, request.period, request.as_of)
+    return [quote for provider in summary_quotes() for quote in provider(window, language)]
 
 
 def evaluate(group: MetricGroup, window: Window) -> list[dict]:

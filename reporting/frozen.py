@@ -52,7 +52,11 @@ def figure_read(data: dict) -> Figure:
 
 
 def paragraphs_stored(paragraphs: list[Paragraph]) -> list[dict]:
-    return [{"title": p.title, "linked": [[list(piece) for piece in s] for s in p.linked]} for p in paragraphs]
+    """Each paragraph's heading, sentences (as their pieces) and quotes (their text as it read)."""
+    return [
+        {"title": p.title, "linked": [[list(piece) for piece in s] for s in p.linked], "quotes": list(p.quotes)}
+        for p in paragraphs
+    ]
 
 
 def paragraphs_read(stored: list[dict]) -> list[Paragraph]:
@@ -60,5 +64,6 @@ def paragraphs_read(stored: list[dict]) -> list[Paragraph]:
     for item in stored:
         linked = [[tuple(piece) for piece in sentence] for sentence in item["linked"]]
         sentences = ["".join(piece for piece, _code in sentence) for sentence in linked]
-        paragraphs.append(Paragraph(item["title"], sentences, linked))
+        # Versions frozen before the summary quoted anything have no quotes.
+        paragraphs.append(Paragraph(item["title"], sentences, linked, list(item.get("quotes", []))))
     return paragraphs

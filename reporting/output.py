@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .figures import Summary
+from .figures import Summary, quotes
 from .numbers import number_text, percent_text
 from .sentences import Paragraph, narrative
 
@@ -64,8 +64,11 @@ def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | 
     within normal variation."""
     title, compared = headings(summary)
     lines = [title, compared, ""]
-    for paragraph in narrative(summary.figures, language) if paragraphs is None else paragraphs:
-        lines.extend([paragraph.title, " ".join(paragraph.sentences), ""])
+    if paragraphs is None:
+        paragraphs = narrative(summary.figures, language, quotes=quotes(summary.request, language))
+    for paragraph in paragraphs:
+        said = [*paragraph.sentences, *(f"«{quote['text']}»" for quote in paragraph.quotes)]
+        lines.extend([paragraph.title, " ".join(said), ""])
     column_names = [str(heading) for heading in HEADINGS]
     rows = table_rows(summary, language)
     widths = [max(len(str(row[i])) for row in [column_names, *rows]) for i in range(len(column_names))]
@@ -88,7 +91,9 @@ def summary_html(summary: Summary, language: str, paragraphs: list[Paragraph] | 
             "heading": heading,
             "title": title,
             "compared": compared,
-            "paragraphs": narrative(summary.figures, language) if paragraphs is None else paragraphs,
+            "paragraphs": narrative(summary.figures, language, quotes=quotes(summary.request, language))
+            if paragraphs is None
+            else paragraphs,
             "rows": table_rows(summary, language),
             "notes": summary.notes,
         },

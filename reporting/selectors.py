@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import policy
-from .figures import Figure, Request, Summary, compute
+from .figures import Figure, Request, Summary, compute, quotes
 from .frozen import figure_read, paragraphs_read
 from .models import ResultsSummary, SummaryVersion
 from .sentences import Paragraph, catalogue_text, narrative
@@ -72,8 +72,10 @@ def read(version: SummaryVersion, language: str) -> Reading:
         request = request_of(version.summary, version.as_of)
         summary = Summary(request, frozen_figures(version, language), list(version.notes.get(language, [])), 0)
         return Reading(version, summary, paragraphs_read(version.paragraphs.get(language, [])))
-    summary = compute(request_of(version.summary))
-    return Reading(version, summary, narrative(summary.figures, language, version.text(language) or None))
+    request = request_of(version.summary)
+    summary = compute(request)
+    paragraphs = narrative(summary.figures, language, version.text(language) or None, quotes(request, language))
+    return Reading(version, summary, paragraphs)
 
 
 def text_for_editing(version: SummaryVersion, language: str) -> str:

@@ -19,7 +19,8 @@ without its two words), in the reader's language, for the admin to refuse it.
 """
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.text import capfirst
@@ -173,6 +174,9 @@ class Paragraph:
     sentences: list[str]
     # Each sentence as its pieces: (text, the code of the figure it writes, or "").
     linked: list[list[tuple[str, str]]]
+    # The texts the apps give the area's section after its sentences (lib.plugins summary_quotes:
+    # supervision's approved highlights), each {"area", "text", "link"}.
+    quotes: list[dict] = field(default_factory=list)
 
 
 def catalogue_text(language: str) -> str:
@@ -220,10 +224,11 @@ def text_problems(text: str, language: str, codes) -> list[str]:
     return errors
 
 
-def narrative(figures: list, language: str, text: str | None = None) -> list[Paragraph]:
+def narrative(figures: list, language: str, text: str | None = None, quotes: list[dict] = ()) -> list[Paragraph]:
     """The summary's text from `text` (default: the catalogue's sentences): each paragraph with the
     sentences its figures fill, in their order; a line without placeholders is kept as written; a
-    paragraph none of whose sentences has data is left out."""
+    paragraph none of whose sentences has data is left out. `quotes` (reporting.figures.quotes)
+    join the paragraph of their area, after its sentences (with_quotes)."""
     by_code = {figure.code: figure for figure in figures}
     paragraphs = []
     for title, lines in _blocks(catalogue_text(language) if text is None else text):
@@ -235,4 +240,35 @@ def narrative(figures: list, language: str, text: str | None = None) -> list[Par
         if linked:
             sentences = ["".join(piece for piece, _code in parts) for parts in linked]
             paragraphs.append(Paragraph(title, sentences, linked))
-    return paragraphs
+    return with_quotes(paragraphs, by_code, language, quotes) if quotes else paragraphs
+
+
+def _area_title(area: str, language: str) -> str:
+    with translation.override(language):
+        return capfirst(str(Area(area).label))
+
+
+def _paragraph_area(paragraph: Paragraph, by_code: dict, language: str) -> str:
+    """The area a paragraph is about: that of most of the figures it writes, else the area its
+    heading names (a paragraph of lines without figures)."""
+    areas = Counter(by_code[code].area for parts in paragraph.linked for _piece, code in parts if code in by_code)
+    if areas:
+        return areas.most_common(1)[0][0]
+    return next((area for area in Area.values if paragraph.title == _area_title(area, language)), "")
+
+
+def with_quotes(paragraphs: list[Paragraph], by_code: dict, language: str, quotes: list[dict]) -> list[Paragraph]:
+    """Each quote after the sentences of the first paragraph of its area; an area the text has no
+    paragraph of gets one of its own (headed by the area's name), after the others, in the
+    areas' order."""
+    areas = [_paragraph_area(paragraph, by_code, language) for paragraph in paragraphs]
+    added: dict[str, Paragraph] = {}
+    for quote in quotes:
+        area = quote.get("area", "")
+        if area in areas:
+            paragraphs[areas.index(area)].quotes.append(quote)
+        else:
+            title = _area_title(area, language) if area in Area.values else ""
+            added.setdefault(area, Paragraph(title, [], [])).quotes.append(quote)
+    order = {area: index for index, area in enumerate(Area.values)}
+    return paragraphs + [added[area] for area in sorted(added, key=lambda area: order.get(area, len(order)))]

@@ -21,7 +21,7 @@ from accounts.models import District
 from accounts.scoping import work_district_ids
 
 from . import policy
-from .figures import Request, Summary, compute
+from .figures import Request, Summary, compute, quotes
 from .frozen import figure_stored, paragraphs_stored
 from .models import Metric, ResultsSummary, SummaryEvent, SummaryVersion
 from .selectors import LANGUAGES, request_of
@@ -164,7 +164,9 @@ def summary_approve(*, actor, version: SummaryVersion) -> SummaryVersion:
         version.figures = {lang: [figure_stored(figure) for figure in summaries[lang].figures] for lang in LANGUAGES}
         version.notes = {lang: list(summaries[lang].notes) for lang in LANGUAGES}
         version.paragraphs = {
-            lang: paragraphs_stored(narrative(summaries[lang].figures, lang, version.text(lang) or None))
+            lang: paragraphs_stored(
+                narrative(summaries[lang].figures, lang, version.text(lang) or None, quotes(request, lang))
+            )
             for lang in LANGUAGES
         }
         version.state, version.approved_by, version.approved_at = State.APPROVED, actor, timezone.now()

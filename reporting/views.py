@@ -17,7 +17,7 @@ from accounts.context_processors import LANGUAGE_CHOICES
 from lib.metrics import Area
 
 from . import policy, selectors, services
-from .figures import Request, SummaryError, compute, group_of, parse_day, rows_counted
+from .figures import Request, SummaryError, compute, group_of, parse_day, quotes, rows_counted
 from .forms import SummaryForm, TextForm, usual_periods
 from .models import Metric, ResultsSummary, SummaryVersion
 from .output import summary_html, table_rows, value_text
@@ -115,7 +115,7 @@ def _preview_context(request, form: SummaryForm) -> dict:
     return {
         "language": language,
         "summary": summary,
-        "paragraphs": narrative(summary.figures, language),
+        "paragraphs": narrative(summary.figures, language, quotes=quotes(summary_request, language)),
         "rows": list(zip(summary.figures, table_rows(summary, language), strict=True)),
         "figure_base": reverse("reporting:figure", args=["-"])[:-2],
         "query": urlencode([*query.items(), *(("district", kato) for kato in katos)]),

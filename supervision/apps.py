@@ -31,13 +31,13 @@ class SupervisionConfig(PluginApp, AppConfig):
             "facilities", _("Social facilities"), "supervision:facilities", PROSECUTOR_ROLES | {Role.ANALYST}, order=208
         ),
     )
+    navigation += (
+        # Highlights for publication: the prosecutors write and approve them, the analyst reads them.
+        NavEntry("highlights", _("Highlights"), "supervision:highlights", PROSECUTOR_ROLES | {Role.ANALYST}, order=209),
+    )
     # After the demo reports (signals' builder): acts answer their late and returned answers.
     demo_builders = (
         DemoBuilder("supervision.demo.create_demo_acts"),
-        # Investment projects and social facilities (paid for by the acts above), calibrated to the board's documents.
-        DemoBuilder(
-            "supervision.project_demo.create_demo_projects", refresh="supervision.project_demo.refresh_demo_projects"
-        ),
         # Registered offences of 2024, 2025 and the live months, calibrated to the board's documents.
         DemoBuilder("supervision.crime_demo.create_demo_crime", refresh="supervision.crime_demo.refresh_demo_crime"),
         # After the accounts' demo users: their offices' months, approved by the demo analyst.
@@ -63,5 +63,7 @@ class SupervisionConfig(PluginApp, AppConfig):
         "supervision.crime_metrics.SENTENCES",
         "supervision.business_metrics.SENTENCES",
     )
+    # The approved highlights the summary quotes in their areas' sections.
+    summary_quotes = ("supervision.highlights.summary_quotes",)
     # The figures it holds by month (aggregated crime tables) for metrics read from imports.
     metric_values = ("supervision.figures.held_values",)

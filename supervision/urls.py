@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import business_views, compstat_views, crime_views, submission_views, views
+from supervision import business_views, compstat_views, crime_views, highlight_views, submission_views, views
 
 app_name = "supervision"
 
@@ -29,6 +29,13 @@ urlpatterns = [
         business_views.facility_photo,
         name="facility_photo",
     ),
+    path("highlights/", highlight_views.highlight_list, name="highlights"),
+    path("highlights/new/", highlight_views.highlight_new, name="highlight_new"),
+    path("highlights/preview/", highlight_views.highlight_preview, name="highlight_preview"),
+    path("highlights/<int:pk>/", highlight_views.highlight_detail, name="highlight"),
+    path("highlights/<int:pk>/change/", highlight_views.highlight_edit, name="highlight_change"),
+    path("highlights/<int:pk>/approve/", highlight_views.highlight_approve, name="highlight_approve"),
+    path("highlights/<int:pk>/withdraw/", highlight_views.highlight_withdraw, name="highlight_withdraw"),
     path("crime/imports/", crime_views.crime_import_list, name="crime_imports"),
     path("crime/imports/new/", crime_views.crime_import_new, name="crime_import_new"),
     path("crime/imports/template.csv", crime_views.crime_import_template, name="crime_import_template"),
