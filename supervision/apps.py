@@ -38,6 +38,10 @@ class SupervisionConfig(PluginApp, AppConfig):
     # After the demo reports (signals' builder): acts answer their late and returned answers.
     demo_builders = (
         DemoBuilder("supervision.demo.create_demo_acts"),
+        # Investment projects and social facilities (paid for by the acts above), calibrated to the board's documents.
+        DemoBuilder(
+            "supervision.project_demo.create_demo_projects", refresh="supervision.project_demo.refresh_demo_projects"
+        ),
         # Registered offences of 2024, 2025 and the live months, calibrated to the board's documents.
         DemoBuilder("supervision.crime_demo.create_demo_crime", refresh="supervision.crime_demo.refresh_demo_crime"),
         # After the accounts' demo users: their offices' months, approved by the demo analyst.
