@@ -64,7 +64,7 @@ def _labels(dimension: str, keys: list) -> dict:
 def _projects_described(events: QuerySet) -> list[dict]:
     """The projects behind a figure, with their status as it stood then (the event's)."""
     described = []
-    for event in events.select_related("project__district").order_by("project__name", "project_id"):
+    for event in events.select_related("project__district"):
         project = event.project
         described.append(
             {
@@ -83,7 +83,7 @@ def _projects_described(events: QuerySet) -> list[dict]:
 def _facilities_described(events: QuerySet) -> list[dict]:
     """The facilities behind a figure, with their status and percent done as they stood then."""
     described = []
-    for event in events.select_related("facility__district").order_by("facility__name", "facility_id"):
+    for event in events.select_related("facility__district"):
         facility = event.facility
         described.append(
             {

@@ -292,3 +292,17 @@ def test_bad_input_comes_back_with_its_reason_and_loses_nothing(login, persona):
     )
     assert response.status_code == 200 and InvestmentProject.objects.count() == 1
     assert "Please correct the marked fields." in response.content.decode()
+
+
+def test_the_summary_s_figure_page_lists_the_projects_behind_it(login, persona):
+    prosecutor = persona("alga_prosecutor")
+    with facts.clock(facts.local(2025, 11, 1)):
+        project = new_project(prosecutor, name="Элеватор на 50 000 тонн", now=facts.local(2025, 3, 1))
+    page = login("analyst").get(
+        reverse("reporting:figure", args=["business.projects_supervised"]),
+        {"from": "2025-01-01", "to": "2025-09-30", "as_of": "2025-10-16"},
+    )
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Элеватор на 50 000 тонн" in content
+    assert reverse("supervision:project_detail", args=[project.pk]) in content
