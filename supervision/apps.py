@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import PROSECUTOR_ROLES, Role
+from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role
 from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
 
 from .scoping import CRIME_READERS
@@ -13,6 +13,8 @@ class SupervisionConfig(PluginApp, AppConfig):
 
     navigation = (
         NavEntry("acts", _("Acts of response"), "supervision:acts", PROSECUTOR_ROLES | {Role.ANALYST}, order=200),
+        # Criminal cases under the offices' control: their stages, persons and amounts as dated events.
+        NavEntry("cases", _("Criminal cases"), "supervision:cases", PROSECUTOR_ROLES | REGION_WIDE_ROLES, order=202),
         # Crime between boards: the CompStat view, which links the statistics' imports.
         NavEntry("crime", _("Crime"), "supervision:compstat", CRIME_READERS, order=205),
         NavEntry(

@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import ServiceErrorsMixin
+from lib.metrics import Area
 
-from .models import SupervisoryAct
+from .models import BENEFICIARY_FIELDS, ActAmount, BusinessMatter, SupervisoryAct
 from .services import ADDRESSEE_TITLE_MAX, LEGAL_BASIS_MAX, NOTE_MAX, OFFICIALS_MAX, REPORTS_MAX, SUMMARY_MAX
+from .services.acts import AMOUNT_MAX, BENEFICIARIES_MAX, VIOLATIONS_MAX
 
 Outcome = SupervisoryAct.Outcome
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -73,16 +75,111 @@ class OutcomeForm(ServiceErrorsMixin, forms.Form):
         label=_("Outcome"), choices=[(value, label) for value, label in Outcome.choices if value != Outcome.PENDING]
     )
     outcome_at = forms.DateField(label=_("Date of the answer"), widget=DATE_INPUT)
+    # The officials the addressee held accountable, by the kind of liability.
     officials_disciplined = forms.IntegerField(
-        label=_("Officials held accountable"), min_value=0, max_value=OFFICIALS_MAX, initial=0
+        label=_("Officials held to disciplinary liability"), min_value=0, max_value=OFFICIALS_MAX, initial=0
+    )
+    officials_administrative = forms.IntegerField(
+        label=_("Officials held to administrative liability"),
+        min_value=0,
+        max_value=OFFICIALS_MAX,
+        initial=0,
+        required=False,
+        help_text=_("Blank: none."),
+    )
+    officials_criminal = forms.IntegerField(
+        label=_("Officials held to criminal liability"),
+        min_value=0,
+        max_value=OFFICIALS_MAX,
+        initial=0,
+        required=False,
+        help_text=_("Blank: none."),
     )
     outcome_note = forms.CharField(
         label=_("Note"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"outcome_at": timezone.localdate(), "officials_disciplined": 0})
+        kwargs.setdefault(
+            "initial",
+            {
+                "outcome_at": timezone.localdate(),
+                "officials_disciplined": 0,
+                "officials_administrative": 0,
+                "officials_criminal": 0,
+            },
+        )
         super().__init__(*args, **kwargs)
+
+
+class ActResultsForm(ServiceErrorsMixin, forms.Form):
+    """What the act achieved (services.act_results): its area, business matter, violations and
+    beneficiaries by group, or the act of the region that already counted them (by its outgoing
+    number or id)."""
+
+    service_error_fields = {"beneficiaries_counted_by": "counted_by"}
+
+    area = forms.ChoiceField(label=_("Area"), choices=[("", _("— not said —")), *Area.choices], required=False)
+    business_matter = forms.ChoiceField(label=_("Business matter"), choices=BusinessMatter.choices, required=False)
+    violations = forms.IntegerField(label=_("Violations identified"), min_value=0, max_value=VIOLATIONS_MAX)
+    citizens = forms.IntegerField(
+        label=_("Citizens whose rights were restored"), min_value=0, max_value=BENEFICIARIES_MAX
+    )
+    equity_holders = forms.IntegerField(label=_("Shared-equity holders"), min_value=0, max_value=BENEFICIARIES_MAX)
+    orphans = forms.IntegerField(label=_("Orphans given housing"), min_value=0, max_value=BENEFICIARIES_MAX)
+    investors = forms.IntegerField(label=_("Investors protected"), min_value=0, max_value=BENEFICIARIES_MAX)
+    entrepreneurs = forms.IntegerField(label=_("Entrepreneurs"), min_value=0, max_value=BENEFICIARIES_MAX)
+    counted_by = forms.CharField(
+        label=_("Beneficiaries already counted by"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "The outgoing number or the id of the act of the region that counted these people: "
+            "this act then counts none itself."
+        ),
+    )
+
+    def __init__(self, *args, acts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acts = acts
+
+    def clean_counted_by(self) -> SupervisoryAct | None:
+        value = self.cleaned_data["counted_by"].strip()
+        if not value:
+            return None
+        found = self.acts.filter(outgoing_number=value).first()
+        if found is None and value.isdigit():
+            found = self.acts.filter(pk=int(value)).first()
+        if found is None:
+            raise ValidationError(_("No act of the region has the outgoing number or id %(value)s.") % {"value": value})
+        return found
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "area": data["area"],
+            "business_matter": data["business_matter"] or "",
+            "violations": data["violations"],
+            "beneficiaries": {field: data[field] for field in BENEFICIARY_FIELDS},
+            "counted_by": data["counted_by"],
+        }
+
+
+class ActAmountForm(ServiceErrorsMixin, forms.Form):
+    """One dated amount of the act (services.act_amount): the service checks it against the act's totals."""
+
+    heading = forms.ChoiceField(label=_("What the amount is"), choices=ActAmount.Heading.choices)
+    amount = forms.DecimalField(label=_("Amount, tenge"), max_value=AMOUNT_MAX, max_digits=18, decimal_places=2)
+    on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    preliminary = forms.BooleanField(
+        label=_("Preliminary"), required=False, help_text=_("The amount may still change (an assessment not final).")
+    )
+    recovery = forms.ChoiceField(
+        label=_("Recovered how"),
+        choices=ActAmount.Recovery.choices,
+        required=False,
+        help_text=_("Only for an amount recovered."),
+    )
 
 
 class CrimeImportForm(ServiceErrorsMixin, forms.Form):

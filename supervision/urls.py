@@ -1,6 +1,14 @@
 from django.urls import path
 
-from supervision import business_views, compstat_views, crime_views, highlight_views, submission_views, views
+from supervision import (
+    business_views,
+    case_views,
+    compstat_views,
+    crime_views,
+    highlight_views,
+    submission_views,
+    views,
+)
 
 app_name = "supervision"
 
@@ -66,4 +74,14 @@ urlpatterns = [
         submission_views.submission_decide,
         name="submission_decide",
     ),
+    # Criminal cases under control, and what acts achieved (their results and dated amounts).
+    path("cases/", case_views.case_list, name="cases"),
+    path("cases/new/", case_views.case_new, name="case_new"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/stage/", case_views.case_stage, name="case_stage"),
+    path("cases/<int:pk>/appeal/", case_views.case_appeal, name="case_appeal"),
+    path("cases/<int:pk>/persons/", case_views.case_persons, name="case_persons"),
+    path("cases/<int:pk>/amounts/", case_views.case_amounts, name="case_amounts"),
+    path("acts/<int:act_id>/results/", views.act_results, name="act_results"),
+    path("acts/<int:act_id>/amounts/", views.act_amount, name="act_amount"),
 ]

@@ -24,8 +24,8 @@ from accounts.models import Organisation
 from signals.models import Answer, Report
 
 from . import letters, services
-from .forms import ActForm, OutcomeForm
-from .models import SupervisoryAct
+from .forms import ActAmountForm, ActForm, ActResultsForm, OutcomeForm
+from .models import ASSESSED_HEADINGS, BENEFICIARY_FIELDS, ActAmount, SupervisoryAct
 from .scoping import may_manage, reads_acts, records_acts
 
 PAGE_SIZE = 25
@@ -41,7 +41,9 @@ def _visible_act(request, act_id: int) -> SupervisoryAct:
     _require_reader(request.user)
     return get_in_scope_or_404(
         request,
-        SupervisoryAct.objects.for_user(request.user).select_related("issuing_office", "addressee", "created_by"),
+        SupervisoryAct.objects.for_user(request.user).select_related(
+            "issuing_office", "addressee", "created_by", "beneficiaries_counted_by"
+        ),
         pk=act_id,
     )
 
@@ -220,7 +222,9 @@ def act_new(request):
 # --- the detail ----------------------------------------------------------------------------------
 
 
-def _detail_context(request, act: SupervisoryAct, *, outcome_form=None, change_form=None) -> dict:
+def _detail_context(
+    request, act: SupervisoryAct, *, outcome_form=None, change_form=None, results_form=None, amount_form=None
+) -> dict:
     user = request.user
     manage = may_manage(user, act)
     linked = list(act.reports.select_related("category").order_by("submitted_at", "id"))
@@ -238,7 +242,13 @@ def _detail_context(request, act: SupervisoryAct, *, outcome_form=None, change_f
         "numbered": numbered,
         "letter_problems": services.letter_problems(act) if not numbered else [],
         "pending": pending,
+        **_results_context(user, act),
     }
+    if manage:
+        context["results_form"] = results_form or _results_form(act)
+        context["amount_form"] = amount_form or ActAmountForm(
+            prefix="amount", initial={"on": timezone.localdate(), "heading": ActAmount.Heading.DAMAGE}
+        )
     if manage and pending:
         context["outcome_form"] = outcome_form or OutcomeForm()
     if manage and not numbered:
@@ -316,6 +326,8 @@ def act_outcome(request, act_id):
                 outcome_at=data["outcome_at"],
                 note=data["outcome_note"],
                 officials_disciplined=data["officials_disciplined"],
+                officials_administrative=data["officials_administrative"] or 0,
+                officials_criminal=data["officials_criminal"] or 0,
                 actor=request.user,
             )
         except ValidationError as error:
@@ -324,6 +336,76 @@ def act_outcome(request, act_id):
             messages.success(request, _("The outcome is recorded."))
             return redirect("supervision:act_detail", act_id=act.pk)
     return render(request, "supervision/act_detail.html", _detail_context(request, act, outcome_form=form))
+
+
+# --- what the act achieved: its results and dated amounts ------------------------------------------
+
+
+def _results_context(user, act: SupervisoryAct) -> dict:
+    """The act's results and amounts as every reader sees them: assessed against recovered,
+    reimbursed against the state budget's share."""
+    amounts = list(act.amounts.select_related("actor"))
+    totals = dict.fromkeys(ActAmount.Heading.values, 0)
+    for entry in amounts:
+        totals[entry.heading] += entry.amount
+    counted_by = act.beneficiaries_counted_by
+    return {
+        "beneficiaries": [
+            (SupervisoryAct._meta.get_field(field).verbose_name, getattr(act, field)) for field in BENEFICIARY_FIELDS
+        ],
+        "counted_by": counted_by,
+        "counted_by_visible": counted_by is not None
+        and SupervisoryAct.objects.for_user(user).filter(pk=counted_by.pk).exists(),
+        "amounts": amounts,
+        "totals": totals,
+        "assessed": sum(totals[heading] for heading in ASSESSED_HEADINGS),
+        "preliminary": any(entry.preliminary for entry in amounts),
+    }
+
+
+def _results_form(act: SupervisoryAct, data=None) -> ActResultsForm:
+    counted_by = act.beneficiaries_counted_by
+    initial = {
+        "area": act.area,
+        "business_matter": act.business_matter,
+        "violations": act.violations,
+        "counted_by": (counted_by.outgoing_number or str(counted_by.pk)) if counted_by else "",
+        **{field: getattr(act, field) for field in BENEFICIARY_FIELDS},
+    }
+    acts = SupervisoryAct.objects.filter(region_id=act.region_id)
+    return ActResultsForm(data, prefix="results", initial=initial, acts=acts)
+
+
+@login_required
+@require_POST
+def act_results(request, act_id):
+    act = _managed_act(request, act_id)
+    form = _results_form(act, request.POST)
+    if form.is_valid():
+        try:
+            services.act_results(act=act, actor=request.user, **form.service_values())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The act's results are recorded."))
+            return redirect("supervision:act_detail", act_id=act.pk)
+    return render(request, "supervision/act_detail.html", _detail_context(request, act, results_form=form))
+
+
+@login_required
+@require_POST
+def act_amount(request, act_id):
+    act = _managed_act(request, act_id)
+    form = ActAmountForm(request.POST, prefix="amount")
+    if form.is_valid():
+        try:
+            services.act_amount(act=act, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The amount is recorded."))
+            return redirect("supervision:act_detail", act_id=act.pk)
+    return render(request, "supervision/act_detail.html", _detail_context(request, act, amount_form=form))
 
 
 # --- the letter's files ------------------------------------------------------------------------------
