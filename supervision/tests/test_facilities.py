@@ -347,3 +347,25 @@ def test_the_map_carries_the_facilities_of_the_reader_s_scope_coloured_by_status
     assert temir_point["approximate"] is True  # no point of its own: its district's centre
     only_building = login("analyst").get(reverse("supervision:facility_map"), {"status": "building"})
     assert [point["label"].split(" · ")[0] for point in json.loads(only_building.context["points"])] == ["Alga school"]
+
+
+def test_the_list_takes_a_fixed_number_of_queries(login, persona, django_assert_max_num_queries):
+    prosecutor = persona("alga_prosecutor")
+    act = record(prosecutor)
+    for number in range(8):
+        new_facility(prosecutor, act=act, name=f"Facility {number}", latitude="49.9", longitude="57.3")
+    client = login("analyst")
+    for name in ("supervision:facilities", "supervision:facility_map"):
+        client.get(reverse(name))
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_summary_sentences_are_well_formed_in_every_language():
+    from reporting.sentences import problems
+    from supervision.business_metrics import PROBLEMS, PROJECTS, SENTENCES
+
+    codes = {metric.code for group in (PROJECTS, PROBLEMS, FACILITIES) for metric in group.metrics}
+    for sentence in SENTENCES:
+        for language in ("kk", "ru", "en"):
+            assert problems(getattr(sentence, language), language, codes) == [], (sentence.code, language)
