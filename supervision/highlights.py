@@ -432,6 +432,15 @@ def _is_place(word: str, known: frozenset[str]) -> bool:
     return False
 
 
+def _common_word(word: str) -> bool:
+    """Whether the Russian dictionary knows the word and reads it first as no name ("Магазин",
+    "Один"): a surname's ending alone does not make it one."""
+    if not re.search("[а-яё]", word.casefold()):
+        return False
+    parse = _morph().parse(word)[0]
+    return parse.is_known and not set(str(parse.tag).replace(" ", ",").split(",")) & NAME_TAGS
+
+
 def _dictionary_name(word: str, language: str) -> bool:
     """Whether the Russian dictionary (pymorphy3) reads the word first as a first name, a surname
     or a patronymic and not as a place. Kazakh texts: only words the dictionary knows (it guesses
@@ -456,7 +465,7 @@ def _name_findings(text: str, language: str, known: frozenset[str]) -> list[str]
         found += [match.group(0).strip() for match in pattern.finditer(plain)]
     for match in SURNAME.finditer(plain):
         word = match.group(0)
-        if _is_place(word, known):
+        if _is_place(word, known) or _common_word(word):
             continue
         following = WORD.match(plain[match.end() :].lstrip())
         if word.casefold().endswith(ADJECTIVE_ENDINGS) and following and following.group(0)[0].islower():

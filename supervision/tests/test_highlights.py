@@ -405,3 +405,49 @@ def test_a_frozen_summary_keeps_the_quote_as_it_read(persona, alga, adult_case):
     assert [plain(q["text"]) for p in selectors.read(approved, "en").paragraphs for q in p.quotes] == [
         "3 persons convicted; damage 6 billion tenge."
     ]
+
+
+NAMES = [
+    ("ru", "Осуждён Иванов И.И."),
+    ("ru", "И. И. Иванов осуждён."),
+    ("en", "Smith J. was convicted."),
+    ("en", "A.B. Smith was convicted."),
+    ("en", "Aigerim Nurlanova testified."),
+    ("ru", "Тимур пострадал."),
+    ("kk", "Айгерім Серікқызы куә болды."),
+    ("ru", "ТОО «Петров и К» оштрафовано."),  # a company after a person: flagged, rewritten
+]
+NOT_NAMES = [
+    ("ru", "В Байганинском районе и Актюбинской области дело доведено до приговора."),
+    ("ru", "Байганинский район, Мугалжарский район, город Актобе."),
+    ("kk", "Байғанин ауданы мен Ақтөбе қаласында іс сотқа жетті."),
+    ("en", "In Baiganin District and Aktobe the case reached a verdict."),
+    ("ru", "Магазин закрыт, один подозреваемый задержан."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), NAMES)
+def test_the_name_heuristic_flags(adult_case, language, text):
+    assert rules.personal_data({language: text}, names=True, region_id=adult_case.region_id), text
+
+
+@pytest.mark.parametrize(("language", "text"), NOT_NAMES)
+def test_the_name_heuristic_leaves_places_and_common_words(adult_case, language, text):
+    assert rules.personal_data({language: text}, names=True, region_id=adult_case.region_id) == [], text
+
+
+def test_the_list_reads_in_the_same_number_of_queries_whatever_its_length(login, alga, adult_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("alga_prosecutor")
+    act = make.act(alga)
+    make.highlight(alga, adult_case)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("supervision:highlights")).status_code == 200
+    for record in (adult_case, make.project(), make.facility(source_case=adult_case)):
+        make.highlight(alga, record, text_kk="Іс.", text_ru="Дело.", text_en="Case.")
+    make.highlight(alga, act, text_kk="Акт.", text_ru="Акт.", text_en="Act.")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("supervision:highlights")).status_code == 200
+    assert len(many) == len(one)
