@@ -46,13 +46,13 @@ class FacilityForm(ServiceErrorsMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=SocialFacility.Type.choices)
     district = forms.ModelChoiceField(label=_("District"), queryset=None)
     amount = forms.DecimalField(label=_("Amount, tenge"), **AMOUNT)
-    source_act = forms.ModelChoiceField(
-        label=_("Source act"),
-        queryset=None,
+    source_act = forms.CharField(
+        label=_("Source act: outgoing number"),
+        max_length=80,
         required=False,
-        help_text=_("The act of response whose returned assets pay for the facility (or name the case)."),
+        help_text=_("The act of response whose returned assets pay for the facility (or name the case below)."),
     )
-    source_case = forms.ModelChoiceField(label=_("Source case"), queryset=None, required=False)
+    source_case = forms.CharField(label=_("Source case: ERDR number"), max_length=15, required=False)
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
     planned_start = forms.DateField(label=_("Planned start"), widget=DATE_INPUT, required=False)
@@ -62,11 +62,25 @@ class FacilityForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, districts, acts, cases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = districts
-        self.fields["source_act"].queryset = acts
-        self.fields["source_act"].label_from_instance = lambda act: (
-            f"{act.outgoing_number or act.pk} · {act.get_type_display()} · {act.date:%d.%m.%Y}"
-        )
-        self.fields["source_case"].queryset = cases
+        self.acts, self.cases = acts, cases
+
+    def clean_source_act(self):
+        number = self.cleaned_data["source_act"].strip()
+        if not number:
+            return None
+        act = self.acts.filter(outgoing_number=number).order_by("id").first()
+        if act is None:
+            raise forms.ValidationError(_("No act with this outgoing number within your remit."))
+        return act
+
+    def clean_source_case(self):
+        number = self.cleaned_data["source_case"].strip()
+        if not number:
+            return None
+        case = self.cases.filter(erdr_number=number).first()
+        if case is None:
+            raise forms.ValidationError(_("No case with this ERDR number within your remit."))
+        return case
 
 
 class FacilityProgressForm(ServiceErrorsMixin, forms.Form):

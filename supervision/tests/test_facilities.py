@@ -18,7 +18,7 @@ from reporting.figures import Request, compute
 from reporting.tests import facts
 from supervision.business_metrics import FACILITIES
 from supervision.models import FacilityEvent, FacilityPhoto, SocialFacility
-from supervision.services import facility_photo_add, facility_progress
+from supervision.services import act_letter, facility_photo_add, facility_progress
 
 from .factories import TEMIR, office, record
 from .records import MUGALZHAR, district, new_facility
@@ -321,8 +321,14 @@ def test_a_prosecutor_records_a_facility_from_the_page(login, persona):
     values = {"name": "Детский сад", "type": "kindergarten", "district": district().pk, "amount": "90000000"}
     response = client.post(url, {**values, "on": "2025-04-01"})
     assert response.status_code == 200 and "Name the case or the act" in response.content.decode()
+    other = act_letter(
+        act=record(persona("temir_prosecutor"), addressee=office("akt-police-temir")), actor=persona("temir_prosecutor")
+    )
+    response = client.post(url, {**values, "on": "2025-04-01", "source_act": other.outgoing_number})
+    assert "No act with this outgoing number within your remit." in response.content.decode()
+    act = act_letter(act=act, actor=prosecutor)
     response = client.post(
-        url, {**values, "on": "2025-04-01", "source_act": act.pk, "latitude": "49.9", "longitude": "57.3"}
+        url, {**values, "on": "2025-04-01", "source_act": act.outgoing_number, "latitude": "49.9", "longitude": "57.3"}
     )
     facility = SocialFacility.objects.get()
     assert response.status_code == 302 and facility.source_act == act
