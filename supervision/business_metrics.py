@@ -227,7 +227,7 @@ FACILITIES = MetricGroup(
             code="returned_assets.facilities_completed",
             name=_("Social facilities completed"),
             definition=_(
-                "Of the social facilities built from returned assets, those completed (100 %, with the date of "
+                "Of the social facilities built from returned assets, those completed (all work done, with the date of "
                 "completion) by changes dated by the end of the “as of” day and entered in Tartip by then."
             ),
             area=Area.RETURNED_ASSETS,

@@ -195,7 +195,7 @@ def facility_progress(
     if not isinstance(percent_done, int) or isinstance(percent_done, bool) or not 0 <= percent_done <= 100:
         kept.add(errors, "percent_done", _("Enter a percent from 0 to 100."))
     elif status == Status.COMPLETED and percent_done != 100:
-        kept.add(errors, "percent_done", _("A completed facility is 100 % done."))
+        kept.add(errors, "percent_done", _("A completed facility is %(percent)d %% done.") % {"percent": 100})
     elif status == Status.PLANNED and percent_done != 0:
         kept.add(errors, "percent_done", _("A planned facility has no work done yet: choose “under construction”."))
     elif percent_done < locked.percent_done and status == locked.status:
