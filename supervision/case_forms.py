@@ -2,6 +2,7 @@
 (supervision.services.cases) decide, and their refusals come back on the field they name."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import ServiceErrorsMixin
@@ -87,7 +88,7 @@ class CaseStageForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, stages, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [(stage, Stage(stage).label) for stage in stages]
+        self.fields["stage"].choices = [(stage, capfirst(Stage(stage).label)) for stage in stages]
         if Stage.VERDICT not in stages:
             del self.fields["convicted"], self.fields["imprisoned"]
 

@@ -198,9 +198,13 @@ def _flags(case: CriminalCase) -> list[str]:
     return flags
 
 
+# The next stages offered, forward first: a case in court goes to its verdict sooner than back.
+FORWARD = (Stage.COURT, Stage.VERDICT, Stage.APPEAL, Stage.PRETRIAL, Stage.CLOSED)
+
+
 def _next_stages(case: CriminalCase) -> list[str]:
     allowed = NEXT_STAGES.get(case.stage, set())
-    return [value for value in Stage.values if value in allowed]
+    return [value for value in FORWARD if value in allowed]
 
 
 def _case_context(request, case: CriminalCase, **forms) -> dict:
