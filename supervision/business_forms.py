@@ -34,6 +34,13 @@ class ProjectStatusForm(ServiceErrorsMixin, forms.Form):
     on = forms.DateField(label=_("Date of the change"), widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
 
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The project's status now is no change: the other two are offered.
+        self.fields["status"].choices = [
+            (value, label) for value, label in InvestmentProject.Status.choices if value != current
+        ]
+
 
 class ProjectProblemsForm(ServiceErrorsMixin, forms.Form):
     count = forms.IntegerField(label=_("Problems solved"), min_value=1, max_value=PROBLEMS_MAX)

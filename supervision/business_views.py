@@ -164,7 +164,9 @@ def _project_context(request, project, *, status_form=None, problems_form=None) 
     }
     if keep:
         today = timezone.localdate()
-        context["status_form"] = status_form or ProjectStatusForm(prefix="status", initial={"on": today})
+        context["status_form"] = status_form or ProjectStatusForm(
+            prefix="status", initial={"on": today}, current=project.status
+        )
         if project.status == InvestmentProject.Status.SUPERVISED:
             context["problems_form"] = problems_form or ProjectProblemsForm(prefix="problems", initial={"on": today})
     return context
@@ -184,7 +186,7 @@ def project_detail(request, project_id):
 @require_POST
 def project_status(request, project_id):
     project = _kept(request, InvestmentProject, project_id)
-    form = ProjectStatusForm(request.POST, prefix="status")
+    form = ProjectStatusForm(request.POST, prefix="status", current=project.status)
     if form.is_valid():
         try:
             services.project_status(actor=request.user, project=project, **form.cleaned_data)
