@@ -113,4 +113,6 @@ def test_it_puts_the_kazakh_ablative_on_the_unit_after_money():
     assert phrase(59_512_000, Unit.TENGE, "kk", hedging=Hedging.MORE_THAN) == f"50{NBSP}млн{NBSP}теңгеден астам"
     assert phrase(59_500_000, Unit.TENGE, "kk") == f"59,5{NBSP}млн{NBSP}теңге"
     assert phrase(76, Unit.KG, "kk", hedging=Hedging.EXACT) == f"76{NBSP}кг"
-    assert phrase(Decimal("76.4"), Unit.KG, "kk", hedging=Hedging.MORE_THAN) == f"70{NBSP}кг-нан астам"
+    # A weight under 100 kg keeps its whole kilograms, as the document writes "more than 76 kg".
+    assert phrase(Decimal("76.4"), Unit.KG, "kk", hedging=Hedging.MORE_THAN) == f"76{NBSP}кг-нан астам"
+    assert phrase(Decimal("76.4"), Unit.KG, "en", hedging=Hedging.MORE_THAN) == f"more than 76{NBSP}kg"
