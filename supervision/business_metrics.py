@@ -276,9 +276,8 @@ SENTENCES = (
         area=Area.BUSINESS,
         order=11,
         kk="Прокуратураның араласуымен осы жобалар бойынша {business.problems_solved|мәселе} шешілді.",
-        ru="При содействии прокуратуры по этим проектам решено {business.problems_solved|проблема}.",
-        en="With the prosecutor's office's help, {business.problems_solved|problem/problems} of these projects "
-        "were solved.",
+        ru="Количество проблем, решённых по этим проектам при содействии прокуратуры, — {business.problems_solved}.",
+        en="The prosecutor's office helped solve {business.problems_solved|problem/problems} of these projects.",
     ),
     Sentence(
         code="returned_assets.facilities",
@@ -288,8 +287,8 @@ SENTENCES = (
         "{returned_assets.facilities|әлеуметтік нысан} салынуда, оның ішінде "
         "{returned_assets.facilities_completed} нысан пайдалануға берілді.",
         ru="За счёт активов, возвращённых государству органами прокуратуры, в регионе возводится "
-        "{returned_assets.facilities|объект} социального назначения, из них {returned_assets.facilities_completed} "
-        "завершено.",
+        "{returned_assets.facilities|объект} социального назначения, из них завершено — "
+        "{returned_assets.facilities_completed}.",
         en="Assets returned to the state by the prosecutor's offices pay for "
         "{returned_assets.facilities|social facility/social facilities} in the region, "
         "{returned_assets.facilities_completed} of them completed.",

@@ -72,7 +72,7 @@ def test_the_demo_gives_the_nine_month_document_s_projects_and_facilities():
     assert 0 < projects.base < 110 and (facilities.base, completed.base) == (3, 0)
     russian = " ".join(" ".join(paragraph.sentences) for paragraph in narrative(summary.figures, "ru"))
     assert "находится 110 проектов инвестиционной сферы" in russian
-    assert "возводится 12 объектов социального назначения, из них 4 завершено" in russian
+    assert "возводится 12 объектов социального назначения, из них завершено — 4." in russian
     english = " ".join(" ".join(paragraph.sentences) for paragraph in narrative(summary.figures, "en"))
     assert "110 investment projects" in english and "12 social facilities in the region, 4 of them completed" in english
     # After the document: the rest of the twelve completed by the end of 2025 or in 2026, new ones recorded.
