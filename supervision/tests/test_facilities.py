@@ -375,3 +375,36 @@ def test_the_summary_sentences_are_well_formed_in_every_language():
     for sentence in SENTENCES:
         for language in ("kk", "ru", "en"):
             assert problems(getattr(sentence, language), language, codes) == [], (sentence.code, language)
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("alga_prosecutor", 200),
+        ("temir_prosecutor", 200),
+        ("department_prosecutor", 200),
+        ("regional_prosecutor", 200),
+        ("administrator", 200),
+        ("analyst", 403),
+        ("board_secretary", 403),
+        ("alga_officer", 403),
+        ("citizen", 403),
+        ("bank_partner", 403),
+    ],
+)
+def test_the_new_facility_page_is_a_prosecutor_s_of_an_office(login, username, status):
+    assert login(username).get(reverse("supervision:facility_new")).status_code == status
+
+
+def test_an_anonymous_visitor_sees_no_facility_and_no_photo(client, persona):
+    prosecutor = persona("alga_prosecutor")
+    facility = new_facility(prosecutor)
+    photo = facility_photo_add(actor=prosecutor, facility=facility, upload=photo_upload())
+    for url in (
+        reverse("supervision:facilities"),
+        reverse("supervision:facility_map"),
+        reverse("supervision:facility_detail", args=[facility.pk]),
+        reverse("supervision:facility_photo", args=[facility.pk, photo.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -306,3 +306,37 @@ def test_the_summary_s_figure_page_lists_the_projects_behind_it(login, persona):
     content = page.content.decode()
     assert "Элеватор на 50 000 тонн" in content
     assert reverse("supervision:project_detail", args=[project.pk]) in content
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("alga_prosecutor", 200),
+        ("temir_prosecutor", 200),
+        ("department_prosecutor", 200),
+        ("regional_prosecutor", 200),
+        ("administrator", 200),
+        ("analyst", 403),
+        ("board_secretary", 403),
+        ("alga_officer", 403),
+        ("citizen", 403),
+        ("bank_partner", 403),
+    ],
+)
+def test_the_new_project_page_is_a_prosecutor_s_of_an_office(login, username, status):
+    assert login(username).get(reverse("supervision:project_new")).status_code == status
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, persona):
+    project = new_project(persona("alga_prosecutor"))
+    for url in (
+        reverse("supervision:projects"),
+        reverse("supervision:project_detail", args=[project.pk]),
+        reverse("supervision:project_new"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = client.post(reverse("supervision:project_status", args=[project.pk]), {"status-status": "removed"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == Status.SUPERVISED
