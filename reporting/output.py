@@ -58,6 +58,10 @@ HEADINGS = (
 )
 
 
+# How the plain text marks a quote (lib.plugins summary_quotes): « » in Kazakh and Russian.
+QUOTE_MARKS = {"en": ("“", "”")}
+
+
 def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | None = None) -> str:
     """The text, a paragraph per area with data (reporting.sentences), then a table: each figure's
     value, its base, the change and the percent change; a note where a change on a small base is
@@ -67,7 +71,8 @@ def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | 
     if paragraphs is None:
         paragraphs = narrative(summary.figures, language, quotes=quotes(summary.request, language))
     for paragraph in paragraphs:
-        said = [*paragraph.sentences, *(f"«{quote['text']}»" for quote in paragraph.quotes)]
+        opening, closing = QUOTE_MARKS.get(language, ("«", "»"))
+        said = [*paragraph.sentences, *(f"{opening}{quote['text']}{closing}" for quote in paragraph.quotes)]
         lines.extend([paragraph.title, " ".join(said), ""])
     column_names = [str(heading) for heading in HEADINGS]
     rows = table_rows(summary, language)

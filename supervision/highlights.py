@@ -362,7 +362,7 @@ SURNAME = re.compile(
     rf"|ov|ova|ev|eva|in|ina|yn|yna|sky|skiy|skaya|enko)\b"
 )
 ADJECTIVE_ENDINGS = ("ский", "ская", "цкий", "цкая", "sky", "skiy", "skaya")
-# Words a capitalised surname-like word is not a name before: "Байганинский район", "Актюбинская
+# Words a capitalised surname-like word is not a name before: "Байганинский район", "Западная
 # область" (adjectives of places and bodies; a surname is followed by a capital or a verb).
 PLACE_NOUNS = frozenset(
     [

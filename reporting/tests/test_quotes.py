@@ -71,6 +71,7 @@ def test_a_frozen_text_keeps_its_quotes_and_an_older_one_reads_without(asked, su
 
 def test_the_text_and_the_published_page_quote_them_without_links(asked, summary):
     text = output.summary_text(summary, "en")
-    assert "«FSM (en)»" in text and "«Children (en)»" in text
+    assert "“FSM (en)”" in text and "“Children (en)”" in text
+    assert "«FSM (ru)»" in output.summary_text(summary, "ru")
     page = output.summary_html(summary, "en")
     assert "FSM (en)" in page and "/q/1/" not in page
