@@ -91,7 +91,7 @@ def _kept_case(request, pk: int) -> CriminalCase:
     _require_reader(request.user)
     case = get_object_or_404(CriminalCase.objects.select_related("office", "district"), pk=pk)
     if not may_keep(request.user, case):
-        raise PermissionDenied
+        raise PermissionDenied  # written to the audit log by the 403 handler
     return case
 
 

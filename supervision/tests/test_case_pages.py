@@ -10,7 +10,7 @@ from itertools import count
 
 import pytest
 
-from accounts.models import District
+from accounts.models import AuditEvent, District
 from accounts.zones import local_today, region_id_zone
 from conftest import PERSONAS, client_for
 from supervision.models import CaseEvent, CriminalCase, Stage
@@ -165,9 +165,11 @@ def test_the_list_takes_a_fixed_number_of_queries(persona, django_assert_max_num
     analyst.get("/supervision/cases/")  # the per-process caches warmed
     with django_assert_max_num_queries(12) as few:
         assert analyst.get("/supervision/cases/").status_code == 200
+    baseline = len(few.captured_queries)
+    assert baseline > 3
     for _ in range(20):
         take(prosecutor, flags={"drugs": True})
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         assert analyst.get("/supervision/cases/?flag=drugs").status_code == 200
 
 
@@ -439,3 +441,30 @@ def test_it_refuses_recovered_over_the_damage_and_an_empty_amounts_form(persona,
     html = html_of(alga.post(f"/supervision/cases/{case.pk}/amounts/", data))
     assert "Nothing to record" in html
     assert case.events.count() == 1
+
+
+def test_a_refused_change_is_recorded_as_denied_access(persona, cases):
+    case = cases["alga"]
+    response = client(persona, "temir_prosecutor").post(f"/supervision/cases/{case.pk}/stage/", change_data("stage"))
+    assert response.status_code == 403
+    denied = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED, actor_label="temir_prosecutor")
+    assert [event.target for event in denied] == [f"/supervision/cases/{case.pk}/stage/"]
+
+
+def test_the_case_s_page_takes_a_fixed_number_of_queries_whatever_its_events(
+    persona, cases, django_assert_max_num_queries
+):
+    case = cases["alga"]
+    prosecutor = persona("alga_prosecutor")
+    alga = client(persona, "alga_prosecutor")
+    alga.get(f"/supervision/cases/{case.pk}/")  # the per-process caches warmed
+    with django_assert_max_num_queries(16) as few:
+        assert alga.get(f"/supervision/cases/{case.pk}/").status_code == 200
+    baseline = len(few.captured_queries)  # read now: the next request resets the connection's log
+    assert baseline > 3
+    case_stage(case=case, actor=prosecutor, stage=Stage.COURT, on=today())
+    case_stage(case=case, actor=prosecutor, stage=Stage.VERDICT, on=today(), convicted=2, imprisoned=1)
+    alga = client(persona, "alga_prosecutor")  # persona() set the password again: log in anew
+    alga.get(f"/supervision/cases/{case.pk}/")
+    with django_assert_max_num_queries(baseline):
+        assert alga.get(f"/supervision/cases/{case.pk}/").status_code == 200
