@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.zones import local_date, region_id_zone
 from lib.metrics import Area
 
 from ..highlights import (
@@ -48,12 +49,14 @@ def _texts(text_kk: str, text_ru: str, text_en: str) -> dict[str, str]:
     return {"kk": (text_kk or "").strip(), "ru": (text_ru or "").strip(), "en": (text_en or "").strip()}
 
 
-def _check(record, *, area: str, on, texts: dict[str, str]) -> None:
+def _check(record, *, area: str, on, texts: dict[str, str], now: datetime) -> None:
     problems = []
     if area not in Area.values:
         problems.append(_("Choose the area of the summary the highlight belongs to."))
     if not isinstance(on, Date):
         problems.append(_("Enter the highlight's date."))
+    elif on > local_date(now, region_id_zone(record.region_id)):
+        problems.append(_("The highlight's date cannot be in the future."))
     for language in LANGUAGES:
         if len(texts[language]) > TEXT_MAX:
             problems.append(_("A text has at most %(limit)d characters.") % {"limit": TEXT_MAX})
@@ -101,8 +104,8 @@ def highlight_write(
     _require_writer(actor, record)
     texts = _texts(text_kk, text_ru, text_en)
     area = area or default_area(record)
-    _check(record, area=area, on=on, texts=texts)
     now = now or timezone.now()
+    _check(record, area=area, on=on, texts=texts, now=now)
     highlight = Highlight.objects.create(
         region_id=record.region_id,
         office_id=record_office_id(record),
@@ -139,7 +142,8 @@ def highlight_change(
     given = {"kk": text_kk, "ru": text_ru, "en": text_en}
     texts = _texts(*(_or_current(given[lang], getattr(locked, f"text_{lang}")) for lang in LANGUAGES))
     values = {"on": locked.on if on is None else on, "area": locked.area if area is None else area}
-    _check(record, area=values["area"], on=values["on"], texts=texts)
+    now = now or timezone.now()
+    _check(record, area=values["area"], on=values["on"], texts=texts, now=now)
     values.update({f"text_{language}": texts[language] for language in LANGUAGES})
     changed = [name for name, value in values.items() if getattr(locked, name) != value]
     if locked.status == Status.WITHDRAWN:
@@ -151,7 +155,7 @@ def highlight_change(
         setattr(locked, name, values[name])
         setattr(highlight, name, values[name])
     locked.save(update_fields=changed)
-    _event(locked, Kind.CHANGED, actor, now or timezone.now(), fields=changed)
+    _event(locked, Kind.CHANGED, actor, now, fields=changed)
     return highlight
 
 

@@ -3,7 +3,7 @@ publication refused on personal data (an IIN, a phone, a minor's name); who may 
 read them on every page; the results summary quoting its period's approved ones in their area."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -451,3 +451,9 @@ def test_the_list_reads_in_the_same_number_of_queries_whatever_its_length(login,
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("supervision:highlights")).status_code == 200
     assert len(many) == len(one)
+
+
+def test_a_highlight_is_not_dated_in_the_future(alga, adult_case):
+    with pytest.raises(Refused) as error:
+        make.highlight(alga, adult_case, on=timezone.localdate() + timedelta(days=2))
+    assert "future" in refused_messages(error)
