@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lib.admin import ReadOnlyAdmin
+
 from .indicators import InvalidIndicator, normalize
 from .models import BlockingItem, BlockingRequest, IgnoredValue, Notice
 
@@ -57,18 +59,9 @@ class BlockingItemInline(admin.TabularInline):
     extra = 0
 
 
-class ToRead(admin.ModelAdmin):
+class ToRead(ReadOnlyAdmin):
     """Rows the administrator reads but never changes: they change only through the registry's
     pages (registry.services), each step an event."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BlockingRequest)

@@ -1,5 +1,6 @@
 """Admin for the acts of prosecutorial response (view only), the offices' outgoing counters, the
-gravity table of the Criminal Code's articles, and the crime statistics' imports (view only).
+gravity table of the Criminal Code's articles, the crime statistics' imports, and the cases,
+projects, facilities and highlights (view only).
 
 Acts change only through supervision.services (each change leaves an event, and a numbered letter
 keeps its number). The counters are editable so an office moving to Tartip can continue its
@@ -9,25 +10,39 @@ source each row names; imports change only through their pages.
 
 from django.contrib import admin
 
-from .models import ArticleGravity, CrimeImport, OutgoingCounter, SupervisoryAct, SupervisoryActEvent
+from lib.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from .models import (
+    ActAmount,
+    ArticleGravity,
+    CaseEvent,
+    CrimeImport,
+    CriminalCase,
+    FacilityEvent,
+    Highlight,
+    InvestmentProject,
+    OutgoingCounter,
+    ProjectEvent,
+    SocialFacility,
+    SupervisoryAct,
+    SupervisoryActEvent,
+)
 
 
-class SupervisoryActEventInline(admin.TabularInline):
+class SupervisoryActEventInline(ReadOnlyInline):
     model = SupervisoryActEvent
-    extra = 0
     fields = ("at", "kind", "actor", "data")
     readonly_fields = fields
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class ActAmountInline(ReadOnlyInline):
+    model = ActAmount
+    fields = ("on", "heading", "amount", "preliminary", "recovery", "at", "actor")
+    readonly_fields = fields
 
 
 @admin.register(SupervisoryAct)
-class SupervisoryActAdmin(admin.ModelAdmin):
+class SupervisoryActAdmin(ReadOnlyAdmin):
     """View only: acts are recorded, numbered and decided through the services."""
 
     list_display = (
@@ -43,19 +58,10 @@ class SupervisoryActAdmin(admin.ModelAdmin):
     search_fields = ("outgoing_number", "addressee_title", "issuing_office__code", "addressee__code")
     date_hierarchy = "date"
     list_select_related = ("issuing_office", "addressee")
-    inlines = [SupervisoryActEventInline]
+    inlines = [SupervisoryActEventInline, ActAmountInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in SupervisoryAct._meta.fields] + ["reports"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutgoingCounter)
@@ -75,18 +81,64 @@ class ArticleGravityAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrimeImport)
-class CrimeImportAdmin(admin.ModelAdmin):
+class CrimeImportAdmin(ReadOnlyAdmin):
     """View only: an import is made and read through its pages (supervision.services.crime)."""
 
     list_display = ("original_name", "region", "period_start", "period_end", "status", "rows_ok", "rows_failed")
     list_filter = ("status", "region")
     exclude = ("changes", "header", "columns")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("on", "kind", "stage", "charged", "in_custody", "recovered_added", "kg_added", "convicted", "at", "actor")
+    readonly_fields = fields
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+@admin.register(CriminalCase)
+class CriminalCaseAdmin(ReadOnlyAdmin):
+    """View only: a case changes through its pages (supervision.services.cases), each change an event."""
+
+    list_display = ("erdr_number", "registered_on", "article", "district", "stage", "office")
+    list_filter = ("stage", "investigating_body", "high_profile", "region")
+    search_fields = ("erdr_number", "article")
+    list_select_related = ("district", "office")
+    inlines = [CaseEventInline]
+
+
+class ProjectEventInline(ReadOnlyInline):
+    model = ProjectEvent
+    fields = ("on", "kind", "status", "problems_added", "note", "at", "actor")
+    readonly_fields = fields
+
+
+@admin.register(InvestmentProject)
+class InvestmentProjectAdmin(ReadOnlyAdmin):
+    list_display = ("name", "investor", "district", "level", "status", "office")
+    list_filter = ("status", "level", "region")
+    search_fields = ("name", "investor")
+    list_select_related = ("district", "office")
+    inlines = [ProjectEventInline]
+
+
+class FacilityEventInline(ReadOnlyInline):
+    model = FacilityEvent
+    fields = ("on", "kind", "status", "percent_done", "at", "actor")
+    readonly_fields = fields
+
+
+@admin.register(SocialFacility)
+class SocialFacilityAdmin(ReadOnlyAdmin):
+    list_display = ("name", "type", "district", "status", "percent_done", "completed_on")
+    list_filter = ("status", "type", "region")
+    search_fields = ("name",)
+    list_select_related = ("district",)
+    exclude = ("source_case", "source_act")
+    inlines = [FacilityEventInline]
+
+
+@admin.register(Highlight)
+class HighlightAdmin(ReadOnlyAdmin):
+    list_display = ("on", "area", "status", "office")
+    list_filter = ("status", "area", "region")
+    list_select_related = ("office",)
