@@ -457,3 +457,14 @@ def test_a_highlight_is_not_dated_in_the_future(alga, adult_case):
     with pytest.raises(Refused) as error:
         make.highlight(alga, adult_case, on=timezone.localdate() + timedelta(days=2))
     assert "future" in refused_messages(error)
+
+
+def test_a_records_page_links_to_writing_a_highlight_for_the_prosecutors(login, alga, adult_case):
+    link = reverse("supervision:highlight_new") + f"?case={adult_case.pk}"
+    page = login("alga_prosecutor").get(reverse("supervision:case_detail", args=[adult_case.pk]))
+    assert page.status_code == 200 and link in page.content.decode()
+    read_only = login("analyst").get(reverse("supervision:case_detail", args=[adult_case.pk]))
+    assert read_only.status_code == 200 and link not in read_only.content.decode()
+    act = make.act(alga)
+    act_page = login("alga_prosecutor").get(reverse("supervision:act_detail", args=[act.pk])).content.decode()
+    assert reverse("supervision:highlight_new") + f"?act={act.pk}" in act_page
