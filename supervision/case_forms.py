@@ -63,8 +63,9 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         ) % {"digits": ERDR_DIGITS}
 
     def main_fields(self) -> list:
-        """The fields the shared include renders (the flags are a fieldset of their own)."""
-        return [field for field in self if field.name != "flags"]
+        """The fields the shared include renders (the flags and the initiative are checkboxes of
+        a fieldset of their own)."""
+        return [field for field in self if field.name not in ("flags", "initiated_by_prosecutor")]
 
     def service_values(self) -> dict:
         data = dict(self.cleaned_data)

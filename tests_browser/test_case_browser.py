@@ -39,6 +39,7 @@ def test_the_prosecutor_takes_a_case_under_control_and_sends_it_to_court(page, r
     page.fill("#id_charged", "2")
     page.fill("#id_in_custody", "1")
     page.get_by_label("High-profile").check()
+    page.get_by_label("Initiated by the prosecutor's office").check()
     page.get_by_role("button", name="Take under control").click()
     page.wait_for_load_state()
     expect(page.locator("main")).to_contain_text("An ERDR number is 15 digits")
@@ -62,6 +63,7 @@ def test_the_prosecutor_takes_a_case_under_control_and_sends_it_to_court(page, r
     expect(page.locator("#case-timeline")).to_contain_text("Stage changed")
     case.refresh_from_db()
     assert (case.stage, case.high_profile, case.charged, case.in_custody) == (Stage.COURT, True, 2, 1)
+    assert case.initiated_by_prosecutor
     capture(page, "case-detail.png")
     page.get_by_role("link", name="Criminal cases").first.click()
     expect(page.locator("#case-results")).to_contain_text(number)

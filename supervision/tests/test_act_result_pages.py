@@ -311,3 +311,15 @@ def test_the_outcome_form_refuses_a_negative_liability_and_keeps_the_values(pers
     assert 'name="officials_administrative" value="-1"' in html and "Частично" in html
     act.refresh_from_db()
     assert act.outcome == SupervisoryAct.Outcome.PENDING
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_act_s_page_renders_its_results_and_amounts_in_each_language(persona, acts, language):
+    act = acts["alga"]
+    prosecutor = persona("alga_prosecutor")
+    act_results(act=act, actor=prosecutor, area="budget", violations=3, beneficiaries={"citizens": 12})
+    act_amount(act=act, actor=prosecutor, heading=Heading.FINES, amount=1000, on=timezone.localdate(), preliminary=True)
+    response = client(persona, "alga_prosecutor").get(f"/supervision/acts/{act.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+    html = html_of(response)
+    assert response.status_code == 200 and f'lang="{language}"' in html
+    assert 'id="act-amounts"' in html and f'action="/supervision/acts/{act.pk}/amounts/"' in html

@@ -199,6 +199,7 @@ def new_case_data(district, **more) -> dict:
         "in_custody": "1",
         "damage": "5000000",
         "flags": ["high_profile", "corruption"],
+        "initiated_by_prosecutor": "on",
     }
     data.update(more)
     return data
@@ -220,6 +221,7 @@ def test_it_takes_a_case_under_control_for_the_user_s_own_office(persona, userna
     assert response.status_code == 302 and response["Location"] == f"/supervision/cases/{case.pk}/"
     assert case.office_id == user.organisation_id
     assert (case.high_profile, case.corruption, case.drugs, case.damage) == (True, True, False, Decimal("5000000"))
+    assert case.initiated_by_prosecutor
     assert case.events.get().kind == CaseEvent.Kind.RECORDED
 
 
@@ -468,3 +470,15 @@ def test_the_case_s_page_takes_a_fixed_number_of_queries_whatever_its_events(
     alga.get(f"/supervision/cases/{case.pk}/")
     with django_assert_max_num_queries(baseline):
         assert alga.get(f"/supervision/cases/{case.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_pages_render_in_each_language(persona, cases, language):
+    case = at_verdict(cases["alga"], persona("alga_prosecutor"))
+    alga = client(persona, "alga_prosecutor")
+    for url in ("/supervision/cases/", "/supervision/cases/new/", f"/supervision/cases/{case.pk}/"):
+        response = alga.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        assert f'lang="{language}"' in html_of(response)
+    html = html_of(alga.get(f"/supervision/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE=language))
+    assert f'action="/supervision/cases/{case.pk}/appeal/"' in html
