@@ -17,8 +17,7 @@ from lib.metrics import Consistency, MetricGroup, Source, SubmittedMetric
 from lib.metrics import Metric as Declared
 from lib.plugins import metric_groups, summary_sentences
 
-from .figures import FIRST_DAY
-from .models import Metric, MetricReading, MetricRule, SentenceTemplate
+from .models import FIRST_DAY, Metric, MetricReading, MetricRule, SentenceTemplate
 
 LANGUAGES = ("kk", "ru", "en")
 

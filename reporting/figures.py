@@ -30,12 +30,9 @@ from lib.periods import period_bounds
 from lib.plugins import metric_groups, metric_values, summary_quotes
 
 from . import cells
-from .models import Metric, MetricReading
+from .models import FIRST_DAY, LAST_DAY, Metric, MetricReading
 
 PER_POPULATION = 10_000
-# The dates a summary may name: a year before them has no records, and after them the day
-# arithmetic overflows (a typing slip, not a period).
-FIRST_DAY, LAST_DAY = date(1991, 1, 1), date(2999, 12, 31)
 
 
 class SummaryError(ValueError):

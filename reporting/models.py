@@ -8,6 +8,8 @@ summary computed earlier still names it). Submitted and imported metrics are row
 administrator adds without a code change.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,10 @@ from accounts.models import Localized
 from lib.i18n import localized
 from lib.metrics import Aggregation, Area, Hedging, Kind, Source, Unit
 from lib.models import Event
+
+# The dates a summary may name: a year before them has no records, and after them the day
+# arithmetic overflows (a typing slip, not a period). A reading rule from FIRST_DAY holds for all.
+FIRST_DAY, LAST_DAY = date(1991, 1, 1), date(2999, 12, 31)
 
 
 class MetricQuerySet(models.QuerySet):

@@ -46,6 +46,8 @@ class SupervisionConfig(PluginApp, AppConfig):
         ),
         # Registered offences of 2024, 2025 and the live months, calibrated to the board's documents.
         DemoBuilder("supervision.crime_demo.create_demo_crime", refresh="supervision.crime_demo.refresh_demo_crime"),
+        # Cases under control and acts with what they achieved, calibrated to the board's documents.
+        DemoBuilder("supervision.record_demo.create_demo_records"),
         # After the accounts' demo users: their offices' months, approved by the demo analyst.
         DemoBuilder(
             "supervision.submission_demo.create_demo_submissions",
@@ -59,7 +61,11 @@ class SupervisionConfig(PluginApp, AppConfig):
     # The results summary's figures of the acts (reporting reads them through lib.plugins).
     metric_groups = (
         "supervision.metrics.ACTS",
+        "supervision.metrics.AMOUNTS",
         "supervision.crime_metrics.CRIME",
+        "supervision.case_metrics.CHANGES",
+        "supervision.case_metrics.STATE",
+        "supervision.case_metrics.REGISTERED",
         "supervision.business_metrics.PROJECTS",
         "supervision.business_metrics.PROBLEMS",
         "supervision.business_metrics.FACILITIES",
@@ -67,6 +73,7 @@ class SupervisionConfig(PluginApp, AppConfig):
     summary_sentences = (
         "supervision.metrics.SENTENCES",
         "supervision.crime_metrics.SENTENCES",
+        "supervision.case_metrics.SENTENCES",
         "supervision.business_metrics.SENTENCES",
     )
     # The approved highlights the summary quotes in their areas' sections.
