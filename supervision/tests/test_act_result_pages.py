@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conftest import PERSONAS, client_for
 from supervision.models import ActAmount, SupervisoryAct
-from supervision.services import act_amount, act_letter, act_results
+from supervision.services import act_amount, act_letter, act_outcome, act_results
 
 from .factories import TEMIR, new_report, office, record
 
@@ -323,3 +323,37 @@ def test_the_act_s_page_renders_its_results_and_amounts_in_each_language(persona
     html = html_of(response)
     assert response.status_code == 200 and f'lang="{language}"' in html
     assert 'id="act-amounts"' in html and f'action="/supervision/acts/{act.pk}/amounts/"' in html
+
+
+def test_the_list_counts_the_officials_of_every_liability(persona, acts):
+    act = acts["alga"]
+    act_outcome(
+        act=act,
+        actor=persona("alga_prosecutor"),
+        outcome="satisfied",
+        outcome_at=timezone.localdate(),
+        officials_disciplined=1,
+        officials_administrative=2,
+        officials_criminal=1,
+    )
+    html = html_of(client(persona, "analyst").get("/supervision/acts/"))
+    assert "4 officials held accountable" in html
+
+
+def test_the_act_s_page_takes_a_fixed_number_of_queries_whatever_its_amounts(
+    persona, acts, django_assert_max_num_queries
+):
+    act = acts["alga"]
+    prosecutor = persona("alga_prosecutor")
+    alga = client(persona, "alga_prosecutor")
+    alga.get(f"/supervision/acts/{act.pk}/")  # the per-process caches warmed
+    with django_assert_max_num_queries(40) as few:
+        assert alga.get(f"/supervision/acts/{act.pk}/").status_code == 200
+    baseline = len(few.captured_queries)  # read now: the next request resets the connection's log
+    assert baseline > 3
+    for heading in (Heading.DAMAGE, Heading.FINES, Heading.RECOVERED, Heading.REIMBURSED, Heading.TO_STATE_BUDGET):
+        act_amount(act=act, actor=prosecutor, heading=heading, amount=100, on=timezone.localdate())
+    alga = client(persona, "alga_prosecutor")  # persona() set the password again: log in anew
+    alga.get(f"/supervision/acts/{act.pk}/")
+    with django_assert_max_num_queries(baseline):
+        assert alga.get(f"/supervision/acts/{act.pk}/").status_code == 200
