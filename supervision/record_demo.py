@@ -65,6 +65,36 @@ LIVE_MONTH = (106, 91, 45, 4)
 ORDINARY_ARTICLES = (("188", "2"), ("190", "2"), ("191", "3"), ("106", "1"), ("200", "1"), ("297", "1"))
 
 
+# The 9-month document's high-profile cases as it publishes them (its names included), one highlight
+# each; their numbers are the cases' own ({convicted}, {damage}), never typed.
+HIGHLIGHTS = (
+    {
+        "text_kk": "Қопа ауылында кәмелетке толмағандарды өлтіру туралы іс бойынша түпкілікті процестік шешім "
+        "қабылданды, сотталғандар: {convicted}.",
+        "text_ru": "Принято окончательное процессуальное решение по делу об убийстве несовершеннолетних в селе Копа, "
+        "осуждено: {convicted}.",
+        "text_en": "A final procedural decision was made on the murder of minors in Kopa village: "
+        "{convicted} convicted.",
+    },
+    {
+        "text_kk": "Мал базар ауданында кәмелетке толмаған баланы өлтіру туралы іс бойынша кінәлілер сотталды: "
+        "{convicted}.",
+        "text_ru": "По делу об убийстве несовершеннолетнего в районе Мал базар виновные осуждены: {convicted}.",
+        "text_en": "The murder of a minor in the Mal Bazar district: the guilty were convicted ({convicted}).",
+    },
+    {
+        "text_kk": "«Ту-Ха» компаниясынан {damage} ұрлау туралы іс бойынша кінәлілер сотталды: {convicted}.",
+        "text_ru": "По делу о хищении {damage} у компании «Ту-Ха» виновные осуждены: {convicted}.",
+        "text_en": "The theft of {damage} from the Tu-Kha company: the guilty were convicted ({convicted}).",
+    },
+    {
+        "text_kk": "Қос кісі өлтіру және Басановты заңсыз ұстау туралы іс бойынша кінәлілер сотталды: {convicted}.",
+        "text_ru": "По делу о двойном убийстве и незаконном лишении свободы Басанова виновные осуждены: {convicted}.",
+        "text_en": "The double murder and illegal detention of Basanov: the guilty were convicted ({convicted}).",
+    },
+)
+
+
 class _Numbers:
     """ERDR numbers: the year's two digits, then a serial (the demo's own; module doc)."""
 
@@ -151,7 +181,7 @@ class _Builder:
             ("Хищение 6 млрд тенге у частной компании.", ("189", "4"), {"economic": True}),
             ("Двойное убийство и незаконное лишение свободы.", ("99", "2"), {}),
         )
-        for position, (summary, article, flags) in enumerate(high_profile):
+        for position, ((summary, article, flags), texts) in enumerate(zip(high_profile, HIGHLIGHTS, strict=True)):
             case = self.case(
                 date(2024, 9, 2 + position),
                 article=article,
@@ -162,7 +192,12 @@ class _Builder:
                 damage=Decimal("6000000000") if flags.get("economic") else 0,
             )
             self.stage(case, Stage.COURT, date(2025, 2, 3 + position))
-            self.stage(case, Stage.VERDICT, date(2025, 6, 10 + position), convicted=2, imprisoned=2)
+            verdict = date(2025, 6, 10 + position)
+            self.stage(case, Stage.VERDICT, verdict, convicted=2, imprisoned=2)
+            # The document's words, its names as published, in an approved highlight bound to the case.
+            services.highlight_publish(
+                actor=self.regional, record=case, on=verdict, area=Area.PROSECUTION, now=self.at(verdict), **texts
+            )
         # Droppers under Art. 190: one convicted, one before the court.
         for position in range(2):
             case = self.case(

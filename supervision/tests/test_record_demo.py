@@ -17,7 +17,8 @@ from reporting.figures import Request, compute
 from reporting.numbers import hedge
 from reporting.phrases import phrase
 from reporting.tests import facts
-from supervision.models import ActAmount, CaseEvent, CriminalCase, Stage
+from supervision.highlights import rendered
+from supervision.models import ActAmount, CaseEvent, CriminalCase, Highlight, Stage
 from supervision.record_demo import build_demo_records
 from supervision.tests.test_submissions import make_catalogue
 
@@ -92,6 +93,10 @@ def test_the_demo_gives_the_nine_month_document_s_figures_from_its_records():
     assert summary.figure("public_interests.assessed").value == preliminary.aggregate(n=Sum("amount"))["n"]
     # The four high-profile cases at their final decision; the two dropper cases' stages.
     assert CriminalCase.objects.filter(high_profile=True, stage=Stage.VERDICT).count() == 4
+    # Each high-profile case quoted by an approved highlight, its numbers the case's.
+    highlights = Highlight.objects.approved().filter(case__high_profile=True)
+    assert highlights.count() == 4
+    assert "6 billion\u00a0tenge from the Tu-Kha company" in rendered(highlights.get(case__economic=True), "en")
     droppers = summary.figure("fraud.dropper_cases")
     assert droppers.value == 2
     assert {part.key: part.value for part in droppers.by["stage"] if part.value} == {Stage.VERDICT: 1, Stage.COURT: 1}
