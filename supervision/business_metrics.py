@@ -15,38 +15,26 @@ recording and its changes of status only.
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence, Unit
 
 from .models import FacilityEvent, InvestmentProject, ProjectEvent, SocialFacility
+from .stocks import latest_by
 
 PROJECT_STATES = (ProjectEvent.Kind.RECORDED, ProjectEvent.Kind.STATUS)
 
 
-def _latest_by(model, owner: str, moment: datetime, **only) -> Q:
-    """The events of `model` that are their owner's state at `moment`: dated by its local day and
-    entered by it, with no later such event of the same owner (NOT EXISTS)."""
-    day = moment.date()  # the window's moments are in the region's zone: their dates are its days
-    known = Q(on__lte=day, at__lte=moment, **only)
-    later = model.objects.filter(known, **{owner: OuterRef(owner)}).filter(
-        Q(on__gt=OuterRef("on"))
-        | Q(on=OuterRef("on"), at__gt=OuterRef("at"))
-        | Q(on=OuterRef("on"), at=OuterRef("at"), pk__gt=OuterRef("pk"))
-    )
-    return known & ~Exists(later)
-
-
 def project_state_at(moment: datetime) -> Q:
     """Over ProjectEvent: each project's state at `moment` (none for a project not yet recorded)."""
-    return _latest_by(ProjectEvent, "project", moment, kind__in=PROJECT_STATES)
+    return latest_by(ProjectEvent, "project", moment, kind__in=PROJECT_STATES)
 
 
 def facility_state_at(moment: datetime) -> Q:
     """Over FacilityEvent: each facility's state at `moment` (none for one not yet recorded)."""
-    return _latest_by(FacilityEvent, "facility", moment)
+    return latest_by(FacilityEvent, "facility", moment)
 
 
 def _labels(dimension: str, keys: list) -> dict:

@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_in_scope_or_404
-from accounts.models import District, Organisation
-from accounts.scoping import office_district_ids
+from accounts.models import District
 
 from . import services
 from .business_forms import (
@@ -41,41 +40,13 @@ from .business_forms import (
     ProjectStatusForm,
 )
 from .models import CriminalCase, InvestmentProject, SocialFacility, SupervisoryAct
-from .scoping import may_keep, reads_acts, records_acts
-
-PAGE_SIZE = 25
-
-
-def _require_reader(user) -> None:
-    if not reads_acts(user):
-        raise PermissionDenied
-
-
-def _choice(value: str, choices) -> str:
-    return value if value in choices else ""
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
-def _own_office(user) -> Organisation | None:
-    """The prosecutor's office the user keeps records for, when they may record any."""
-    if not records_acts(user) or not user.organisation_id:
-        return None
-    office = user.organisation
-    if office.kind != Organisation.Kind.PROSECUTOR_OFFICE or office.region_id is None:
-        return None
-    return office
-
-
-def _office_districts(office: Organisation):
-    return District.objects.for_choices().filter(pk__in=office_district_ids(office)).order_by("kato")
+from .pages import PAGE_SIZE, choice, office_districts, own_office, require_reader, whole_number
+from .scoping import may_keep
 
 
 def _kept(request, model, pk: int):
     """A record to change: 403 unless the user is a prosecutor of its office (404 if none)."""
-    _require_reader(request.user)
+    require_reader(request.user)
     record = get_object_or_404(model, pk=pk)
     if not may_keep(request.user, record):
         raise PermissionDenied
@@ -84,8 +55,8 @@ def _kept(request, model, pk: int):
 
 def _filters(request, visible, statuses):
     districts = list(District.objects.for_choices().filter(pk__in=visible.values("district_id")).order_by("kato"))
-    status = _choice(request.GET.get("status", ""), statuses)
-    district_id = _int(request.GET.get("district"))
+    status = choice(request.GET.get("status", ""), statuses)
+    district_id = whole_number(request.GET.get("district"))
     district_id = district_id if any(district.pk == district_id for district in districts) else None
     rows = visible
     if status:
@@ -108,7 +79,7 @@ def _query(request) -> str:
 @require_GET
 def project_list(request):
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     visible = InvestmentProject.objects.for_user(user)
     rows, context = _filters(request, visible, InvestmentProject.Status.values)
     rows = rows.select_related("district", "office").order_by("name", "id")
@@ -118,7 +89,7 @@ def project_list(request):
             "page": page,
             "query": _query(request),
             "statuses": InvestmentProject.Status.choices,
-            "can_record": _own_office(user) is not None,
+            "can_record": own_office(user) is not None,
             "counts": dict(visible.values_list("status").annotate(n=Count("id")).order_by()),
         }
     )
@@ -129,11 +100,11 @@ def project_list(request):
 @require_http_methods(["GET", "POST"])
 def project_new(request):
     user = request.user
-    _require_reader(user)
-    office = _own_office(user)
+    require_reader(user)
+    office = own_office(user)
     if office is None:
         raise PermissionDenied
-    districts = _office_districts(office)
+    districts = office_districts(office)
     if request.method == "POST":
         form = ProjectForm(request.POST, districts=districts)
         if form.is_valid():
@@ -175,7 +146,7 @@ def _project_context(request, project, *, status_form=None, problems_form=None) 
 @login_required
 @require_GET
 def project_detail(request, project_id):
-    _require_reader(request.user)
+    require_reader(request.user)
     project = get_in_scope_or_404(
         request, InvestmentProject.objects.for_user(request.user).select_related("district", "office"), pk=project_id
     )
@@ -223,7 +194,7 @@ def project_problems(request, project_id):
 @require_GET
 def facility_list(request):
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     visible = SocialFacility.objects.for_user(user)
     rows, context = _filters(request, visible, SocialFacility.Status.values)
     rows = rows.select_related("district", "office").order_by("name", "id")
@@ -233,7 +204,7 @@ def facility_list(request):
             "page": page,
             "query": _query(request),
             "statuses": SocialFacility.Status.choices,
-            "can_record": _own_office(user) is not None,
+            "can_record": own_office(user) is not None,
             "counts": dict(visible.values_list("status").annotate(n=Count("id")).order_by()),
         }
     )
@@ -263,7 +234,7 @@ def facility_map(request):
     """The facilities of the user's scope on the offline map (district shapes, no base tiles unless
     the office has a tile server), coloured by status, with the same facilities in a table."""
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     visible = SocialFacility.objects.for_user(user)
     rows, context = _filters(request, visible, SocialFacility.Status.values)
     facilities = list(rows.select_related("district").order_by("district__kato", "name", "id"))
@@ -283,12 +254,12 @@ def facility_map(request):
 @require_http_methods(["GET", "POST"])
 def facility_new(request):
     user = request.user
-    _require_reader(user)
-    office = _own_office(user)
+    require_reader(user)
+    office = own_office(user)
     if office is None:
         raise PermissionDenied
     kwargs = {
-        "districts": _office_districts(office),
+        "districts": office_districts(office),
         "acts": SupervisoryAct.objects.for_user(user).filter(region_id=office.region_id).order_by("-date", "-id"),
         "cases": CriminalCase.objects.for_user(user).filter(region_id=office.region_id).order_by("-id"),
     }
@@ -336,7 +307,7 @@ def _facility_context(request, facility, *, progress_form=None, photo_form=None)
 
 
 def _visible_facility(request, facility_id: int) -> SocialFacility:
-    _require_reader(request.user)
+    require_reader(request.user)
     return get_in_scope_or_404(
         request,
         SocialFacility.objects.for_user(request.user).select_related("district", "office", "source_act", "source_case"),

@@ -14,13 +14,14 @@ in its district.
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib.metrics import Area, Hedging, Kind, Metric, MetricGroup, Sentence, Unit, Window
 
 from .models import CaseEvent, CriminalCase, InvestigatingBody, Stage
+from .stocks import latest_by
 
 EventKind = CaseEvent.Kind
 STAGE_AS_OF = "stage_as_of"
@@ -35,14 +36,8 @@ def _known_by(moment: datetime, case_path: str = "case") -> QuerySet:
 
 
 def state_at(moment: datetime) -> Q:
-    """Each case's state at `moment` (over CaseEvent): its latest event dated by the moment's local
-    day (the engine's moments carry the region's zone) and entered by the moment."""
-    later = _known_by(moment).filter(
-        Q(on__gt=OuterRef("on"))
-        | Q(on=OuterRef("on"), at__gt=OuterRef("at"))
-        | Q(on=OuterRef("on"), at=OuterRef("at"), pk__gt=OuterRef("pk"))
-    )
-    return Q(on__lte=moment.date(), at__lte=moment) & ~Exists(later)
+    """Each case's state at `moment` (over CaseEvent): supervision.stocks.latest_by."""
+    return latest_by(CaseEvent, "case", moment)
 
 
 def _stage_as_of(window: Window) -> dict:

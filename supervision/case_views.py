@@ -22,51 +22,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_in_scope_or_404
-from accounts.models import District, Organisation
-from accounts.scoping import office_district_ids
+from accounts.models import District
 from accounts.zones import local_today, region_id_zone
 
 from . import services
 from .case_forms import CaseAmountsForm, CaseAppealForm, CaseForm, CasePersonsForm, CaseStageForm
 from .models import CriminalCase, DropperArticle, InvestigatingBody, Stage
-from .scoping import may_keep, reads_acts, records_acts
+from .pages import PAGE_SIZE, choice, office_districts, own_office, require_reader, whole_number
+from .scoping import may_keep
 from .services.cases import FLAGS, NEXT_STAGES
 
-PAGE_SIZE = 25
 # The list's flag filter: the case's flags, a dropper case (either article), initiated by the office.
 DROPPER = "dropper"
 INITIATED = "initiated"
-
-
-def _require_reader(user) -> None:
-    if not reads_acts(user):
-        raise PermissionDenied
-
-
-def _choice(value: str, choices) -> str:
-    return value if value in choices else ""
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
-def _own_office(user) -> Organisation | None:
-    """The prosecutor's office the user takes cases under control for, when they may."""
-    if not records_acts(user) or not user.organisation_id:
-        return None
-    office = user.organisation
-    if office.kind != Organisation.Kind.PROSECUTOR_OFFICE or office.region_id is None:
-        return None
-    return office
-
-
-def _office_districts(office: Organisation):
-    """The districts the office serves; the regional office (serving none by itself) the region's."""
-    districts = District.objects.for_choices()
-    served = office_district_ids(office)
-    districts = districts.filter(pk__in=served) if served else districts.filter(region_id=office.region_id)
-    return districts.order_by("kato")
 
 
 def _flag_filters() -> list[tuple[str, str]]:
@@ -78,7 +46,7 @@ def _flag_filters() -> list[tuple[str, str]]:
 
 
 def _visible_case(request, pk: int) -> CriminalCase:
-    _require_reader(request.user)
+    require_reader(request.user)
     return get_in_scope_or_404(
         request,
         CriminalCase.objects.for_user(request.user).select_related("office", "district", "created_by"),
@@ -88,7 +56,7 @@ def _visible_case(request, pk: int) -> CriminalCase:
 
 def _kept_case(request, pk: int) -> CriminalCase:
     """A case to change: 403 unless the user is a prosecutor of its office (404 if none)."""
-    _require_reader(request.user)
+    require_reader(request.user)
     case = get_object_or_404(CriminalCase.objects.select_related("office", "district"), pk=pk)
     if not may_keep(request.user, case):
         raise PermissionDenied  # written to the audit log by the 403 handler
@@ -102,16 +70,16 @@ def _kept_case(request, pk: int) -> CriminalCase:
 @require_GET
 def case_list(request):
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     visible = CriminalCase.objects.for_user(user)
     districts = list(District.objects.for_choices().filter(pk__in=visible.values("district_id")).order_by("kato"))
     flags = _flag_filters()
     selected = {
-        "stage": _choice(request.GET.get("stage", ""), Stage.values),
-        "body": _choice(request.GET.get("body", ""), InvestigatingBody.values),
-        "flag": _choice(request.GET.get("flag", ""), [value for value, _label in flags]),
+        "stage": choice(request.GET.get("stage", ""), Stage.values),
+        "body": choice(request.GET.get("body", ""), InvestigatingBody.values),
+        "flag": choice(request.GET.get("flag", ""), [value for value, _label in flags]),
     }
-    district_id = _int(request.GET.get("district"))
+    district_id = whole_number(request.GET.get("district"))
     selected["district"] = district_id if any(district.pk == district_id for district in districts) else None
     number = "".join(character for character in request.GET.get("number", "") if character.isdigit())[:15]
     cases = visible
@@ -143,7 +111,7 @@ def case_list(request):
         "selected": selected,
         "number": number,
         "stage_counts": _stage_counts(visible),
-        "can_record": _own_office(user) is not None,
+        "can_record": own_office(user) is not None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "supervision/case_list_partial.html", context)
@@ -162,11 +130,11 @@ def _stage_counts(visible) -> list[tuple[str, str, int]]:
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     user = request.user
-    _require_reader(user)
-    office = _own_office(user)
+    require_reader(user)
+    office = own_office(user)
     if office is None:
         raise PermissionDenied
-    districts = _office_districts(office)
+    districts = office_districts(office)
     if request.method == "POST":
         form = CaseForm(request.POST, districts=districts)
         if form.is_valid():

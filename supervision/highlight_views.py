@@ -29,6 +29,7 @@ from lib.metrics import Area
 from . import highlights as rules
 from .highlight_forms import HighlightForm
 from .models import Highlight, HighlightEvent
+from .pages import choice
 from .services import highlights as services
 
 PAGE_SIZE = 25
@@ -44,10 +45,6 @@ RECORD_LABELS = {
 def _require_reader(user) -> None:
     if not rules.reads_highlights(user):
         raise PermissionDenied
-
-
-def _choice(value: str, choices) -> str:
-    return value if value in choices else ""
 
 
 def _visible(request, pk: int) -> Highlight:
@@ -108,8 +105,8 @@ def _side(record, request) -> dict:
 def highlight_list(request):
     user = request.user
     _require_reader(user)
-    selected_status = _choice(request.GET.get("status", ""), Highlight.Status.values)
-    selected_area = _choice(request.GET.get("area", ""), Area.values)
+    selected_status = choice(request.GET.get("status", ""), Highlight.Status.values)
+    selected_area = choice(request.GET.get("area", ""), Area.values)
     found = rules.visible_highlights(user).select_related(*rules.RECORD_FIELDS, "office")
     if selected_status:
         found = found.filter(status=selected_status)

@@ -26,19 +26,14 @@ from signals.models import Answer, Report
 from . import letters, services
 from .forms import ActAmountForm, ActForm, ActResultsForm, OutcomeForm
 from .models import ASSESSED_HEADINGS, BENEFICIARY_FIELDS, ActAmount, SupervisoryAct
-from .scoping import may_manage, reads_acts, records_acts
+from .pages import PAGE_SIZE, choice, require_reader, whole_number
+from .scoping import may_manage, records_acts
 
-PAGE_SIZE = 25
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _require_reader(user) -> None:
-    if not reads_acts(user):
-        raise PermissionDenied
-
-
 def _visible_act(request, act_id: int) -> SupervisoryAct:
-    _require_reader(request.user)
+    require_reader(request.user)
     return get_in_scope_or_404(
         request,
         SupervisoryAct.objects.for_user(request.user).select_related(
@@ -55,14 +50,6 @@ def _managed_act(request, act_id: int) -> SupervisoryAct:
     return act
 
 
-def _choice(value: str, choices) -> str:
-    return value if value in choices else ""
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 # --- the list ----------------------------------------------------------------------------------
 
 
@@ -70,12 +57,12 @@ def _int(value) -> int | None:
 @require_GET
 def act_list(request):
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     visible = SupervisoryAct.objects.for_user(user)
     offices = list(Organisation.objects.filter(id__in=visible.values("issuing_office")).order_by("code"))
-    selected_type = _choice(request.GET.get("type", ""), SupervisoryAct.Type.values)
-    selected_outcome = _choice(request.GET.get("outcome", ""), SupervisoryAct.Outcome.values)
-    office_id = _int(request.GET.get("office"))
+    selected_type = choice(request.GET.get("type", ""), SupervisoryAct.Type.values)
+    selected_outcome = choice(request.GET.get("outcome", ""), SupervisoryAct.Outcome.values)
+    office_id = whole_number(request.GET.get("office"))
     selected_office = office_id if any(office.id == office_id for office in offices) else None
     acts = visible.select_related("issuing_office", "addressee").annotate(report_count=Count("reports"))
     if selected_type:
@@ -172,7 +159,7 @@ def _draft_summary(report: Report, language: str) -> str:
 @login_required
 def act_new(request):
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     office = _own_office(user)
     if not records_acts(user) or office is None:
         raise PermissionDenied

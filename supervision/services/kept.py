@@ -93,7 +93,8 @@ def district_of_office(value, office: Organisation, field: str, errors: dict) ->
     if not isinstance(value, District):
         add(errors, field, _("Choose a district."))
         return None
-    if value.region_id != office.region_id or value.pk not in office_district_ids(office):
+    served = office_district_ids(office)
+    if value.region_id != office.region_id or (served and value.pk not in served):
         add(errors, field, _("Choose a district your office serves."))
         return None
     return value
