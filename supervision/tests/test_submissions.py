@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import Organisation
 from lib.metrics import Source
 from reporting.figures import Request, compute
-from reporting.models import Metric
+from reporting.models import FIRST_DAY, Metric, MetricReading
 from reporting.tests import facts
 from supervision import services
 from supervision.models import MonthlyFigure, Submission
@@ -29,13 +29,18 @@ def catalogue(db):
 
 
 def make_catalogue() -> dict:
-    """The submitted metrics the catalogue ships with (four rules between them), by code; written
-    again by their migration's function where a transactional test (a browser's) emptied the tables."""
-    if not Metric.objects.filter(source=Source.SUBMITTED).exists():
-        from django.apps import apps
+    """The metrics the catalogue ships as submitted (four rules between them), by code, as a fresh
+    `migrate` leaves them: written again by their migration's function where a transactional test
+    (a browser's) emptied the tables, and those an app now computes read from submissions (the
+    catalogue's adoption, reporting.catalogue) where the flush's sync made them computed afresh."""
+    from django.apps import apps
 
-        importlib.import_module("reporting.migrations.0006_submitted_metrics").add(apps, None)
-    return {row.code: row for row in Metric.objects.filter(source=Source.SUBMITTED)}
+    shipped = importlib.import_module("reporting.migrations.0006_submitted_metrics")
+    shipped.add(apps, None)
+    rows = Metric.objects.filter(code__in=[row[0] for row in shipped.METRICS])
+    for row in rows.filter(source=Source.COMPUTED, readings__isnull=True):
+        MetricReading.objects.create(metric=row, starts_on=FIRST_DAY, source=Source.SUBMITTED)
+    return {row.code: row for row in rows}
 
 
 def alga_office():
