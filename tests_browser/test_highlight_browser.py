@@ -22,6 +22,10 @@ KK = "Кәмелетке толмағанға қатысты іс бойынша
 RU = "По делу в отношении несовершеннолетнего осуждены виновные: {convicted}."
 
 
+def previewed(page):
+    return page.expect_response(lambda response: "/supervision/highlights/preview/" in response.url)
+
+
 def test_the_prosecutor_writes_a_highlight_and_approves_it_once_no_person_is_named(page, live_server, reference_data):
     prosecutor = make_persona("alga_prosecutor")
     case = case_record(
@@ -39,22 +43,26 @@ def test_the_prosecutor_writes_a_highlight_and_approves_it_once_no_person_is_nam
     )
     log_in(page, prosecutor, confirmed_device(prosecutor))
     page.goto(f"{live_server.url}/supervision/cases/{case.pk}/")
-    page.get_by_role("link", name="Write a highlight for publication about it").click()
-    page.wait_for_load_state()
+    # The form previews its texts as it loads and as they are typed: each step waits for its preview,
+    # so no request of the test's in-memory database runs beside another.
+    with previewed(page):
+        page.get_by_role("link", name="Write a highlight for publication about it").click()
     expect(page.locator("main")).to_contain_text("The record concerns a minor")
 
     page.select_option("#id_area", "prosecution")
     page.fill("#id_on", "2025-06-10")
     page.fill("#id_text_kk", KK)
     page.fill("#id_text_ru", RU)
-    page.fill("#id_text_en", "2 persons convicted in the case of Asanov.")
-    page.get_by_role("button", name="Save as a draft").click()
-    page.wait_for_load_state()
+    with previewed(page):
+        page.fill("#id_text_en", "2 persons convicted in the case of Asanov.")
+    with previewed(page):
+        page.get_by_role("button", name="Save as a draft").click()
     expect(page.locator("main")).to_contain_text("{convicted}")  # the refusal names the placeholders offered
     expect(page.locator("#id_text_ru")).to_have_value(RU)
     assert not Highlight.objects.exists()
 
-    page.fill("#id_text_en", "{convicted} persons convicted in the case of Asanov.")
+    with previewed(page):
+        page.fill("#id_text_en", "{convicted} persons convicted in the case of Asanov.")
     expect(page.locator("#highlight-preview")).to_contain_text("0 persons convicted in the case of Asanov")
     page.get_by_role("button", name="Save as a draft").click()
     page.wait_for_load_state()
@@ -67,9 +75,10 @@ def test_the_prosecutor_writes_a_highlight_and_approves_it_once_no_person_is_nam
     highlight.refresh_from_db()
     assert highlight.status == Highlight.Status.DRAFT
 
-    page.get_by_role("link", name="Change the texts").click()
-    page.wait_for_load_state()
-    page.fill("#id_text_en", "{convicted} persons convicted in the case of a minor's murder.")
+    with previewed(page):
+        page.get_by_role("link", name="Change the texts").click()
+    with previewed(page):
+        page.fill("#id_text_en", "{convicted} persons convicted in the case of a minor's murder.")
     page.get_by_role("button", name="Save the changes").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="Approve for publication").click()
