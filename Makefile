@@ -25,12 +25,17 @@ TEST_ENV := DEBUG=0 TARTIP_TESTING=1 SECURE_SSL_REDIRECT=0 \
 	AUDIT_KEY=test-audit-key-not-for-production-0123456789 \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-# `make test-sqlite PYTEST_ARGS=registry` runs some of the tests (after `make setup`).
-.PHONY: setup run dev test test-sqlite test-postgres lint bench system-packages browser messages clean
+# `make test-sqlite PYTEST_ARGS=registry` runs some of the tests (after `make install`).
+.PHONY: install setup run dev test test-sqlite test-postgres lint bench system-packages browser messages clean
+
+# What every command needs installed: the Python packages, the front-end libraries, the compiled
+# catalogues, the local secrets and the system's packages. `make test` needs no more: its tests
+# make their own databases (and the production run's test its own var/ folder).
+install: $(VENV)/.installed $(VENDOR)/.installed $(MO_FILES) $(SECRETS) system-packages
 
 # Set-up runs with `make run`'s settings: collectstatic writes the manifest the production static
 # storage reads, and the demo (refused with DEBUG off unless --force) is made on purpose.
-setup: $(VENV)/.installed $(VENDOR)/.installed $(MO_FILES) $(SECRETS) system-packages
+setup: install
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
 	@$(RUN_ENV) $(PY) manage.py createcachetable
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
@@ -97,7 +102,7 @@ lint: $(VENV)/.installed
 	@# The import contract in pyproject.toml: the layers of each app, lib and accounts below every app.
 	$(VENV)/bin/lint-imports --no-cache
 
-test: setup browser lint
+test: install browser lint
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	 else echo "DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
@@ -107,10 +112,11 @@ test-sqlite:
 	env -u DATABASE_URL $(TEST_ENV) $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 # The browser tests run once, on SQLite: what they check is the pages in Chromium, the same on
-# either database; every other test runs on both (keeps `make test` within its 15 minutes).
+# either database; so does the production run's test, which serves a SQLite var/ folder of its own
+# whatever DATABASE_URL says. Every other test runs on both (keeps `make test` within 15 minutes).
 test-postgres:
-	@echo "== tests on PostgreSQL ($$DATABASE_URL), the browser tests apart"
-	$(TEST_ENV) $(PY) -m pytest -q -n 2 --ignore=tests_browser $(PYTEST_ARGS)
+	@echo "== tests on PostgreSQL ($$DATABASE_URL), the browser tests and the production run apart"
+	$(TEST_ENV) $(PY) -m pytest -q -n 2 --ignore=tests_browser --ignore=tartip/tests/test_production_run.py $(PYTEST_ARGS)
 
 bench: setup
 	@for script in bench/[!_]*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
