@@ -9,7 +9,7 @@ cases brought to verdict, two dropper cases under Art. 190 (one convicted, one b
 two drug laboratories and more than 76 kg seized, two special prosecutors' drug cases with seven in
 custody, five corruption and economic cases initiated by the office ending in conviction and
 sixteen under investigation; more than 1,000 violations, the rights of over 7,000 citizens restored,
-about 1,000 officials held accountable, about 8 billion tenge assessed (preliminary), more than 3
+about 1,000 officials held accountable (1,012), about 8 billion tenge assessed (preliminary), more than 3
 billion of budget misuse prevented, 1.2 billion reimbursed of which 1 billion to the state budget,
 6 claims satisfied for 285 shared-equity holders and 3 for 128 before the court, 45 orphans housed,
 27 investors protected, tariffs reduced for 17 enterprises, 12 officials liable for illegal
@@ -366,14 +366,14 @@ class _Builder:
         def n(value: float) -> int:
             return max(0, round(value * scale))
 
-        # Public interests: 120 acts, 1,043 violations, 7,212 citizens, officials 1,000 less the business
-        # section's 12 (decided by 20 days after each act, before the document's date).
+        # Public interests: 120 acts, 1,043 violations, 7,212 citizens, 1,000 officials (1,012 with the
+        # business section's 12: "about 1,000"), each decided 20 days after its act, before the document.
         offices = sorted(self.actors)
         count = n(120)
         violations, citizens, officials = (
             _split(n(1043), count, rng),
             _split(n(7212), count, rng),
-            _split(n(988), count, rng),
+            _split(n(1000), count, rng),
         )
         assessed, prevented = (
             _split(n(7_900_000_000), count, rng, unit=1000),

@@ -14,7 +14,7 @@ from accounts.demo import create_demo_users
 from reporting.catalogue import sync
 from reporting.demo import read_demo_records
 from reporting.figures import Request, compute
-from reporting.numbers import hedge
+from reporting.numbers import Hedged, hedge
 from reporting.phrases import phrase
 from reporting.tests import facts
 from supervision.highlights import rendered
@@ -78,7 +78,7 @@ def test_the_demo_gives_the_nine_month_document_s_figures_from_its_records():
     for code, (kind, shown) in HEDGED.items():
         figure = summary.figure(code)
         assert figure.hedging == kind, code
-        assert hedge(figure.value, kind).value == shown, (code, figure.value)
+        assert hedge(figure.value, kind) == Hedged(kind, shown), (code, figure.value)
     # "More than 76 kg of synthetic drugs seized", as the document writes it.
     seized = summary.figure("drugs.seized_kg")
     assert (seized.hedging, phrase(seized.value, seized.unit, "en", hedging=seized.hedging)) == (
