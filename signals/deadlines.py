@@ -10,15 +10,14 @@ defaults kept in signals/reference/categories.csv and editable in the admin, not
 - Hours: submitted_at + N calendar hours.
 """
 
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from django.utils import timezone
 
 from accounts.calendar import working_calendar
 from accounts.zones import region_zone
 from lib.calendar import WorkingCalendar
-
-END_OF_DAY = time(23, 59, 59)
+from lib.deadlines import END_OF_DAY
 
 
 def compute_deadline(

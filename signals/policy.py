@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PROSECUTOR_ROLES, District, Organisation, Role, User
 from accounts.roles import ANONYMOUS, OVERSIGHT_ROLES
 from accounts.scoping import office_district_ids, role_of, work_district_ids
+from lib.deadlines import is_late, late_at, on_time
 from lib.lookups import InConstants
 
 from .models import Report
@@ -119,27 +120,17 @@ REGIONAL_DECIDERS = frozenset({Role.DEPARTMENT_PROSECUTOR, Role.REGIONAL_PROSECU
 
 # --- lateness: the one definition, for the pages, the sweep, the statistics and the summary ---------
 #
-# A report is late once the moment it is judged at is strictly after its deadline; a report with
-# no deadline (not routed yet) is never late. An answer is on time when it came at or before the
-# deadline. A report is overdue while it awaits the body's answer and is late now.
-
-
-def is_late(deadline_at: datetime | None, at: datetime) -> bool:
-    return deadline_at is not None and at > deadline_at
+# lib.deadlines holds it (is_late, late_at, on time), shared with the board's directives; a report
+# with no deadline (not routed yet) is never late. A report is overdue while it awaits the body's
+# answer and is late now.
 
 
 def answered_on_time(deadline_at: datetime | None, answered_at: datetime) -> bool:
-    return not is_late(deadline_at, answered_at)
+    return on_time(deadline_at, answered_at)
 
 
 def is_overdue(report: Report, now: datetime) -> bool:
     return report.status in AWAITING_ANSWER and is_late(report.deadline_at, now)
-
-
-def late_at(now: datetime, deadline: str = "deadline_at") -> Q:
-    """The reports whose deadline has passed at `now` (is_late, as a filter on the field
-    `deadline`)."""
-    return Q(**{f"{deadline}__lt": now})
 
 
 def awaiting_answer(status: str = "status") -> Q:

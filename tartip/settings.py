@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "supervision",
     # Indicators found in the offence reports (signals) and notices.
     "registry",
+    # Board meetings and their directives under execution control.
+    "board",
     # Reads the apps above through their metrics; comes after them.
     "reporting",
 ]
@@ -390,6 +392,14 @@ OVERDUE_ESCALATION_WORKING_DAYS = env_int("OVERDUE_ESCALATION_WORKING_DAYS", 5, 
 DIGEST_HOUR = env_int("DIGEST_HOUR", 8, minimum=0)
 if DIGEST_HOUR > 23:
     raise BadSetting("DIGEST_HOUR", f"must be an hour from 0 to 23, got {DIGEST_HOUR}")
+
+# --- The board: directives under execution control ---------------------------------------------
+
+# The addressees of a directive are reminded this many working days before its deadline (and once
+# more when it is overdue): board.tasks, scheduled.
+BOARD_REMINDER_WORKING_DAYS = env_int("BOARD_REMINDER_WORKING_DAYS", 3, minimum=0)
+# An execution report's evidence file, and a meeting report's file: past this size it is refused.
+BOARD_FILE_MAX_BYTES = env_int("BOARD_FILE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("signals.urls")),
     path("supervision/", include("supervision.urls")),
+    path("board/", include("board.urls")),
     path("registry/", include("registry.urls")),
     path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
