@@ -39,6 +39,16 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
   the region, the districts, the period, the "as of" moment), written in `language`, each as
   `{"area": lib.metrics.Area, "text": str, "link": the url of its page}` (supervision's approved
   highlights).
+- `series_reader`: the dotted path of a function `(region_id, codes, start, end, language) ->
+  list[dict]`, declared by the app that computes the summary's figures (reporting): each metric of
+  `codes` month by month from `start` to `end`, as `{"code", "name", "unit", "points": [{"month":
+  date (the month's first day), "value": number or None}]}` (a flow counted over the month, a
+  stock as it stood at the month's end). The board's pages show the metrics a directive aims to
+  move and a project tracks through it, never naming reporting.
+- `summary_reader`: the dotted path of a function `(region_id, start, end, as_of, language) ->
+  dict`, declared by reporting: the results summary of the period as of a day, as the text and
+  tables a document prints (`{"title", "as_of", "paragraphs": [str], "tables": [{"title", "head":
+  [str], "rows": [[str]]}]}`): the board's meeting pack prints it.
 
 `accounts`, `lib` and the project package read these lists through the functions below, which walk
 `django.apps.apps.get_app_configs()` in INSTALLED_APPS order, so they never name an app above them:
@@ -166,6 +176,8 @@ class PluginApp:
     metric_values: tuple[str, ...] = ()
     summary_quotes: tuple[str, ...] = ()
     catalogue_reader: str = ""
+    series_reader: str = ""
+    summary_reader: str = ""
     report_tasks: tuple[str, ...] = ()
     answer_tasks: tuple[str, ...] = ()
     recategorise_tasks: tuple[str, ...] = ()
@@ -265,6 +277,25 @@ def metric_groups() -> list:
                 raise ImproperlyConfigured(f"Two metrics have the code {metric.code!r}.")
             codes.add(metric.code)
     return groups
+
+
+def _sole(attribute: str) -> Callable | None:
+    """The function the one app declaring `attribute` names (the first, if two do), or None."""
+    paths = [getattr(config, attribute) for config in apps.get_app_configs() if isinstance(config, PluginApp)]
+    paths = [path for path in paths if path]
+    return import_string(paths[0]) if paths else None
+
+
+def metric_series(region_id: int, codes: list[str], start, end, language: str) -> list[dict]:
+    """The metrics of `codes` month by month (`series_reader`); none when no app computes them."""
+    reader = _sole("series_reader")
+    return reader(region_id, codes, start, end, language) if reader and codes else []
+
+
+def summary_document(region_id: int, start, end, as_of, language: str) -> dict | None:
+    """The results summary of the period as of `as_of` (`summary_reader`); None when no app makes one."""
+    reader = _sole("summary_reader")
+    return reader(region_id, start, end, as_of, language) if reader else None
 
 
 def submitted_catalogue() -> tuple[list, list]:
