@@ -3,8 +3,8 @@ them, the directives they issue, followed addressee by addressee until executed,
 interdepartmental working groups the board runs, and the resolution (постановление) that lists a
 meeting's directives.
 
-Every state change appends an event (MeetingEvent, DirectiveEvent, ProjectEvent): the timelines,
-the reminders and the board's metrics read them. Who may do what is board.policy's.
+Every state change appends an event (MeetingEvent, DirectiveEvent, ProjectEvent,
+WorkingGroupEvent): the timelines, the reminders and the board's metrics read them. Who may do what is board.policy's.
 """
 
 from django.conf import settings
@@ -83,6 +83,21 @@ class WorkingGroup(Localized):
         ordering = ["created_on", "id"]
         verbose_name = _("working group")
         verbose_name_plural = _("working groups")
+
+
+class WorkingGroupEvent(Event):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        MEMBERS = "members", _("members changed")
+        DISSOLVED = "dissolved", _("dissolved")
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta(Event.Meta):
+        verbose_name = _("working-group event")
+        verbose_name_plural = _("working-group events")
 
 
 class MeetingQuerySet(models.QuerySet):
