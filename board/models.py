@@ -4,7 +4,8 @@ interdepartmental working groups the board runs, and the resolution (поста�
 meeting's directives.
 
 Every state change appends an event (MeetingEvent, DirectiveEvent, ProjectEvent,
-WorkingGroupEvent): the timelines, the reminders and the board's metrics read them. Who may do what is board.policy's.
+WorkingGroupEvent): the timelines, the reminders and the board's metrics read them. Who may do
+what is board.policy's.
 """
 
 from django.conf import settings
