@@ -38,6 +38,8 @@ class Project(Localized):
     description_en = models.TextField(_("description (English)"), blank=True)
     lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("leading office"))
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partners"))
+    # The summary's area the project works in (the children's-rights projects count as such).
+    area = models.CharField(_("area"), max_length=30, choices=Area.choices, blank=True)
     started_on = models.DateField(_("start"))
     ended_on = models.DateField(_("end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
