@@ -25,6 +25,8 @@ class ReportingConfig(PluginApp, AppConfig):
     periodic_jobs = (PeriodicJob("summary-cells", "reporting.tasks.refresh_summary_cells_task", seconds=300),)
     # The submitted metrics and their rules, for the app that collects the submissions.
     catalogue_reader = "reporting.catalogue.submitted"
+    # Metrics month by month, for the board's directives' and projects' pages.
+    series_reader = "reporting.series.metric_series"
 
     def ready(self):
         # The computed metrics' rows follow the code after every migrate (reporting.catalogue).
