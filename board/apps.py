@@ -1,12 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from lib.plugins import PeriodicJob, PluginApp
+from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role
+from lib.plugins import NavEntry, PeriodicJob, PluginApp
+
+# board.policy.BOARD_READERS (an apps.py imports no model, so policy is not imported: a test holds them equal).
+BOARD_READERS = PROSECUTOR_ROLES | REGION_WIDE_ROLES | {Role.BODY_OFFICER}
 
 
 class BoardConfig(PluginApp, AppConfig):
     name = "board"
     verbose_name = _("Board")
+
+    navigation = (
+        # The meetings, and the directives' executions each reader follows (their office's, or the region's).
+        NavEntry("board", _("Board"), "board:meetings", BOARD_READERS, order=300),
+        NavEntry("directives", _("Directives"), "board:directives", BOARD_READERS, order=301),
+    )
 
     # The directives due soon and overdue, each reminded once (the job is idempotent).
     periodic_jobs = (PeriodicJob("board-directive-reminders", "board.tasks.remind_directives_task", seconds=3600),)

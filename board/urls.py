@@ -1,9 +1,28 @@
 from django.urls import path
 
-from board import views
+from board import directive_views, meeting_views, progress_views, views  # noqa: F401 - views: others' pages
 
 app_name = "board"
 
 urlpatterns = [
-    path("directives/<int:pk>/", views.directive_detail, name="directive"),
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
+    path("meetings/new/", meeting_views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/change/", meeting_views.meeting_change, name="meeting_change"),
+    path("meetings/<int:pk>/hold/", meeting_views.meeting_hold, name="meeting_hold"),
+    path("meetings/<int:pk>/reports/", meeting_views.meeting_report_add, name="meeting_report_add"),
+    path(
+        "meetings/<int:pk>/reports/<int:report_id>/file/",
+        meeting_views.meeting_report_file,
+        name="meeting_report_file",
+    ),
+    path("meetings/<int:pk>/directives/new/", directive_views.directive_new, name="directive_new"),
+    path("directives/", progress_views.directive_list, name="directives"),
+    path("directives/progress/", progress_views.directives_progress, name="directives_progress"),
+    path("directives/open.xlsx", progress_views.directives_xlsx, name="directives_xlsx"),
+    path("directives/upload/", progress_views.directives_upload, name="directives_upload"),
+    path("directives/<int:pk>/", directive_views.directive_detail, name="directive"),
+    path("executions/<int:pk>/report/", directive_views.execution_report, name="execution_report"),
+    path("executions/<int:pk>/decide/", directive_views.execution_decide, name="execution_decide"),
+    path("evidence/<int:pk>/", directive_views.evidence_file, name="evidence"),
 ]
