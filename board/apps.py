@@ -16,6 +16,7 @@ class BoardConfig(PluginApp, AppConfig):
         # The meetings, and the directives' executions each reader follows (their office's, or the region's).
         NavEntry("board", _("Board"), "board:meetings", BOARD_READERS, order=300),
         NavEntry("directives", _("Directives"), "board:directives", BOARD_READERS, order=301),
+        NavEntry("board_projects", _("Projects and working groups"), "board:projects", BOARD_READERS, order=302),
     )
 
     # The directives due soon and overdue, each reminded once (the job is idempotent).

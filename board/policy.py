@@ -91,6 +91,11 @@ def may_keep_meeting(user, meeting: Meeting) -> bool:
     return keeps_board(user) and _in_region(user, meeting.region_id)
 
 
+def may_keep_projects(user, region_id: int) -> bool:
+    """Record and change the region's projects and working groups: the board's keepers."""
+    return keeps_board(user) and _in_region(user, region_id)
+
+
 def may_answer(user, addressee: DirectiveAddressee) -> bool:
     """Report progress or execution: the addressed organisation's own staff."""
     return (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from board import directive_views, meeting_views, progress_views, views  # noqa: F401 - views: others' pages
+from board import directive_views, meeting_views, progress_views, project_views, views  # noqa: F401 - views: others' pages
 
 app_name = "board"
 
@@ -25,4 +25,12 @@ urlpatterns = [
     path("executions/<int:pk>/report/", directive_views.execution_report, name="execution_report"),
     path("executions/<int:pk>/decide/", directive_views.execution_decide, name="execution_decide"),
     path("evidence/<int:pk>/", directive_views.evidence_file, name="evidence"),
+    path("projects/", project_views.project_list, name="projects"),
+    path("projects/new/", project_views.project_new, name="project_new"),
+    path("projects/<int:pk>/", project_views.project_detail, name="project"),
+    path("projects/<int:pk>/change/", project_views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/status/", project_views.project_status, name="project_status"),
+    path("groups/new/", project_views.working_group_new, name="working_group_new"),
+    path("groups/<int:pk>/", project_views.working_group_detail, name="working_group"),
+    path("groups/<int:pk>/change/", project_views.working_group_edit, name="working_group_edit"),
 ]
