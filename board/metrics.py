@@ -31,6 +31,7 @@ from datetime import datetime
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Exists,
     ExpressionWrapper,
     F,
@@ -43,6 +44,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +53,16 @@ from accounts.models import District, Organisation
 from lib.deadlines import late_at
 from lib.metrics import Area, Kind, Metric, MetricGroup, Sentence, Unit, Window
 
-from .models import Directive, DirectiveAddressee, DirectiveEvent, Meeting, Project, WorkingGroup
+from .models import (
+    Directive,
+    DirectiveAddressee,
+    DirectiveEvent,
+    Meeting,
+    Project,
+    ProjectEvent,
+    WorkingGroup,
+    WorkingGroupEvent,
+)
 
 EventKind = DirectiveEvent.Kind
 DISTRICT = "office_district"  # the annotation naming the district an execution counts in
@@ -75,7 +87,7 @@ def district_served(organisation: str) -> dict:
     }
 
 
-def _no_district(window: Window) -> dict:
+def _no_district(window: Window | None) -> dict:
     """A directive, a project, a working group is the region's: it counts in the total only."""
     return {DISTRICT: Value(None, output_field=IntegerField())}
 
@@ -105,16 +117,16 @@ def _labels(dimension: str, keys: list) -> dict:
     return {key: choices(key).label for key in keys if choices and key in choices.values}
 
 
-def _directive_link(pk: int) -> str:
+def _link(name: str, pk: int) -> str:
     try:
-        return reverse("board:directive", args=[pk])
-    except NoReverseMatch:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:  # a page another part of the board adds
         return ""
 
 
 def _directive_row(directive: Directive, **more) -> dict:
     return {
-        "link": _directive_link(directive.pk),
+        "link": _link("board:directive", directive.pk),
         "meeting": f"{directive.meeting.held_on:%d.%m.%Y}",
         "number": directive.number,
         "area": str(directive.get_area_display()),
@@ -404,35 +416,75 @@ CARRIED_EXECUTIONS = MetricGroup(
 )
 
 
-def project_under_way_at(moment: datetime) -> Q:
-    """Over Project: recorded by `moment`, started by its day and not ended before it."""
-    day = moment.date()  # the window's moments are in the region's zone: their dates are its days
-    return Q(created_at__lte=moment, started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+# A project's status on a day is that of its latest status event dated by the day (`data["on"]`),
+# as board.services.projects reads it (status_on): its creation and its dated changes of status.
+PROJECT_STATES = (ProjectEvent.Kind.CREATED, ProjectEvent.Kind.STATUS)
+ON, TO = "status_on", "status_to"
+
+
+def _text(key: str) -> Cast:
+    """A key of the event's data as text (a plain text, so that its lookups compare texts)."""
+    return Cast(KT(f"data__{key}"), output_field=CharField())
+
+
+def _project_event_fields(window: Window | None = None) -> dict:
+    return {ON: _text("on"), TO: _text("to"), **_no_district(window)}
+
+
+def project_state_at(moment: datetime) -> Q:
+    """Over ProjectEvent (annotated): each project's status at `moment`, the latest of its status
+    events dated by the moment's day and entered by the moment (by day, entry, id)."""
+    day = moment.date().isoformat()  # the window's moments are in the region's zone: their dates are its days
+    known = Q(kind__in=PROJECT_STATES, **{f"{ON}__lte": day}, at__lte=moment)
+    later = (
+        ProjectEvent.objects.annotate(**{ON: _text("on")})
+        .filter(known, project=OuterRef("project"))
+        .filter(
+            Q(**{f"{ON}__gt": OuterRef(ON)})
+            | Q(**{ON: OuterRef(ON)}, at__gt=OuterRef("at"))
+            | Q(**{ON: OuterRef(ON)}, at=OuterRef("at"), pk__gt=OuterRef("pk"))
+        )
+    )
+    return known & ~Exists(later)
 
 
 def group_operating_at(moment: datetime) -> Q:
-    """Over WorkingGroup: recorded by `moment`, created by its day and not dissolved by it."""
+    """Over WorkingGroup: recorded by `moment` and created by its day, and not dissolved by then (a
+    dissolution dated by the day and entered by the moment)."""
     day = moment.date()
-    return Q(created_at__lte=moment, created_on__lte=day) & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+    dissolved = WorkingGroupEvent.objects.filter(
+        kind=WorkingGroupEvent.Kind.DISSOLVED, group=OuterRef("pk"), at__lte=moment
+    )
+    return Q(created_at__lte=moment, created_on__lte=day) & ~(Q(dissolved_on__lte=day) & Exists(dissolved))
 
 
-def _projects_described(rows: QuerySet) -> list[dict]:
-    return [
-        {
-            "link": "",
-            "name": project.name,
-            "area": str(project.get_area_display()) if project.area else "",
-            "start": project.started_on.isoformat(),
-            "end": project.ended_on.isoformat() if project.ended_on else "",
-        }
-        for project in rows
-    ]
+def _status_label(status) -> str:
+    return str(Project.Status(status).label) if status in Project.Status.values else ""
+
+
+def _projects_described(events: QuerySet) -> list[dict]:
+    """The projects behind a figure, with their status as it stood then (the event's)."""
+    described = []
+    for event in events.select_related("project"):
+        project = event.project
+        described.append(
+            {
+                "link": _link("board:project", project.pk),
+                "name": project.name,
+                "area": str(project.get_area_display()) if project.area else "",
+                "status": str(Project.Status(event.data["to"]).label)
+                if event.data.get("to") in Project.Status.values
+                else "",
+                "date": event.data.get("on", ""),
+            }
+        )
+    return described
 
 
 def _groups_described(rows: QuerySet) -> list[dict]:
     return [
         {
-            "link": "",
+            "link": _link("board:working_group", group.pk),
             "name": group.name,
             "lead": group.lead.name,
             "start": group.created_on.isoformat(),
@@ -445,23 +497,25 @@ def _groups_described(rows: QuerySet) -> list[dict]:
 PROJECTS = MetricGroup(
     name="board-projects",
     kind=Kind.STOCK,
-    queryset=lambda: Project.objects.all(),
+    queryset=lambda: ProjectEvent.objects.all(),
+    region="project__region_id",
     district=DISTRICT,
-    annotate=_no_district,
-    state_at=project_under_way_at,
-    dimensions={"area": "area"},
+    annotate=_project_event_fields,
+    state_at=project_state_at,
+    dimensions={"area": "project__area"},
     labels=_labels,
     describe_rows=_projects_described,
-    columns={"name": _("project"), "area": _("area"), "start": _("start"), "end": _("end")},
+    columns={"name": _("project"), "area": _("area"), "status": _("status"), "date": _("since")},
     metrics=(
         _metric(
             "board.projects_under_way",
             _("Projects under way"),
             _(
-                "The projects the board runs with its partners that, on the “as of” day, had started and had not "
-                "ended (by the dates recorded by then); by area."
+                "The projects the board runs with its partners that were under way on the “as of” day, by their "
+                "changes of status dated by that day and entered in Tartip by then; by area."
             ),
             50,
+            where=Q(**{TO: Project.Status.ACTIVE}),
             dimensions=("area",),
         ),
         _metric(
@@ -469,7 +523,7 @@ PROJECTS = MetricGroup(
             _("Projects protecting children's rights"),
             _("Of the projects under way on the “as of” day, those of the area of children's rights."),
             51,
-            where=Q(area=Area.CHILDREN),
+            where=Q(**{TO: Project.Status.ACTIVE}, project__area=Area.CHILDREN),
             parent="board.projects_under_way",
         ),
     ),

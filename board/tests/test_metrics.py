@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import District, Organisation, Region
 from board.metrics import overdue_as_of
-from board.models import DirectiveAddressee, Project, WorkingGroup
+from board.models import DirectiveAddressee, Project, ProjectEvent, WorkingGroup, WorkingGroupEvent
 from board.policy import overdue_at
 from board.services.directives import execution_accept, execution_report
 from board.services.meetings import meeting_hold
@@ -93,6 +93,20 @@ ACCEPTED_BY = (
     "EXISTS (SELECT 1 FROM board_directiveevent e WHERE e.addressee_id = a.id AND e.kind = 'accepted' "
     "AND e.at <= {moment})"
 )
+
+
+def _json(field: str) -> str:
+    """A key of an event's data as text, in the database's own words."""
+    if connection.vendor == "postgresql":
+        return f"e.data ->> '{field}'"
+    return f"json_extract(e.data, '$.{field}')"
+
+
+PROJECTS_SQL = (
+    "SELECT COUNT(*) FROM board_project p WHERE p.region_id = %(region)s {more} AND ("
+    "SELECT {to} FROM board_projectevent e WHERE e.project_id = p.id AND e.kind IN ('created', 'status') "
+    "AND {on} <= %(as_of_day)s AND e.at <= %(as_of)s ORDER BY {on} DESC, e.at DESC, e.id DESC LIMIT 1) = 'active'"
+)
 SQL = {
     "board.directives_issued": (
         "SELECT COUNT(*) FROM board_directive d WHERE d.region_id = %(region)s "
@@ -132,18 +146,14 @@ SQL = {
         "ON a.directive_id = c.directive_id WHERE c.kind = 'carried' AND a.region_id = %(region)s "
         "AND c.at >= %(start)s AND c.at < %(end)s AND c.at <= %(as_of)s AND NOT " + ACCEPTED_BY.format(moment="c.at")
     ),
-    "board.projects_under_way": (
-        "SELECT COUNT(*) FROM board_project p WHERE p.region_id = %(region)s AND p.created_at <= %(as_of)s "
-        "AND p.started_on <= %(as_of_day)s AND (p.ended_on IS NULL OR p.ended_on >= %(as_of_day)s)"
-    ),
-    "board.projects_children": (
-        "SELECT COUNT(*) FROM board_project p WHERE p.region_id = %(region)s AND p.created_at <= %(as_of)s "
-        "AND p.started_on <= %(as_of_day)s AND (p.ended_on IS NULL OR p.ended_on >= %(as_of_day)s) "
-        "AND p.area = 'children'"
-    ),
+    # A project's status on the day: its latest status event dated by the day, entered by the moment.
+    "board.projects_under_way": PROJECTS_SQL.replace("{more}", ""),
+    "board.projects_children": PROJECTS_SQL.replace("{more}", "AND p.area = 'children'"),
     "board.working_groups": (
         "SELECT COUNT(*) FROM board_workinggroup g WHERE g.region_id = %(region)s AND g.created_at <= %(as_of)s "
-        "AND g.created_on <= %(as_of_day)s AND (g.dissolved_on IS NULL OR g.dissolved_on > %(as_of_day)s)"
+        "AND g.created_on <= %(as_of_day)s AND NOT (g.dissolved_on IS NOT NULL AND g.dissolved_on <= %(as_of_day)s "
+        "AND EXISTS (SELECT 1 FROM board_workinggroupevent e WHERE e.group_id = g.id AND e.kind = 'dissolved' "
+        "AND e.at <= %(as_of)s))"
     ),
 }
 
@@ -157,10 +167,11 @@ def by_sql(code: str, first=FIRST, last=LAST, as_of=AS_OF) -> int:
         "start": ops.adapt_datetimefield_value(start),
         "end": ops.adapt_datetimefield_value(end),
         "as_of": ops.adapt_datetimefield_value(end_of(as_of)),
-        "as_of_day": ops.adapt_datefield_value(as_of),
+        "as_of_day": as_of.isoformat(),
     }
+    statement = SQL[code].replace("{to}", _json("to")).replace("{on}", _json("on"))
     with connection.cursor() as cursor:
-        cursor.execute(SQL[code], params)
+        cursor.execute(statement, params)
         return cursor.fetchone()[0]
 
 
@@ -228,6 +239,8 @@ def test_a_district_summary_counts_its_offices_executions(board):
 
 
 def _project(code: str, started: date, *, area: str = "", ended: date | None = None) -> Project:
+    """A project recorded under way from its start and, if it ended, completed that day: its rows
+    and status events as board.services.projects writes them."""
     project = Project.objects.create(
         region=region(),
         code=code,
@@ -236,9 +249,33 @@ def _project(code: str, started: date, *, area: str = "", ended: date | None = N
         area=area,
         started_on=started,
         ended_on=ended,
+        status=Project.Status.COMPLETED if ended else Project.Status.ACTIVE,
         created_at=noon(started),
     )
+    Kind = ProjectEvent.Kind
+    ProjectEvent.objects.create(project=project, kind=Kind.CREATED, at=noon(started), data=_to("active", started))
+    if ended:
+        data = {"from": "active", **_to("completed", ended)}
+        ProjectEvent.objects.create(project=project, kind=Kind.STATUS, at=noon(ended), data=data)
     return project
+
+
+def _group(created: date, *, dissolved: date | None = None, entered: datetime | None = None) -> WorkingGroup:
+    group = WorkingGroup.objects.create(
+        region=region(),
+        name_en="Interdepartmental working group",
+        lead=Organisation.objects.get(code="akt-prok-region"),
+        created_on=created,
+        dissolved_on=dissolved,
+        created_at=noon(created),
+    )
+    if dissolved:
+        group.events.create(kind=WorkingGroupEvent.Kind.DISSOLVED, at=entered, data={"on": dissolved.isoformat()})
+    return group
+
+
+def _to(status: str, day: date) -> dict:
+    return {"to": status, "on": day.isoformat()}
 
 
 def test_it_counts_the_projects_and_working_groups_as_of_the_day():
@@ -246,21 +283,19 @@ def test_it_counts_the_projects_and_working_groups_as_of_the_day():
     _project("children-two", date(2025, 9, 1), area=Area.CHILDREN)
     _project("law-and-order", date(2024, 1, 1), area=Area.CRIME, ended=date(2025, 6, 30))
     _project("later", date(2025, 12, 1), area=Area.CHILDREN)
-    WorkingGroup.objects.create(
-        region=region(),
-        name_en="Interdepartmental working group",
-        lead=Organisation.objects.get(code="akt-prok-region"),
-        created_on=date(2025, 2, 1),
-        created_at=noon(date(2025, 2, 1)),
-    )
+    _group(date(2025, 2, 1))
+    _group(date(2024, 2, 1), dissolved=date(2025, 8, 1), entered=noon(date(2025, 8, 1)))
+    # Dissolved on 10 October, entered on the 20th: as of the 16th, it was still operating.
+    _group(date(2024, 5, 1), dissolved=date(2025, 10, 10), entered=noon(date(2025, 10, 20)))
     figures = summary(first=date(2025, 1, 1), last=date(2025, 9, 30), as_of=date(2025, 10, 16))
     assert figures.figure("board.projects_under_way").value == 2
     assert figures.figure("board.projects_children").value == 2
-    assert figures.figure("board.working_groups").value == 1
+    assert figures.figure("board.working_groups").value == 2
     for code in ("board.projects_under_way", "board.projects_children", "board.working_groups"):
         assert figures.figure(code).value == by_sql(code, date(2025, 1, 1), date(2025, 9, 30), date(2025, 10, 16))
-    # As of 30 June 2025 the prevention project was still under way; the second children's one not yet.
-    june = summary(first=date(2025, 1, 1), last=date(2025, 6, 30), as_of=date(2025, 6, 30))
+    # On 29 June 2025 the prevention project was still under way (completed on the 30th); the second
+    # children's one not yet.
+    june = summary(first=date(2025, 1, 1), last=date(2025, 6, 29), as_of=date(2025, 6, 29))
     assert june.figure("board.projects_under_way").value == 2
     assert june.figure("board.projects_children").value == 1
 
