@@ -36,6 +36,17 @@ def months(start: date, end: date) -> list[date]:
     return found
 
 
+def as_table(series: list[dict]) -> dict:
+    """Series (metric_series' shape) as a table: a column per metric, a row per month of any of
+    them (a month a metric has no figure for shows none)."""
+    values = [{point["month"]: point["value"] for point in item["points"]} for item in series]
+    all_months = sorted({month for by_month in values for month in by_month})
+    return {
+        "metrics": [item["name"] for item in series],
+        "rows": [(month, [by_month.get(month) for by_month in values]) for month in all_months],
+    }
+
+
 def project_span(project: Project, today: date) -> tuple[date, date]:
     """The months a project's figures are shown for: from its start to its end, or today."""
     end = min(project.ended_on or today, today)

@@ -27,7 +27,7 @@ from accounts.access import get_in_scope_or_404
 from .models import DirectiveAddressee, Meeting, Project, WorkingGroup
 from .policy import keeps_board, may_keep_projects, reads_board
 from .project_forms import ProjectForm, ProjectStatusForm, WorkingGroupForm
-from .project_selectors import local_today, project_metrics, project_outreach
+from .project_selectors import as_table, local_today, project_metrics, project_outreach
 from .scoping import projects_for, working_groups_for
 from .services.projects import project_change, project_create, working_group_change, working_group_create
 
@@ -175,14 +175,16 @@ def _project_context(request, project: Project, *, status_form=None) -> dict:
     for directive in directives:
         directive.executions = by_directive.get(directive.pk, [])
     keep = may_keep_projects(request.user, project.region_id)
+    outreach = project_outreach(project, today)
     context = {
         "project": project,
         "partners": list(project.partners.order_by("kind", "code")),
         "groups": list(working_groups_for(request.user, project.working_groups.all())),
         "events": _status_labels(project.events.select_related("actor").order_by("at", "id")),
         "directives": directives,
-        "series": project_metrics(project, today),
-        "outreach": project_outreach(project, today),
+        "series": as_table(project_metrics(project, today)),
+        "outreach": outreach,
+        "outreach_table": as_table(outreach["series"]),
         "keep": keep,
     }
     if keep:

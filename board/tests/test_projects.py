@@ -324,8 +324,8 @@ def test_the_project_page_lists_the_directives_pointing_to_it(keeper, login):
     assert [execution.organisation.code for execution in executions] == ["akt-prok-alga"]
 
 
-def test_the_project_page_shows_the_outreach_logged_under_its_code(keeper, login):
-    project = a_project(keeper, started_on=date(2025, 1, 10))
+def test_the_project_page_shows_the_outreach_logged_under_its_code_and_its_metrics(keeper, login):
+    project = a_project(keeper, started_on=date(2025, 1, 10), metric_codes=["outreach.meetings"])
     alga = organisations("akt-prok-alga")[0]
     for day, count, code in ((date(2025, 3, 4), 120, "without_fraud"), (date(2025, 3, 20), 30, "without_fraud")):
         Outreach.objects.create(
@@ -352,6 +352,10 @@ def test_the_project_page_shows_the_outreach_logged_under_its_code(keeper, login
     march = next(point for point in series["outreach.meetings"]["points"] if point["month"] == date(2025, 3, 1))
     assert march["value"] == 150
     assert len(page.context["outreach"]["rows"]) == 2
+    # The metrics it tracks are the summary's own figures, region-wide: every project's outreach.
+    tracked = dict(page.context["series"]["rows"])
+    assert page.context["series"]["metrics"] == ["Meetings with the population"]
+    assert tracked[date(2025, 3, 1)] == [1149]
     assert "Meetings with the population" in page.content.decode()
 
 
