@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role
-from lib.plugins import NavEntry, PeriodicJob, PluginApp
+from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
 
 # board.policy.BOARD_READERS (an apps.py imports no model, so policy is not imported: a test holds them equal).
 BOARD_READERS = PROSECUTOR_ROLES | REGION_WIDE_ROLES | {Role.BODY_OFFICER}
@@ -21,6 +21,9 @@ class BoardConfig(PluginApp, AppConfig):
 
     # The directives due soon and overdue, each reminded once (the job is idempotent).
     periodic_jobs = (PeriodicJob("board-directive-reminders", "board.tasks.remind_directives_task", seconds=3600),)
+    # Meetings, directives in every state, projects and working groups of 2024, 2025 and the live
+    # months, calibrated to the board's two documents (after the accounts' demo users).
+    demo_builders = (DemoBuilder("board.demo.create_demo_board"),)
     # The results summary's figures and sentences of the board (board.metrics).
     metric_groups = (
         "board.metrics.DIRECTIVES",
