@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Organisation
@@ -141,7 +142,9 @@ def directives_progress(request):
     except ValidationError as error:
         context = _list_context(request, typed=typed, problems=error.messages)
         return render(request, "board/directive_list.html", context, status=400)
-    messages.success(request, _("%(count)d reports saved.") % {"count": written})
+    messages.success(
+        request, ngettext("%(count)d report saved.", "%(count)d reports saved.", written) % {"count": written}
+    )
     return _back_to_list(request)
 
 
@@ -222,7 +225,8 @@ def directives_upload(request):
         except (ValidationError, PermissionDenied) as error:
             problems = getattr(error, "messages", None) or [str(error)]
         else:
-            messages.success(request, _("%(count)d reports saved from the file.") % {"count": written})
+            saved = ngettext("%(count)d report saved from the file.", "%(count)d reports saved from the file.", written)
+            messages.success(request, saved % {"count": written})
             return redirect("board:directives")
     messages.error(request, _("Nothing was saved from the file:"))
     for problem in problems:
