@@ -1,0 +1,43 @@
+"""The board's demo step up to a day of the live months: meetings held and one planned, executions
+in every state, the projects and working groups, written once."""
+
+from collections import Counter
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management.base import BaseCommand
+
+from accounts.demo import create_demo_users
+from accounts.models import Region
+from board.demo import build_demo_board, create_demo_board
+from board.models import DirectiveAddressee, DirectiveEvent, Meeting, Project, WorkingGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_runs_through_the_live_months_once():
+    create_demo_users(BaseCommand(stdout=StringIO(), stderr=StringIO()))
+    region = Region.objects.get(kato="150000000")
+    assert build_demo_board(region=region, today=date(2026, 12, 7)) > 100
+    kinds = Counter(Meeting.objects.values_list("kind", "status"))
+    assert kinds[("board", "held")] == 11 and kinds[("board", "planned")] == 1  # the year 2026's, on 25 December
+    assert kinds[("coordination", "held")] and kinds[("working_group", "held")]
+    assert Meeting.objects.filter(held_on__year=2026, status="held").exists()
+    statuses = set(DirectiveAddressee.objects.values_list("status", flat=True))
+    assert statuses == set(DirectiveAddressee.Status.values)
+    assert DirectiveEvent.objects.filter(kind=DirectiveEvent.Kind.CARRIED).exists()
+    assert dict(Project.objects.values_list("code", "area")) == {
+        "without_fraud": "fraud",
+        "law_and_order": "crime",
+        "children": "children",
+        "children_family": "children",
+    }
+    assert WorkingGroup.objects.count() == 2
+    # The chair is the demo regional prosecutor; speakers are named by their posts.
+    assert set(Meeting.objects.values_list("chair", flat=True)) == {"Талғат Мұхамеджанов"}
+    counts = (Meeting.objects.count(), DirectiveEvent.objects.count())
+    command = BaseCommand(stdout=StringIO(), stderr=StringIO())
+    create_demo_board(command)
+    assert "skipped" in command.stdout.getvalue()
+    assert (Meeting.objects.count(), DirectiveEvent.objects.count()) == counts
