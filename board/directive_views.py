@@ -23,6 +23,7 @@ from .forms import DecisionForm, DirectiveForm, ExecutionReportForm
 from .models import DirectiveAddressee, Evidence, Meeting
 from .pages import attachment, require_reader, text_of, visible_directives
 from .policy import MAY_DECIDE_FROM, MAY_PROGRESS_FROM, is_overdue, may_answer, may_decide, may_keep_meeting
+from .series import directive_series
 from .services import directives as services
 
 
@@ -78,6 +79,8 @@ def _directive_context(request, directive, bound: dict | None = None) -> dict:
         "events": events,
         "decides": decides,
         "accept": ACCEPT,
+        # The metrics it aims to move, month by month since it was issued (the summary's figures).
+        "series": directive_series(directive),
     }
 
 

@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import District, Organisation, Region
 from board.metrics import overdue_as_of
 from board.models import DirectiveAddressee, Project, ProjectEvent, WorkingGroup, WorkingGroupEvent
 from board.policy import overdue_at
+from board.series import sparkline
 from board.services.directives import execution_accept, execution_report
 from board.services.meetings import meeting_hold
 from lib.metrics import Area
@@ -344,3 +346,31 @@ def test_the_series_keep_to_three_years_and_leave_out_the_future():
     future = date.today() + timedelta(days=400)
     series = metric_series(region().pk, ["board.directives_issued"], date.today(), future, "en")
     assert len(series[0]["points"]) == 1  # this month only
+
+
+def test_a_directives_page_shows_the_metrics_it_aims_to_move_since_it_was_issued(persona, login):
+    keeper = persona("regional_prosecutor")
+    meeting = a_meeting(keeper)
+    directive = a_directive(
+        keeper, meeting, "akt-prok-alga", "akt-prok-temir", metric_codes=["board.executions_assigned", "no.such"]
+    )
+    page = login("regional_prosecutor").get(reverse("board:directive", args=[directive.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    series = page.context["series"]
+    assert [entry["code"] for entry in series] == ["board.executions_assigned"]
+    assert series[0]["points"][0] == {"month": date(2025, 10, 1), "value": 2}
+    html = page.content.decode()
+    assert "Executions assigned" in html and '<time datetime="2025-10">October 2025</time>' in html
+    assert "<polyline" in html  # its course drawn, months on end
+    # In Kazakh by default (the catalogue's names as translated); a directive naming no metric shows no such panel.
+    kazakh = login("regional_prosecutor").get(page.request["PATH_INFO"])
+    assert 'data-code="board.executions_assigned"' in kazakh.content.decode()
+    plain = a_directive(keeper, meeting, "akt-prok-alga")
+    other = login("regional_prosecutor").get(reverse("board:directive", args=[plain.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert other.context["series"] == [] and "series-title" not in other.content.decode()
+
+
+def test_the_sparkline_scales_the_values_to_its_box():
+    points = [{"month": date(2025, month, 1), "value": value} for month, value in ((1, 0), (2, None), (3, 10))]
+    assert sparkline(points) == "2.0,26.0 118.0,2.0"
+    assert sparkline(points[:1]) == ""
