@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role
-from accounts.scoping import role_of
+from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, SUMMARY_READERS, Role
+from accounts.scoping import is_region_wide, role_of
 from lib.deadlines import is_late, late_at, on_time
 
 from .models import Directive, DirectiveAddressee, Meeting
@@ -113,6 +113,13 @@ def may_decide(user, directive: Directive) -> bool:
     if user.pk == directive.controller_id:
         return True
     return keeps_board(user) and _in_region(user, directive.region_id)
+
+
+def reads_region_summary(user) -> bool:
+    """The meeting's pack prints the whole region's results summary: for the roles that read
+    summaries with a region-wide view (a district prosecutor reads their districts' summaries only,
+    a body's officer none), as reporting's own pages allow."""
+    return is_region_wide(user) and role_of(user) in SUMMARY_READERS
 
 
 def may_control(user) -> bool:

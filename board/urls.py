@@ -1,6 +1,7 @@
 from django.urls import path
 
 from board import directive_views, meeting_views, progress_views, project_views, views  # noqa: F401 - views: others' pages
+from board.document_views import materials, resolution, resolution_issue
 
 app_name = "board"
 
@@ -17,6 +18,9 @@ urlpatterns = [
         name="meeting_report_file",
     ),
     path("meetings/<int:pk>/directives/new/", directive_views.directive_new, name="directive_new"),
+    path("meetings/<int:pk>/resolution/issue/", resolution_issue, name="resolution_issue"),
+    path("meetings/<int:pk>/resolution/<str:extension>/<str:language>/", resolution, name="resolution"),
+    path("meetings/<int:pk>/materials.pdf", materials, name="materials"),
     path("directives/", progress_views.directive_list, name="directives"),
     path("directives/progress/", progress_views.directives_progress, name="directives_progress"),
     path("directives/open.xlsx", progress_views.directives_xlsx, name="directives_xlsx"),

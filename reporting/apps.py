@@ -27,6 +27,8 @@ class ReportingConfig(PluginApp, AppConfig):
     catalogue_reader = "reporting.catalogue.submitted"
     # Metrics month by month, for the board's directives' and projects' pages.
     series_reader = "reporting.series.metric_series"
+    # The results summary as a document's text and tables, for the board's meeting pack.
+    summary_reader = "reporting.output.summary_document"
 
     def ready(self):
         # The computed metrics' rows follow the code after every migrate (reporting.catalogue).

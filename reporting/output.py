@@ -3,10 +3,13 @@ each figure beside its base, as plain text or as a standalone page (its own styl
 fetched, no provenance link: what may be published)."""
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .figures import Summary, quotes
+from accounts.models import Region
+
+from .figures import Request, Summary, SummaryError, compute, quotes
 from .numbers import number_text, percent_text
 from .sentences import Paragraph, narrative
 
@@ -62,6 +65,13 @@ HEADINGS = (
 QUOTE_MARKS = {"en": ("“", "”")}
 
 
+def said_text(paragraph: Paragraph, language: str) -> str:
+    """A paragraph's sentences, then its quotes in the language's quotation marks, as one line."""
+    opening, closing = QUOTE_MARKS.get(language, ("«", "»"))
+    said = [*paragraph.sentences, *(f"{opening}{quote['text']}{closing}" for quote in paragraph.quotes)]
+    return " ".join(said)
+
+
 def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | None = None) -> str:
     """The text, a paragraph per area with data (reporting.sentences), then a table: each figure's
     value, its base, the change and the percent change; a note where a change on a small base is
@@ -71,9 +81,7 @@ def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | 
     if paragraphs is None:
         paragraphs = narrative(summary.figures, language, quotes=quotes(summary.request, language))
     for paragraph in paragraphs:
-        opening, closing = QUOTE_MARKS.get(language, ("«", "»"))
-        said = [*paragraph.sentences, *(f"{opening}{quote['text']}{closing}" for quote in paragraph.quotes)]
-        lines.extend([paragraph.title, " ".join(said), ""])
+        lines.extend([paragraph.title, said_text(paragraph, language), ""])
     column_names = [str(heading) for heading in HEADINGS]
     rows = table_rows(summary, language)
     widths = [max(len(str(row[i])) for row in [column_names, *rows]) for i in range(len(column_names))]
@@ -103,3 +111,29 @@ def summary_html(summary: Summary, language: str, paragraphs: list[Paragraph] | 
             "notes": summary.notes,
         },
     )
+
+
+def summary_document(region_id: int, start, end, as_of, language: str) -> dict:
+    """lib.plugins' summary_reader: the whole region's results summary of the period as of `as_of`,
+    written in `language` as the text and tables another app's document prints (the board's meeting
+    pack): the same figures, text and table as the summary's pages and its standalone page. A
+    summary that cannot be computed (a date outside the catalogue's years) says why instead."""
+    region = Region.objects.get(pk=region_id)
+    with translation.override(language):
+        try:
+            request = Request.make(region=region, start=start, end=end, as_of=as_of)
+        except SummaryError as error:
+            return {"title": "", "as_of": as_of, "paragraphs": [str(error)], "tables": []}
+        summary = compute(request)
+        title, compared = headings(summary)
+        paragraphs = []
+        for paragraph in narrative(summary.figures, language, quotes=quotes(request, language)):
+            paragraphs.extend(line for line in (paragraph.title, said_text(paragraph, language)) if line)
+        # The standalone page prints a figure's remark under its name: here it follows the name.
+        rows = [[f"{row[0]} ({row[5]})" if row[5] else row[0], *row[1:5]] for row in table_rows(summary, language)]
+        return {
+            "title": title,
+            "as_of": request.as_of,
+            "paragraphs": paragraphs + list(summary.notes),
+            "tables": [{"title": compared, "head": [str(heading) for heading in HEADINGS], "rows": rows}],
+        }
