@@ -308,3 +308,15 @@ def test_the_regions_prosecutors_read_the_documents(login, issued):
 
 def test_a_missing_meeting_answers_404(login):
     assert login("regional_prosecutor").get(reverse("board:materials", args=[999999])).status_code == 404
+
+
+def test_the_meeting_page_links_the_documents_and_offers_the_keepers_to_issue(login, meeting):
+    page = login("board_secretary").get(reverse("board:meeting", args=[meeting.pk])).content.decode()
+    assert resolution_url(meeting, "docx", "kk") in page and materials_url(meeting) in page
+    assert reverse("board:resolution_issue", args=[meeting.pk]) in page
+    other = login("alga_prosecutor").get(reverse("board:meeting", args=[meeting.pk])).content.decode()
+    assert materials_url(meeting) in other
+    assert reverse("board:resolution_issue", args=[meeting.pk]) not in other
+    login("board_secretary").post(reverse("board:resolution_issue", args=[meeting.pk]))
+    issued = login("board_secretary").get(reverse("board:meeting", args=[meeting.pk])).content.decode()
+    assert reverse("board:resolution_issue", args=[meeting.pk]) not in issued
