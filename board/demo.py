@@ -28,8 +28,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from io import BytesIO
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from docx import Document
 
 from accounts.models import Organisation, Region, User
 from accounts.zones import local_today, region_zone
@@ -508,6 +512,22 @@ def _steps(story: str, issued: datetime, due: datetime) -> list[tuple[datetime, 
     return []
 
 
+def _docx(name: str, *paragraphs: str) -> ContentFile:
+    """A Word document of a few paragraphs, as an office sends its report or its evidence."""
+    document = Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    content = BytesIO()
+    document.save(content)
+    return ContentFile(content.getvalue(), name=name)
+
+
+@cache
+def _evidence_bytes() -> bytes:
+    # One certificate's content for every execution reported (written once: the demo stays quick).
+    return _docx("spravka.docx", "Справка об исполнении поручения", DONE).read()
+
+
 # --- the writer -----------------------------------------------------------------------------------
 
 
@@ -603,8 +623,16 @@ class _Writer:
             return  # planned, not held yet
         self.run_until(held)
         for post, code, topic in planned.speakers or BOARD_SPEAKERS[:3]:
+            # A board's reports come with their text; the other meetings' are heard without.
+            upload = _docx("doklad.docx", post, topic) if planned.kind == Kind.BOARD else None
             meeting_report_add(
-                actor=keeper, meeting=meeting, speaker=post, topic=topic, office=self.orgs[code], now=held
+                actor=keeper,
+                meeting=meeting,
+                speaker=post,
+                topic=topic,
+                office=self.orgs[code],
+                upload=upload,
+                now=held,
             )
         meeting_hold(actor=keeper, meeting=meeting, now=held + timedelta(hours=3))
         issuer = regional if planned.kind == Kind.BOARD else keeper
@@ -649,7 +677,8 @@ class _Writer:
             if step == "progress":
                 execution_report(actor=actor, addressee=addressee, text=PROGRESS, now=moment)
             elif step == "report":
-                execution_report(actor=actor, addressee=addressee, text=DONE, final=True, now=moment)
+                evidence = ContentFile(_evidence_bytes(), name="spravka.docx")
+                execution_report(actor=actor, addressee=addressee, text=DONE, final=True, files=[evidence], now=moment)
             elif step == "accept":
                 execution_accept(actor=controller, addressee=addressee, now=moment)
             else:

@@ -11,12 +11,22 @@ from django.core.management.base import BaseCommand
 from accounts.demo import create_demo_users
 from accounts.models import Region
 from board.demo import build_demo_board, create_demo_board
-from board.models import DirectiveAddressee, DirectiveEvent, Meeting, Project, WorkingGroup
+from board.models import (
+    DirectiveAddressee,
+    DirectiveEvent,
+    Evidence,
+    ExecutionReport,
+    Meeting,
+    MeetingReport,
+    Project,
+    WorkingGroup,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_runs_through_the_live_months_once():
+def test_the_demo_runs_through_the_live_months_once(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the reports' and the evidence's files
     create_demo_users(BaseCommand(stdout=StringIO(), stderr=StringIO()))
     region = Region.objects.get(kato="150000000")
     assert build_demo_board(region=region, today=date(2026, 12, 7)) > 100
@@ -34,6 +44,10 @@ def test_the_demo_runs_through_the_live_months_once():
         "children_family": "children",
     }
     assert WorkingGroup.objects.count() == 2
+    # A board's reports heard come with their files; an execution reported, with its evidence.
+    assert not MeetingReport.objects.filter(meeting__kind="board", file="").exists()
+    assert Evidence.objects.count() == ExecutionReport.objects.filter(final=True).count() > 0
+    assert Evidence.objects.first().file.read().startswith(b"PK")
     # The chair is the demo regional prosecutor; speakers are named by their posts.
     assert set(Meeting.objects.values_list("chair", flat=True)) == {"Талғат Мұхамеджанов"}
     counts = (Meeting.objects.count(), DirectiveEvent.objects.count())

@@ -68,8 +68,9 @@ def _document(region, start, end, as_of) -> Document:
 
 
 @pytest.fixture
-def documents(db):
+def documents(db, settings, tmp_path):
     """The demo as the documents need it, and the two summaries with their texts."""
+    settings.MEDIA_ROOT = tmp_path  # the board's reports and evidence, the graffiti's photos
     timings = {}
 
     def step(name, function, *args, **kwargs):
