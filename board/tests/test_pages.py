@@ -197,6 +197,10 @@ def test_the_meeting_page_shows_the_summary_link_and_only_documents_that_exist(l
     summary = reverse("reporting:summary_new") + "?from=2025-01-01&amp;to=2025-09-30&amp;as_of=2025-10-16"
     assert summary in html
     assert 'id="documents"' in html
+    # The resolution's and the pack's pages (board.document_views) linked once they answer.
+    for args in ((meeting.pk, "docx", "kk"), (meeting.pk, "pdf", "ru")):
+        assert reverse("board:resolution", args=args) in html
+    assert reverse("board:materials", args=[meeting.pk]) in html
 
 
 def test_a_body_reads_the_meeting_that_addressed_it(persona, keeper, meeting):
