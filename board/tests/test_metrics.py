@@ -107,7 +107,7 @@ def _json(field: str) -> str:
 PROJECTS_SQL = (
     "SELECT COUNT(*) FROM board_project p WHERE p.region_id = %(region)s {more} AND ("
     "SELECT {to} FROM board_projectevent e WHERE e.project_id = p.id AND e.kind IN ('created', 'status') "
-    "AND {on} <= %(as_of_day)s AND e.at <= %(as_of)s ORDER BY {on} DESC, e.at DESC, e.id DESC LIMIT 1) = 'active'"
+    "AND {on} <= %(as_of_text)s AND e.at <= %(as_of)s ORDER BY {on} DESC, e.at DESC, e.id DESC LIMIT 1) = 'active'"
 )
 SQL = {
     "board.directives_issued": (
@@ -169,7 +169,8 @@ def by_sql(code: str, first=FIRST, last=LAST, as_of=AS_OF) -> int:
         "start": ops.adapt_datetimefield_value(start),
         "end": ops.adapt_datetimefield_value(end),
         "as_of": ops.adapt_datetimefield_value(end_of(as_of)),
-        "as_of_day": as_of.isoformat(),
+        "as_of_day": ops.adapt_datefield_value(as_of),
+        "as_of_text": as_of.isoformat(),  # the day as the events' data write it
     }
     statement = SQL[code].replace("{to}", _json("to")).replace("{on}", _json("on"))
     with connection.cursor() as cursor:
