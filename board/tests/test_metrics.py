@@ -21,7 +21,7 @@ from board.services.directives import execution_accept, execution_report
 from board.services.meetings import meeting_hold
 from lib.metrics import Area
 from lib.plugins import metric_series
-from reporting.figures import Request, compute
+from reporting.figures import Request, compute, rows_behind
 from reporting.sentences import render
 from reporting.series import months
 
@@ -375,3 +375,30 @@ def test_the_sparkline_scales_the_values_to_its_box():
     points = [{"month": date(2025, month, 1), "value": value} for month, value in ((1, 0), (2, None), (3, 10))]
     assert sparkline(points) == "2.0,26.0 118.0,2.0"
     assert sparkline(points[:1]) == ""
+
+
+def test_the_rows_behind_each_figure_link_to_their_directives(board):
+    request = Request.make(region=region(), start=FIRST, end=LAST, as_of=AS_OF)
+    overdue, count = rows_behind(request, "board.executions_overdue")
+    assert count == 2
+    assert {row["office"] for row in overdue} == {
+        Organisation.objects.get(code=code).name for code in ("akt-prok-alga", "akt-police-alga")
+    }
+    assert {row["link"] for row in overdue} == {reverse("board:directive", args=[board["drugs"].pk])}
+    late, count = rows_behind(request, "board.executions_late")
+    assert count == 1 and late[0]["link"] == reverse("board:directive", args=[board["fraud"].pk])
+    carried, count = rows_behind(request, "board.directives_carried")
+    assert count == 2 and {row["number"] for row in carried} == {2, 3}
+    assert rows_behind(request, "board.executions_carried")[1] == 4
+    assert rows_behind(request, "board.directives_issued", dimension="area", key="drugs")[1] == 1
+    assert rows_behind(request, "board.executions_assigned", district_kato=ALGA)[1] == 3
+
+
+def test_the_rows_behind_the_projects_and_groups_name_them():
+    _project("children-one", date(2025, 3, 1), area=Area.CHILDREN)
+    _group(date(2025, 2, 1))
+    request = Request.make(region=region(), start=date(2025, 1, 1), end=date(2025, 9, 30), as_of=date(2025, 10, 16))
+    (project,), _count = rows_behind(request, "board.projects_children")
+    assert (project["name"], project["status"], project["date"]) == ("children-one", "under way", "2025-03-01")
+    (group,), _count = rows_behind(request, "board.working_groups")
+    assert group["name"] == "Interdepartmental working group" and group["start"] == "2025-02-01"
