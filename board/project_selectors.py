@@ -25,6 +25,9 @@ from .models import Project
 PROJECT_DIMENSION = "project"
 # The outreach entries a project's page lists, latest first.
 OUTREACH_ROWS = 50
+# The months of the tracked metrics a project's page shows, the latest: each month is a summary
+# computed by the series reader, so a page of several years would take seconds to answer.
+SERIES_MONTHS = 12
 
 
 def months(start: date, end: date) -> list[date]:
@@ -54,9 +57,10 @@ def project_span(project: Project, today: date) -> tuple[date, date]:
 
 
 def project_metrics(project: Project, today: date) -> list[dict]:
-    """The metrics the project tracks, month by month over its span (lib.plugins.metric_series;
-    none until the platform's series reader is installed)."""
+    """The metrics the project tracks, month by month over the last SERIES_MONTHS of its span
+    (lib.plugins.metric_series; none until the platform's series reader is installed)."""
     start, end = project_span(project, today)
+    start = max(start, months(start, end)[-SERIES_MONTHS:][0])
     return plugins.metric_series(project.region_id, list(project.metric_codes), start, end, get_language())
 
 

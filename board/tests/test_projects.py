@@ -2,11 +2,12 @@
 events read as of any day, their pages scoped per persona; a project's page lists the directives
 pointing to it and the outreach logged under its code."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, Region
 from board.models import Meeting, Project, ProjectEvent, WorkingGroupEvent
@@ -324,38 +325,39 @@ def test_the_project_page_lists_the_directives_pointing_to_it(keeper, login):
     assert [execution.organisation.code for execution in executions] == ["akt-prok-alga"]
 
 
-def test_the_project_page_shows_the_outreach_logged_under_its_code_and_its_metrics(keeper, login):
-    project = a_project(keeper, started_on=date(2025, 1, 10), metric_codes=["outreach.meetings"])
-    alga = organisations("akt-prok-alga")[0]
-    for day, count, code in ((date(2025, 3, 4), 120, "without_fraud"), (date(2025, 3, 20), 30, "without_fraud")):
-        Outreach.objects.create(
-            region_id=project.region_id,
-            project=code,
-            kind=Outreach.Kind.MEETINGS,
-            count=count,
-            day=day,
-            organiser=alga,
-            recorded_at=noon(day),
-        )
+def _outreach(project, code: str, day: date, count: int) -> None:
     Outreach.objects.create(
         region_id=project.region_id,
-        project="law_and_order",
+        project=code,
         kind=Outreach.Kind.MEETINGS,
-        count=999,
-        day=date(2025, 3, 5),
-        organiser=alga,
-        recorded_at=noon(date(2025, 3, 5)),
+        count=count,
+        day=day,
+        organiser=organisations("akt-prok-alga")[0],
+        recorded_at=noon(day),
     )
+
+
+def test_the_project_page_shows_the_outreach_logged_under_its_code_and_its_metrics(keeper, login):
+    project = a_project(keeper, started_on=date(2025, 1, 10), metric_codes=["outreach.meetings"])
+    _outreach(project, "without_fraud", date(2025, 3, 4), 120)
+    _outreach(project, "without_fraud", date(2025, 3, 20), 30)
+    _outreach(project, "law_and_order", date(2025, 3, 5), 999)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    _outreach(project, "without_fraud", yesterday, 7)
+    _outreach(project, "law_and_order", yesterday, 5)
     page = login("analyst").get(reverse("board:project", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    # The outreach under the project's code, over the whole project.
     series = {item["code"]: item for item in page.context["outreach"]["series"]}
     assert list(series) == ["outreach.meetings"]
-    march = next(point for point in series["outreach.meetings"]["points"] if point["month"] == date(2025, 3, 1))
-    assert march["value"] == 150
-    assert len(page.context["outreach"]["rows"]) == 2
-    # The metrics it tracks are the summary's own figures, region-wide: every project's outreach.
+    by_month = {point["month"]: point["value"] for point in series["outreach.meetings"]["points"]}
+    assert (by_month[date(2025, 3, 1)], by_month[yesterday.replace(day=1)]) == (150, 7)
+    assert len(page.context["outreach"]["rows"]) == 3
+    # The metrics it tracks are the summary's own figures, region-wide (every project's outreach),
+    # over the latest twelve months.
     tracked = dict(page.context["series"]["rows"])
     assert page.context["series"]["metrics"] == ["Meetings with the population"]
-    assert tracked[date(2025, 3, 1)] == [1149]
+    assert tracked[yesterday.replace(day=1)] == [12]
+    assert len(tracked) <= 12 and date(2025, 3, 1) not in tracked
     assert "Meetings with the population" in page.content.decode()
 
 
@@ -385,3 +387,33 @@ def test_the_working_group_page_lists_its_meetings_members_and_projects(keeper, 
     text = page.content.decode()
     assert "Akimat" in text or organisations("akt-akimat-region")[0].name_en in text
     assert reverse("board:project", args=[project.pk]) in text
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_list_and_a_projects_page_keep_their_number_of_queries(keeper, login):
+    project = a_project(keeper)
+    meeting = a_meeting(keeper)
+    a_directive(keeper, meeting, "akt-prok-alga", project=project)
+    a_group(keeper, projects=[project])
+    client = login("analyst")
+    listing, page = reverse("board:projects"), reverse("board:project", args=[project.pk])
+    before = (_queries(client, listing), _queries(client, page))
+    for number in range(3):
+        a_project(keeper, code=f"project_{number}", name_en=f"Project {number}")
+        a_group(keeper, "akt-prok-region", "akt-education-region", projects=[project])
+        a_directive(keeper, meeting, "akt-prok-alga", "akt-prok-temir", project=project)
+    assert (_queries(client, listing), _queries(client, page)) == before
+
+
+def test_the_menu_leads_the_boards_readers_to_the_projects(login):
+    url = reverse("board:projects")
+    assert url in login("alga_prosecutor").get(reverse("board:meetings")).content.decode()
+    assert url not in login("citizen").get("/").content.decode()
