@@ -23,7 +23,7 @@ class BoardConfig(PluginApp, AppConfig):
     periodic_jobs = (PeriodicJob("board-directive-reminders", "board.tasks.remind_directives_task", seconds=3600),)
     # Meetings, directives in every state, projects and working groups of 2024, 2025 and the live
     # months, calibrated to the board's two documents (after the accounts' demo users).
-    demo_builders = (DemoBuilder("board.demo.create_demo_board"),)
+    demo_builders = (DemoBuilder("board.demo.create_demo_board", refresh="board.demo.refresh_demo_board"),)
     # The results summary's figures and sentences of the board (board.metrics).
     metric_groups = (
         "board.metrics.DIRECTIVES",

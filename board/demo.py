@@ -24,27 +24,28 @@ projects) are written in kk, ru and en; the minutes' own fields (speakers, topic
 Russian, as the office keeps them.
 """
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from io import BytesIO
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from docx import Document
 
 from accounts.models import Organisation, Region, User
 from accounts.zones import local_today, region_zone
 from lib.metrics import Area
 
-from .models import Meeting, Project
+from .models import DirectiveEvent, Meeting, MeetingEvent, Project, WorkingGroup
+from .services import Refused
 from .services.directives import directive_issue, execution_accept, execution_report, execution_return
 from .services.meetings import meeting_hold, meeting_plan, meeting_report_add, resolution_issue
 from .services.projects import project_create, working_group_create
 
-DEMO_SEED = 20251227
 REGIONAL, SECRETARY, CONTROLLER = "regional", "secretary", "department"
 Kind = Meeting.Kind
 
@@ -404,8 +405,9 @@ CHILDREN_WORK = Planned(
 )
 
 
-def schedule() -> list[PlannedMeeting]:
-    """Every meeting of the demo, in the order they were held."""
+def schedule(until: date) -> list[PlannedMeeting]:
+    """Every meeting of the demo up to the year of `until` (from 2026 on, each year alike), in the
+    order they were held."""
 
     def routine(index: int, count: int) -> tuple[Planned, ...]:
         return tuple(ROUTINE[(index + step) % len(ROUTINE)] for step in range(count))
@@ -419,63 +421,43 @@ def schedule() -> list[PlannedMeeting]:
         _board(date(2025, 7, 17), "h1", (FSM_OVERSIGHT, *routine(4, 2))),
         _board(date(2025, 10, 16), "m9", NINE_MONTHS_2025, BOARD_SPEAKERS),
         _board(date(2025, 12, 27), "y", YEAR_2025, YEAR_2025_SPEAKERS),
-        _board(date(2026, 4, 16), "q1", routine(0, 3)),
-        _board(date(2026, 7, 16), "h1", routine(3, 3)),
-        _board(date(2026, 10, 15), "m9", routine(5, 3)),
-        _board(date(2026, 12, 25), "y", ()),
     ]
-    coordination = [
-        _coordination(day, routine(index, 2))
-        for index, day in enumerate(
-            (
-                date(2024, 3, 14),
-                date(2024, 9, 12),
-                date(2025, 2, 20),
-                date(2025, 5, 22),
-                date(2025, 9, 11),
-                date(2026, 2, 19),
-                date(2026, 6, 11),
-                date(2026, 9, 17),
-            )
-        )
-    ]
+    coordination_days = [date(2024, 3, 14), date(2024, 9, 12), date(2025, 2, 20), date(2025, 5, 22), date(2025, 9, 11)]
+    fraud_days = [date(2024, 6, 20), date(2024, 11, 21), date(2025, 3, 20), date(2025, 6, 19), date(2025, 9, 18)]
+    children_days = [date(2025, 12, 11)]
+    for year in range(2026, until.year + 1):
+        boards += [
+            _board(date(year, 4, 16), "q1", routine(0, 3)),
+            _board(date(year, 7, 16), "h1", routine(3, 3)),
+            _board(date(year, 10, 15), "m9", routine(5, 3)),
+            _board(date(year, 12, 25), "y", routine(2, 4)),
+        ]
+        coordination_days += [date(year, 2, 19), date(year, 6, 11), date(year, 9, 17)]
+        fraud_days += [date(year, 3, 19), date(year, 9, 10)]
+        children_days += [date(year, 3, 12), date(year, 6, 18), date(year, 10, 8)]
+    coordination = [_coordination(day, routine(index, 2)) for index, day in enumerate(coordination_days)]
     fraud_group = [
         _group_meeting(FRAUD_GROUP, day, (FRAUD,) if index % 2 == 0 else (DRUGS,))
-        for index, day in enumerate(
-            (
-                date(2024, 6, 20),
-                date(2024, 11, 21),
-                date(2025, 3, 20),
-                date(2025, 6, 19),
-                date(2025, 9, 18),
-                date(2026, 3, 19),
-                date(2026, 9, 10),
-            )
-        )
+        for index, day in enumerate(fraud_days)
     ]
-    children_group = [
-        _group_meeting(CHILDREN_GROUP, day, (CHILDREN_WORK,))
-        for day in (date(2025, 12, 11), date(2026, 3, 12), date(2026, 6, 18), date(2026, 10, 8))
-    ]
+    children_group = [_group_meeting(CHILDREN_GROUP, day, (CHILDREN_WORK,)) for day in children_days]
     return sorted([*boards, *coordination, *fraud_group, *children_group], key=lambda m: (m.held_on, m.kind))
 
 
 # --- each addressee's story -------------------------------------------------------------------
 
-ON_TIME, LATE, RETURNED_THEN_ON_TIME, RETURNED, REPORTED, IN_PROGRESS, ISSUED, UNEXECUTED = (
+ON_TIME, LATE, RETURNED_THEN_ON_TIME, RETURNED_THEN_LATE, SLOW_DECISION, UNEXECUTED = (
     "on_time",
     "late",
     "returned_then_on_time",
-    "returned",
-    "reported",
-    "in_progress",
-    "issued",
+    "returned_then_late",
+    "slow_decision",
     "unexecuted",
 )
-# Stories by turns: a directive long due mostly executed, some late, some never (overdue and carried
-# over); one still running in every open state.
-PAST_STORIES = (ON_TIME, ON_TIME, LATE, ON_TIME, RETURNED_THEN_ON_TIME, UNEXECUTED, ON_TIME, LATE)
-OPEN_STORIES = (IN_PROGRESS, REPORTED, ISSUED, RETURNED, ON_TIME, IN_PROGRESS)
+# Stories by turns, whatever the day the demo is built (a refresh on a later day goes on with the
+# same stories): most executed on time, some late, some returned first, one left unexecuted (overdue
+# and carried over). On any day the recent ones are in every open state along the way.
+STORIES = (ON_TIME, ON_TIME, LATE, RETURNED_THEN_ON_TIME, UNEXECUTED, ON_TIME, SLOW_DECISION, RETURNED_THEN_LATE)
 PROGRESS = "Проведены проверки, материалы направлены в органы; работа продолжается."
 DONE = "Поручение исполнено: проведены мероприятия, приняты меры реагирования, справка прилагается."
 RETURN_COMMENT = "Не приложены подтверждающие материалы: представьте акты реагирования и их результаты."
@@ -483,8 +465,7 @@ RETURN_COMMENT = "Не приложены подтверждающие мате�
 
 def _steps(story: str, issued: datetime, due: datetime) -> list[tuple[datetime, str]]:
     """The dated steps of one addressee's story: progress, report (executed), accept, return."""
-    span = due - issued
-    progress = issued + span * 0.35
+    progress = issued + (due - issued) * 0.35
     if story == ON_TIME:
         return [
             (progress, "progress"),
@@ -494,22 +475,18 @@ def _steps(story: str, issued: datetime, due: datetime) -> list[tuple[datetime, 
     if story == LATE:
         late = due + timedelta(days=9)
         return [(progress, "progress"), (late, "report"), (late + timedelta(days=2), "accept")]
-    if story == RETURNED_THEN_ON_TIME:
-        first = due - timedelta(days=10, hours=6)
+    if story == SLOW_DECISION:  # reported in time, decided long after
+        return [(progress, "progress"), (due - timedelta(days=6), "report"), (due + timedelta(days=30), "accept")]
+    if story in (RETURNED_THEN_ON_TIME, RETURNED_THEN_LATE):
+        first = due - timedelta(days=14, hours=6)
+        again = first + timedelta(days=10) if story == RETURNED_THEN_ON_TIME else due + timedelta(days=20)
         return [
             (first, "report"),
-            (first + timedelta(days=2), "return"),
-            (first + timedelta(days=6), "report"),
-            (first + timedelta(days=8), "accept"),
+            (first + timedelta(days=3), "return"),
+            (again, "report"),
+            (again + timedelta(days=2), "accept"),
         ]
-    if story == RETURNED:
-        reported = issued + span * 0.5
-        return [(reported, "report"), (reported + timedelta(days=3), "return")]
-    if story == REPORTED:
-        return [(progress, "progress"), (issued + span * 0.6, "report")]
-    if story in (IN_PROGRESS, UNEXECUTED):
-        return [(progress, "progress")]
-    return []
+    return [(progress, "progress")]  # UNEXECUTED
 
 
 def _docx(name: str, *paragraphs: str) -> ContentFile:
@@ -532,10 +509,12 @@ def _evidence_bytes() -> bytes:
 
 
 class _Writer:
-    def __init__(self, region: Region, today: date):
+    def __init__(self, region: Region, today: date, since: datetime | None = None):
         self.region, self.today, self.zone = region, today, region_zone(region)
         self.now = datetime.combine(today, time(9), self.zone)
-        self.rng = random.Random(DEMO_SEED)
+        # A refresh: what was dated by `since` is written already (the writer goes over it again,
+        # finding the records instead of making them, so that the stories fall as they did).
+        self.since = since
         self.users = {u.username: u for u in User.objects.filter(username__in=(REGIONAL, SECRETARY, CONTROLLER))}
         self.orgs = Organisation.objects.filter(region=region).in_bulk(field_name="code")
         # An addressee's staff member who answers for it (accounts.demo's users; none: no answer).
@@ -564,6 +543,10 @@ class _Writer:
         for code, start, lead, partners, metrics, area, names, descriptions in PROJECTS:
             if start > self.today:
                 continue
+            found = Project.objects.filter(region=self.region, code=code).first()
+            if found is not None:
+                self.projects[code] = found
+                continue
             self.projects[code] = project_create(
                 actor=secretary,
                 region=self.region,
@@ -580,6 +563,10 @@ class _Writer:
             self.written += 1
         for key, created_on, members, projects, names in GROUPS:
             if created_on > self.today:
+                continue
+            found = WorkingGroup.objects.filter(region=self.region, created_on=created_on, name_en=names[2]).first()
+            if found is not None:
+                self.groups[key] = found
                 continue
             self.groups[key] = working_group_create(
                 actor=secretary,
@@ -599,26 +586,17 @@ class _Writer:
             return
         self.run_until(self.at(planned_on))
         keeper, regional = self.users[SECRETARY], self.users[REGIONAL]
-        chair = regional.get_full_name()
-        meeting = meeting_plan(
-            actor=keeper,
-            region=self.region,
-            kind=planned.kind,
-            held_on=planned.held_on,
-            period_start=planned.period[0],
-            period_end=planned.period[1],
-            chair=chair,
-            participants="Заместители прокурора области, прокуроры городов и районов, начальники управлений; "
-            "руководители территориальных органов (по приглашению).",
-            agenda="1. " + planned.titles[1] + ".\n2. О ходе исполнения ранее данных поручений.",
-            title_kk=planned.titles[0],
-            title_ru=planned.titles[1],
-            title_en=planned.titles[2],
-            working_group=self.groups.get(planned.group),
-            now=self.at(planned_on, 16),
-        )
-        self.written += 1
+        issuer = regional if planned.kind == Kind.BOARD else keeper
         held = self.at(planned.held_on, 10)
+        meeting = Meeting.objects.filter(
+            region=self.region, kind=planned.kind, held_on=planned.held_on, working_group=self.groups.get(planned.group)
+        ).first()
+        if meeting is not None and meeting.status == Meeting.Status.HELD:
+            # Held before a refresh: its directives' stories go on.
+            for directive in meeting.directives.order_by("number"):
+                self.follow(directive, directive.issued_at)
+            return
+        meeting = meeting or self.plan(planned, planned_on)
         if held > self.now:
             return  # planned, not held yet
         self.run_until(held)
@@ -635,13 +613,33 @@ class _Writer:
                 now=held,
             )
         meeting_hold(actor=keeper, meeting=meeting, now=held + timedelta(hours=3))
-        issuer = regional if planned.kind == Kind.BOARD else keeper
         for directive in planned.directives:
             self.directive(meeting, directive, issuer, held + timedelta(hours=4))
         if planned.directives and planned.kind == Kind.BOARD:
             on = planned.held_on + timedelta(days=1)
             resolution_issue(actor=keeper, meeting=meeting, on=on, now=self.at(on, 12))
         self.written += 1
+
+    def plan(self, planned: PlannedMeeting, planned_on: date) -> Meeting:
+        keeper, chair = self.users[SECRETARY], self.users[REGIONAL].get_full_name()
+        self.written += 1
+        return meeting_plan(
+            actor=keeper,
+            region=self.region,
+            kind=planned.kind,
+            held_on=planned.held_on,
+            period_start=planned.period[0],
+            period_end=planned.period[1],
+            chair=chair,
+            participants="Заместители прокурора области, прокуроры городов и районов, начальники управлений; "
+            "руководители территориальных органов (по приглашению).",
+            agenda="1. " + planned.titles[1] + ".\n2. О ходе исполнения ранее данных поручений.",
+            title_kk=planned.titles[0],
+            title_ru=planned.titles[1],
+            title_en=planned.titles[2],
+            working_group=self.groups.get(planned.group),
+            now=self.at(planned_on, 16),
+        )
 
     def directive(self, meeting: Meeting, planned: Planned, issuer, issued: datetime) -> None:
         deadline = meeting.held_on + timedelta(days=planned.days)
@@ -660,20 +658,32 @@ class _Writer:
             now=issued,
         )
         self.written += 1
-        for addressee in directive.addressees.select_related("organisation"):
+        self.follow(directive, issued)
+
+    def follow(self, directive, issued: datetime) -> None:
+        """Each addressee's story, its steps to be run in date order (one with no demo staff to
+        answer stays issued, and overdue once its deadline passes)."""
+        for addressee in directive.addressees.select_related("organisation").order_by("pk"):
             actor = self.staff.get(addressee.organisation.code)
             if actor is None:
-                continue  # no demo staff to answer: it stays issued (overdue once its deadline passes)
-            stories = OPEN_STORIES if addressee.deadline_at > self.now - timedelta(days=60) else PAST_STORIES
-            story = stories[self.turn % len(stories)]
+                continue
+            story = STORIES[self.turn % len(STORIES)]
             self.turn += 1
             for moment, step in _steps(story, issued, addressee.deadline_at):
-                self.later.append((moment, addressee.pk, self._step(step, addressee, actor, directive, moment)))
+                if self.since is None or moment > self.since:  # a refresh: the steps not written yet
+                    self.later.append((moment, addressee.pk, self._step(step, addressee, actor, directive, moment)))
 
     def _step(self, step: str, addressee, actor, directive, moment: datetime) -> Callable:
         controller = directive.controller
 
         def run() -> None:
+            try:
+                with transaction.atomic():
+                    write()
+            except (Refused, PermissionDenied):
+                pass  # changed by hand on the demo's pages since: its story stops here
+
+        def write() -> None:
             if step == "progress":
                 execution_report(actor=actor, addressee=addressee, text=PROGRESS, now=moment)
             elif step == "report":
@@ -687,27 +697,64 @@ class _Writer:
         return run
 
 
-@transaction.atomic
-def build_demo_board(*, region: Region, today: date | None = None) -> int:
-    """The region's demo projects, working groups, meetings and directives up to `today` (default:
-    the region's today); the records written (0 without the demo's regional prosecutor, secretary
-    and controller)."""
-    if Meeting.objects.filter(region=region).exists():
-        return 0  # built before: the demo writes its history once
-    writer = _Writer(region, today or local_today(region))
+def _write(writer: _Writer) -> int:
     if len(writer.users) < 3:
-        return 0
+        return 0  # no demo regional prosecutor, secretary and controller (accounts.demo)
     writer.projects_and_groups()
-    for planned in schedule():
+    for planned in schedule(writer.today):
         writer.meeting(planned)
     writer.run_until(writer.now)
     return writer.written
 
 
+@transaction.atomic
+def build_demo_board(*, region: Region, today: date | None = None) -> int:
+    """The region's demo projects, working groups, meetings and directives up to `today` (default:
+    the region's today); the records written (0 where the demo was built before)."""
+    if Meeting.objects.filter(region=region).exists():
+        return 0  # built before: refresh_demo_board goes on from there
+    return _write(_Writer(region, today or local_today(region)))
+
+
+def _last_written(region: Region) -> datetime | None:
+    """The moment of the last change the demo wrote (the scheduler's reminders and notices left
+    out: they are dated when they run)."""
+    written = DirectiveEvent.objects.filter(directive__region=region).exclude(
+        kind__in=(DirectiveEvent.Kind.REMINDED, DirectiveEvent.Kind.OVERDUE)
+    )
+    moments = [
+        written.aggregate(last=Max("at"))["last"],
+        MeetingEvent.objects.filter(meeting__region=region).aggregate(last=Max("at"))["last"],
+    ]
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
+@transaction.atomic
+def refresh_board_region(*, region: Region, today: date | None = None) -> int:
+    """The days since the demo was built, up to `today`: the meetings planned and held since,
+    their directives, and each execution's steps dated since (a story changed by hand on the
+    demo's pages stops there); the records written."""
+    since = _last_written(region)
+    if since is None:
+        return 0  # no demo board here: left alone
+    return _write(_Writer(region, today or local_today(region), since=since))
+
+
+def _regions():
+    return Region.objects.filter(districts__isnull=False).distinct()
+
+
 def create_demo_board(command) -> None:
-    for region in Region.objects.filter(districts__isnull=False).distinct():
+    for region in _regions():
         written = build_demo_board(region=region)
         if written:
             command.stdout.write(f"Demo board of {region.short_code}: {written} meetings, directives and projects.")
         else:
             command.stdout.write(f"Board meetings of {region.short_code} exist (or no demo keepers): skipped.")
+
+
+def refresh_demo_board(command) -> None:
+    for region in _regions():
+        if Meeting.objects.filter(region=region).exists():
+            written = refresh_board_region(region=region)
+            command.stdout.write(f"Demo board of {region.short_code} brought up to today: {written} records.")

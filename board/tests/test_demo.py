@@ -7,10 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from accounts.demo import create_demo_users
 from accounts.models import Region
-from board.demo import build_demo_board, create_demo_board
+from board.demo import build_demo_board, create_demo_board, refresh_board_region
 from board.models import (
     DirectiveAddressee,
     DirectiveEvent,
@@ -55,3 +56,31 @@ def test_the_demo_runs_through_the_live_months_once(settings, tmp_path):
     create_demo_board(command)
     assert "skipped" in command.stdout.getvalue()
     assert (Meeting.objects.count(), DirectiveEvent.objects.count()) == counts
+
+
+def snapshot() -> tuple:
+    """The board as a reader sees it: the meetings, each execution's state, the events by kind and moment."""
+    return (
+        sorted(Meeting.objects.values_list("kind", "held_on", "status", "resolution_number")),
+        sorted(
+            DirectiveAddressee.objects.values_list(
+                "directive__meeting__held_on", "directive__number", "organisation__code", "status", "executed_at"
+            )
+        ),
+        sorted(DirectiveEvent.objects.values_list("kind", "at")),
+    )
+
+
+def test_the_demo_refreshed_on_a_later_day_is_the_demo_built_that_day(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    create_demo_users(BaseCommand(stdout=StringIO(), stderr=StringIO()))
+    region = Region.objects.get(kato="150000000")
+    with transaction.atomic():
+        build_demo_board(region=region, today=date(2026, 12, 7))
+        straight = snapshot()
+        transaction.set_rollback(True)
+    build_demo_board(region=region, today=date(2025, 12, 28))
+    assert refresh_board_region(region=region, today=date(2026, 12, 7)) > 30
+    assert snapshot() == straight
+    assert refresh_board_region(region=region, today=date(2026, 12, 7)) == 0
+    assert snapshot() == straight

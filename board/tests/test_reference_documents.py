@@ -855,10 +855,13 @@ def the_documents_boards_are_records_with_their_directives(documents):
 
 
 def the_demo_holds_directives_in_every_state_and_runs_once(documents):
-    """Built up to 28 December 2025: executions in every state, executed on time and late, overdue
-    and carried over; the demo step run again writes nothing."""
+    """Built up to 28 December 2025: executions issued, in progress, reported, returned, executed on
+    time and late, overdue and carried over; the demo step run again writes nothing (test_demo.py
+    finds every state on a day of the live months)."""
     statuses = {status for (status,) in rows("SELECT DISTINCT status FROM board_directiveaddressee")}
-    assert statuses == {"issued", "in_progress", "reported", "returned", "executed"}
+    assert statuses >= {"issued", "in_progress", "reported", "executed"}
+    # Returned with a comment (on 28 December 2025 all of those were reported again since).
+    assert rows("SELECT COUNT(*) FROM board_directiveevent WHERE kind = 'returned'")[0][0]
     timed = "SELECT COUNT(*) FROM board_directiveaddressee WHERE status = 'executed' AND executed_at {} deadline_at"
     assert rows(timed.format("<="))[0][0] and rows(timed.format(">"))[0][0]
     overdue = "SELECT COUNT(*) FROM board_directiveaddressee WHERE status <> 'executed' AND deadline_at < %s"
