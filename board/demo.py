@@ -4,7 +4,9 @@ law-enforcement bodies; the working groups' meetings), the reports heard at them
 they issued followed addressee by addressee in every state, the projects and the two
 interdepartmental working groups. Everything is written through board.services, each change
 entered on the day it is dated (`now=`), so the history reads as it happened: a directive left
-unexecuted is carried to the next meeting of its kind when that meeting is held.
+unexecuted is carried to the next meeting of its kind when that meeting is held. A refresh (`demo
+--if-empty`, as `make run` does on a later day) goes on from the last change written: the same
+yearly plan of meetings, each execution's story chosen by its turn whatever the day.
 
 Calibrated to the board's two documents (../reference/):
 - the 16 October 2025 board (1 January - 30 September 2025): "the regional prosecutor issued a
