@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_in_scope_or_404
+from accounts.models import Organisation
 
 from .models import DirectiveAddressee, Meeting, Project, WorkingGroup
 from .policy import keeps_board, may_keep_projects, reads_board
@@ -260,6 +261,17 @@ def working_group_edit(request, pk: int):
     return render(request, "board/working_group_form.html", {"form": form, "group": group})
 
 
+def _members_named(events) -> list:
+    """The events, the members added and removed by name (the events keep their codes)."""
+    events = list(events)
+    codes = {code for event in events for key in ("added", "removed") for code in event.data.get(key, [])}
+    names = {org.code: org.name for org in Organisation.objects.filter(code__in=codes)}
+    for event in events:
+        event.added = [names.get(code, code) for code in event.data.get("added", [])]
+        event.removed = [names.get(code, code) for code in event.data.get("removed", [])]
+    return events
+
+
 @login_required
 @require_GET
 def working_group_detail(request, pk: int):
@@ -272,7 +284,7 @@ def working_group_detail(request, pk: int):
         "members": list(group.members.order_by("kind", "code")),
         "meetings": meetings,
         "projects": list(projects_for(request.user, group.projects.all()).order_by("-started_on")),
-        "events": list(group.events.select_related("actor").order_by("at", "id")),
+        "events": _members_named(group.events.select_related("actor").order_by("at", "id")),
         "keep": may_keep_projects(request.user, group.region_id),
     }
     return render(request, "board/working_group_detail.html", context)

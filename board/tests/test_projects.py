@@ -417,3 +417,30 @@ def test_the_menu_leads_the_boards_readers_to_the_projects(login):
     url = reverse("board:projects")
     assert url in login("alga_prosecutor").get(reverse("board:meetings")).content.decode()
     assert url not in login("citizen").get("/").content.decode()
+
+
+def test_a_keeper_records_and_changes_a_working_group_on_its_forms(keeper, login):
+    project = a_project(keeper)
+    client = login("regional_prosecutor")
+    form = {
+        "name_ru": "Межведомственная рабочая группа",
+        "lead": organisations("akt-prok-region")[0].pk,
+        "members": [org.pk for org in organisations("akt-prok-region", "akt-akimat-region")],
+        "projects": [project.pk],
+        "created_on": "2025-02-01",
+    }
+    response = client.post(reverse("board:working_group_new"), form)
+    group = project.working_groups.get()
+    assert response.status_code == 302 and response.url == reverse("board:working_group", args=[group.pk])
+
+    refused = client.post(
+        reverse("board:working_group_edit", args=[group.pk]), {**form, "members": []}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    education = organisations("akt-education-region")[0]
+    changed = client.post(
+        reverse("board:working_group_edit", args=[group.pk]), {**form, "members": [*form["members"], education.pk]}
+    )
+    assert changed.status_code == 302
+    page = client.get(reverse("board:working_group", args=[group.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"+ {education.name_en}" in page
