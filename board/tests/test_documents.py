@@ -320,3 +320,12 @@ def test_the_meeting_page_links_the_documents_and_offers_the_keepers_to_issue(lo
     login("board_secretary").post(reverse("board:resolution_issue", args=[meeting.pk]))
     issued = login("board_secretary").get(reverse("board:meeting", args=[meeting.pk])).content.decode()
     assert reverse("board:resolution_issue", args=[meeting.pk]) not in issued
+
+
+def test_the_region_summary_is_printed_for_those_who_read_it(persona, meeting):
+    """A district prosecutor reads their districts' summaries only (reporting's rule): their pack
+    says why it carries no region summary; the analyst's carries it."""
+    district = materials_context(meeting, "en", reader=persona("temir_prosecutor"))
+    assert district["summary"] is None and "regional office's staff" in district["summary_note"]
+    regional = materials_context(meeting, "en", reader=persona("analyst"))
+    assert regional["summary"]["title"].startswith("Results summary")
