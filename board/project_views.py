@@ -17,6 +17,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -167,9 +168,13 @@ def _status_labels(events) -> list:
 
 def _project_context(request, project: Project, *, status_form=None) -> dict:
     today = local_today(project)
-    # The directives pointing to the project, with the executions this reader follows.
-    directives = list(project.directives.select_related("meeting").order_by("-meeting__held_on", "number"))
+    # The directives pointing to the project that this reader follows (an execution they read, or
+    # their control, as the directives' own pages allow), with those executions.
     executions = DirectiveAddressee.objects.for_user(request.user).filter(directive__project=project)
+    followed = Q(pk__in=executions.values("directive_id")) | Q(controller_id=request.user.pk)
+    directives = list(
+        project.directives.filter(followed).select_related("meeting").order_by("-meeting__held_on", "number")
+    )
     by_directive: dict[int, list] = {}
     for execution in executions.select_related("organisation"):
         by_directive.setdefault(execution.directive_id, []).append(execution)

@@ -323,6 +323,12 @@ def test_the_project_page_lists_the_directives_pointing_to_it(keeper, login):
     alga = login("alga_prosecutor").get(reverse("board:project", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en")
     executions = alga.context["directives"][0].executions
     assert [execution.organisation.code for execution in executions] == ["akt-prok-alga"]
+    # A directive of the project not addressed to their office is not theirs to follow.
+    temir_only = a_directive(keeper, meeting, "akt-prok-temir", project=project)
+    alga = login("alga_prosecutor").get(reverse("board:project", args=[project.pk]))
+    assert [directive.pk for directive in alga.context["directives"]] == [pointing.pk]
+    regional = login("regional_prosecutor").get(reverse("board:project", args=[project.pk]))
+    assert {directive.pk for directive in regional.context["directives"]} == {pointing.pk, temir_only.pk}
 
 
 def _outreach(project, code: str, day: date, count: int) -> None:
