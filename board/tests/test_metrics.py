@@ -402,3 +402,20 @@ def test_the_rows_behind_the_projects_and_groups_name_them():
     assert (project["name"], project["status"], project["date"]) == ("children-one", "under way", "2025-03-01")
     (group,), _count = rows_behind(request, "board.working_groups")
     assert group["name"] == "Interdepartmental working group" and group["start"] == "2025-02-01"
+
+
+def test_a_metric_the_districts_submit_is_read_as_the_summary_reads_it():
+    from reporting.models import Metric
+
+    Metric.objects.create(
+        code="board.test_submitted",
+        name_en="Submitted for the test",
+        unit="count",
+        area=Area.DIRECTIVES,
+        kind="flow",
+        aggregation="sum",
+        source="submitted",
+    )
+    (entry,) = metric_series(region().pk, ["board.test_submitted"], date(2025, 1, 1), date(2025, 2, 28), "en")
+    assert entry["name"] == "Submitted for the test"
+    assert entry["points"] == [{"month": date(2025, 1, 1), "value": None}, {"month": date(2025, 2, 1), "value": None}]
