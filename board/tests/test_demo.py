@@ -26,11 +26,8 @@ from board.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_runs_through_the_live_months_once(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # the reports' and the evidence's files
-    create_demo_users(BaseCommand(stdout=StringIO(), stderr=StringIO()))
-    region = Region.objects.get(kato="150000000")
-    assert build_demo_board(region=region, today=date(2026, 12, 7)) > 100
+def check_the_live_demo() -> None:
+    """The demo as built up to 7 December 2026."""
     kinds = Counter(Meeting.objects.values_list("kind", "status"))
     assert kinds[("board", "held")] == 11 and kinds[("board", "planned")] == 1  # the year 2026's, on 25 December
     assert kinds[("coordination", "held")] and kinds[("working_group", "held")]
@@ -71,12 +68,17 @@ def snapshot() -> tuple:
     )
 
 
-def test_the_demo_refreshed_on_a_later_day_is_the_demo_built_that_day(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_demo_runs_through_the_live_months_and_a_refresh_on_a_later_day_is_the_demo_built_that_day(
+    settings, tmp_path
+):
+    """Built straight up to 7 December 2026 (checked, then rolled back), and built up to 28 December
+    2025 then refreshed on 7 December 2026: the same board, to the moment of each event."""
+    settings.MEDIA_ROOT = tmp_path  # the reports' and the evidence's files
     create_demo_users(BaseCommand(stdout=StringIO(), stderr=StringIO()))
     region = Region.objects.get(kato="150000000")
     with transaction.atomic():
-        build_demo_board(region=region, today=date(2026, 12, 7))
+        assert build_demo_board(region=region, today=date(2026, 12, 7)) > 100
+        check_the_live_demo()
         straight = snapshot()
         transaction.set_rollback(True)
     build_demo_board(region=region, today=date(2025, 12, 28))
