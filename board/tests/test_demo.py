@@ -1,5 +1,6 @@
 """The board's demo step up to a day of the live months: meetings held and one planned, executions
-in every state, the projects and working groups, written once."""
+in every state, the projects and working groups, written once; refreshed on a later day, it is the
+demo built that day."""
 
 from collections import Counter
 from datetime import date
