@@ -277,35 +277,51 @@ def test_it_refuses_to_change_or_remove_audit_rows(persona):
     assert verify_audit_chain().intact
 
 
+def audit_columns() -> list[str]:
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, AuditEvent._meta.db_table)
+    return sorted(column.name for column in description)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_the_rows_stored_before_it():
+    """Migration 0005 alone is unapplied and applied again: the migrations after it (0006, the
+    regions' time zone; 0007, the actions' choices; the other apps') leave the audit table as 0005
+    made it, so the rest of the project stays migrated (unapplying and applying it all again took
+    most of a minute and a half per database)."""
     executor = MigrationExecutor(connection)
-    executor.migrate([("accounts", "0004_notification_once")])
+    sealing = executor.loader.get_migration("accounts", "0005_audit_mac_chain")
+    unkeyed = ("accounts", "0004_notification_once")
+    unkeyed_state = executor.loader.project_state(unkeyed)
+
+    executor.unapply_migration(unkeyed_state.clone(), sealing)
+    assert "previous_hash" in audit_columns() and "seq" not in audit_columns()
     for n in range(3):
         raw_sql(
             "INSERT INTO accounts_auditevent (at, action, actor_label, target, details, previous_hash, hash) "
             "VALUES (%s, 'login', '', %s, '{}', %s, %s)",
             ["2026-01-01T00:00:00+00:00", f"old {n}", str(n) * 64, str(n + 1) * 64],
         )
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    executor.apply_migration(unkeyed_state.clone(), sealing)
+    # What 0005 alone makes of the table is what the model reads today.
+    assert audit_columns() == sorted(field.column for field in AuditEvent._meta.concrete_fields)
     assert list(AuditEvent.objects.values_list("seq", "target")) == [(1, "old 0"), (2, "old 1"), (3, "old 2")]
     assert verify_audit_chain().intact
     raw_sql("UPDATE accounts_auditevent SET target = 'changed' WHERE seq = 2")
     assert [finding.kind for finding in verify_audit_chain().findings] == ["edited"]
 
     # Back to the unkeyed chain, which is whole again (the edit included), then forward once more.
-    executor = MigrationExecutor(connection)
-    executor.migrate([("accounts", "0004_notification_once")])
-    old_apps = executor.loader.project_state([("accounts", "0004_notification_once")]).apps
+    executor.unapply_migration(unkeyed_state.clone(), sealing)
+    old_events = unkeyed_state.apps.get_model("accounts", "AuditEvent").objects.order_by("id")
     migration = importlib.import_module("accounts.migrations.0005_audit_mac_chain")
     previous = "0" * 64
-    for event in old_apps.get_model("accounts", "AuditEvent").objects.order_by("id"):
+    assert [event.target for event in old_events] == ["old 0", "changed", "old 2"]
+    for event in old_events:
         assert (event.previous_hash, event.hash) == (previous, migration._old_hash(event, previous))
         previous = event.hash
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    executor.apply_migration(unkeyed_state.clone(), sealing)
     assert verify_audit_chain().intact
+    assert MigrationExecutor(connection).migration_plan(executor.loader.graph.leaf_nodes()) == []
 
 
 def test_rows_cut_and_written_again_are_seen_and_stop_the_checkpoints(persona, caplog):
