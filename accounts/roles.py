@@ -43,6 +43,10 @@ OVERSIGHT_ROLES = PROSECUTOR_ROLES | {Role.ANALYST}
 # The results summary's readers (reporting): the oversight roles and the board's secretary; what each
 # may compute is reporting.policy's to say. Here rather than in reporting: its menu entry names it.
 SUMMARY_READERS = OVERSIGHT_ROLES | {Role.BOARD_SECRETARY}
+# The board's readers (board.policy; what each reads is board.scoping's): the prosecutors, the
+# region-wide roles, and the bodies' officers, who answer the directives addressed to their body.
+# Here rather than in board: its menu entries name it.
+BOARD_READERS = PROSECUTOR_ROLES | frozenset({Role.ANALYST, Role.BOARD_SECRETARY, Role.BODY_OFFICER})
 # Roles whose view spans the whole region rather than their own district(s).
 REGION_WIDE_ROLES = frozenset(
     {Role.DEPARTMENT_PROSECUTOR, Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN}

@@ -1,11 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, Role
+from accounts.roles import BOARD_READERS
 from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
-
-# board.policy.BOARD_READERS (an apps.py imports no model, so policy is not imported: a test holds them equal).
-BOARD_READERS = PROSECUTOR_ROLES | REGION_WIDE_ROLES | {Role.BODY_OFFICER}
 
 
 class BoardConfig(PluginApp, AppConfig):

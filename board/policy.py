@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from accounts.roles import PROSECUTOR_ROLES, REGION_WIDE_ROLES, SUMMARY_READERS, Role
+from accounts.roles import BOARD_READERS, PROSECUTOR_ROLES, SUMMARY_READERS, Role
 from accounts.scoping import is_region_wide, role_of
 from lib.deadlines import is_late, late_at, on_time
 
@@ -34,8 +34,6 @@ Status = DirectiveAddressee.Status
 
 # Roles that keep the board: plan meetings, issue directives and resolutions, accept executions.
 BOARD_KEEPERS = frozenset({Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN})
-# Roles that read the board's pages (what each reads is board.scoping's).
-BOARD_READERS = PROSECUTOR_ROLES | REGION_WIDE_ROLES | {Role.BODY_OFFICER}
 # Roles whose staff answer directives addressed to their organisation.
 ADDRESSEE_ROLES = PROSECUTOR_ROLES | {Role.BODY_OFFICER}
 

@@ -12,9 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from board.apps import BOARD_READERS as MENU_READERS
 from board.models import DirectiveAddressee, Meeting, MeetingReport
-from board.policy import BOARD_READERS
 from board.services.directives import execution_report
 from board.services.meetings import meeting_report_add
 from conftest import PERSONAS, client_for
@@ -56,10 +54,6 @@ def directive(keeper, meeting):
 
 def get(persona, username, url):
     return client_for(persona(username)).get(url)
-
-
-def test_the_menu_shows_the_board_to_its_readers():
-    assert MENU_READERS == BOARD_READERS
 
 
 @pytest.mark.parametrize("username", ALL)
