@@ -21,7 +21,7 @@ from accounts.access import get_in_scope_or_404
 
 from . import documents
 from .models import Meeting
-from .policy import may_keep_meeting, reads_board
+from .policy import may_keep_meeting, reads_board, reads_region_summary
 from .services import Refused
 from .services.meetings import resolution_issue as issue
 
@@ -95,3 +95,17 @@ def materials(request, pk: int):
         return _refused(request, meeting, _("The materials are written in Kazakh, Russian or English."), 400)
     content = documents.materials_pdf(meeting, language, reader=request.user)
     return _file(content, "pdf", documents.materials_filename(meeting, language))
+
+
+@login_required
+@require_GET
+def meeting_summary(request, pk: int):
+    """The results summary of the meeting's period as of its day, as the pack prints it: for the
+    region-wide readers of summaries (board.policy.reads_region_summary)."""
+    meeting = _meeting(request, pk)
+    if not reads_region_summary(request.user):
+        raise PermissionDenied
+    language = translation.get_language()
+    summary, summary_note = documents.region_summary(meeting, language, request.user)
+    context = {"meeting": meeting, "summary": summary, "summary_note": summary_note}
+    return render(request, "board/meeting_summary.html", context)

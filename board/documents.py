@@ -270,7 +270,7 @@ def _open_directives(directives, language: str, reader, now: datetime) -> list[O
     return found
 
 
-def _summary(meeting: Meeting, language: str, reader) -> tuple[dict | None, str]:
+def region_summary(meeting: Meeting, language: str, reader) -> tuple[dict | None, str]:
     """The results summary of the period reviewed as of the meeting's day, or why it is not printed."""
     if not reads_region_summary(reader):
         return None, gettext("The region's results summary is printed in the packs of the regional office's staff.")
@@ -285,7 +285,7 @@ def _summary(meeting: Meeting, language: str, reader) -> tuple[dict | None, str]
 def materials_context(meeting: Meeting, language: str, *, reader, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     with translation.override(language):
-        summary, summary_note = _summary(meeting, language, reader)
+        summary, summary_note = region_summary(meeting, language, reader)
         directives = meeting.directives.select_related("meeting", "controller").order_by("number")
         earlier = open_directives_before(meeting).select_related("controller")
         facts = [

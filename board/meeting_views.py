@@ -34,7 +34,7 @@ from .pages import (
     visible_directives,
     whole_number,
 )
-from .policy import is_overdue, keeps_board, may_keep_meeting
+from .policy import is_overdue, keeps_board, may_keep_meeting, reads_region_summary
 from .services import meetings as services
 
 MEETING_FIELDS = (
@@ -181,6 +181,8 @@ def _detail_context(request, meeting: Meeting, report_form=None) -> dict:
         "can_hold": keeper and planned,
         "report_form": report_form or (MeetingReportForm(region_id=meeting.region_id) if keeper else None),
         "documents": _documents(meeting),
+        # The summary of the period as of the meeting's day (board:meeting_summary), as the pack prints it.
+        "reads_summary": reads_region_summary(user),
     }
 
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from board import directive_views, meeting_views, progress_views, project_views, views  # noqa: F401 - views: others' pages
-from board.document_views import materials, resolution, resolution_issue
+from board import directive_views, document_views, meeting_views, progress_views, project_views
 
 app_name = "board"
 
@@ -18,9 +17,10 @@ urlpatterns = [
         name="meeting_report_file",
     ),
     path("meetings/<int:pk>/directives/new/", directive_views.directive_new, name="directive_new"),
-    path("meetings/<int:pk>/resolution/issue/", resolution_issue, name="resolution_issue"),
-    path("meetings/<int:pk>/resolution/<str:extension>/<str:language>/", resolution, name="resolution"),
-    path("meetings/<int:pk>/materials.pdf", materials, name="materials"),
+    path("meetings/<int:pk>/summary/", document_views.meeting_summary, name="meeting_summary"),
+    path("meetings/<int:pk>/resolution/issue/", document_views.resolution_issue, name="resolution_issue"),
+    path("meetings/<int:pk>/resolution/<str:extension>/<str:language>/", document_views.resolution, name="resolution"),
+    path("meetings/<int:pk>/materials.pdf", document_views.materials, name="materials"),
     path("directives/", progress_views.directive_list, name="directives"),
     path("directives/progress/", progress_views.directives_progress, name="directives_progress"),
     path("directives/open.xlsx", progress_views.directives_xlsx, name="directives_xlsx"),

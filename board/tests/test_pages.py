@@ -11,12 +11,14 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from board.models import DirectiveAddressee, Meeting, MeetingReport
 from board.services.directives import execution_report
 from board.services.meetings import meeting_report_add
 from conftest import PERSONAS, client_for
 from lib.metrics import Area
+from lib.plugins import summary_document
 
 from .board_factories import a_directive, a_meeting, organisations
 
@@ -188,8 +190,7 @@ def test_the_meeting_page_per_persona(persona, directive, meeting, username):
 
 def test_the_meeting_page_shows_the_summary_link_and_only_documents_that_exist(login, meeting):
     html = login("board_secretary").get(reverse("board:meeting", args=[meeting.pk])).content.decode()
-    summary = reverse("reporting:summary_new") + "?from=2025-01-01&amp;to=2025-09-30&amp;as_of=2025-10-16"
-    assert summary in html
+    assert reverse("board:meeting_summary", args=[meeting.pk]) in html
     assert 'id="documents"' in html
     # The resolution's and the pack's pages (board.document_views) linked once they answer.
     for args in ((meeting.pk, "docx", "kk"), (meeting.pk, "pdf", "ru")):
@@ -415,3 +416,19 @@ def test_a_controller_from_a_district_reads_and_decides_what_they_control(person
     assert client.post(reverse("board:execution_decide", args=[alga.pk]), {"action": "accept"}).status_code == 302
     alga.refresh_from_db()
     assert alga.status == Status.EXECUTED
+
+
+def test_the_summary_of_the_period_as_of_the_meeting_is_read_by_the_region_wide_readers(login, meeting):
+    url = reverse("board:meeting_summary", args=[meeting.pk])
+    page = login("board_secretary").get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    # The summary of 1 January - 30 September 2025 as of the meeting's day: its own title and table.
+    document = summary_document(meeting.region_id, date(2025, 1, 1), date(2025, 9, 30), date(2025, 10, 16), "en")
+    assert document["tables"] and document["title"] in html
+    assert all(escape(heading) in html for heading in document["tables"][0]["head"])
+    # A district prosecutor reads their districts' summaries only, and no link is offered them.
+    assert login("alga_prosecutor").get(url).status_code == 403
+    meeting_page = login("alga_prosecutor").get(reverse("board:meeting", args=[meeting.pk])).content.decode()
+    assert url not in meeting_page
+    assert login("citizen").get(url).status_code == 403
