@@ -13,6 +13,8 @@ class BoardConfig(PluginApp, AppConfig):
         # The meetings, and the directives' executions each reader follows (their office's, or the region's).
         NavEntry("board", _("Board"), "board:meetings", BOARD_READERS, order=300),
         NavEntry("directives", _("Directives"), "board:directives", BOARD_READERS, order=301),
+        # Each office's executions over a period: assigned, on time, late, open, overdue, carried over.
+        NavEntry("board_dashboard", _("Directives by office"), "board:dashboard", BOARD_READERS, order=303),
         NavEntry("board_projects", _("Projects and working groups"), "board:projects", BOARD_READERS, order=302),
     )
 

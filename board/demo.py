@@ -16,7 +16,7 @@ Calibrated to the board's two documents (../reference/):
   district prosecutors to coordinate the activities of all state and law enforcement agencies aimed
   at reducing crime and creating a safe environment";
 - "An interdepartmental working group operates under the regional prosecutor's office" (the
-  project "Aktobe — Territory Without Fraud"), and "together with the akimat, an interdepartmental
+  project "<city> — Territory Without Fraud"), and "together with the akimat, an interdepartmental
   working group has been created and two projects are being implemented aimed at protecting the
   rights of children" (November 2025).
 
@@ -38,7 +38,7 @@ from django.db import transaction
 from django.db.models import Max
 from docx import Document
 
-from accounts.models import Organisation, Region, User
+from accounts.models import District, Organisation, Region, User
 from accounts.zones import local_today, region_zone
 from lib.metrics import Area
 
@@ -69,7 +69,8 @@ PROJECTS = (
         ("akt-police-region", "akt-akimat-region", "akt-education-region"),
         ("fraud.accounts.blocked", "fraud.links.blocked", "outreach.brochures", "outreach.meetings"),
         Area.FRAUD,
-        ("«Ақтөбе — алаяқтықсыз аумақ»", "«Актобе — территория без мошенничества»", "Aktobe — Territory Without Fraud"),
+        # {city}: the name of the region's city in the language (reference data, never a name in code).
+        ("«{city} — алаяқтықсыз аумақ»", "«{city} — территория без мошенничества»", "{city} — Territory Without Fraud"),
         (
             "Дропперлердің шоттары мен есірткі дүкендерінің сілтемелерін бұғаттау, халық арасында түсіндіру жұмысы.",
             "Блокирование счетов дропперов и ссылок на наркошопы, разъяснительная работа с населением.",
@@ -375,7 +376,7 @@ def _group_meeting(group: str, held_on: date, directives: tuple[Planned, ...]) -
 BOARD_SPEAKERS = (
     ("Заместитель прокурора области", "akt-prok-region", "О надзоре за законностью досудебного расследования"),
     ("Заместитель прокурора области", "akt-prok-region", "О защите общественных интересов"),
-    ("Прокурор города Актобе", "akt-prok-city", "О состоянии законности и правопорядка в городе"),
+    ("Прокурор города", "akt-prok-city", "О состоянии законности и правопорядка в городе"),
     ("Прокурор Алгинского района", "akt-prok-alga", "О работе по профилактике правонарушений"),
     (
         "Начальник управления по поддержанию государственного обвинения",
@@ -386,8 +387,8 @@ BOARD_SPEAKERS = (
 )
 YEAR_2025_SPEAKERS = (
     *BOARD_SPEAKERS[:2],
-    ("Прокурор района Алматы города Актобе", "akt-prok-almaty", "О координации деятельности органов в районе"),
-    ("Прокурор района Астана города Актобе", "akt-prok-astana", "О координации деятельности органов в районе"),
+    ("Прокурор района Алматы", "akt-prok-almaty", "О координации деятельности органов в районе"),
+    ("Прокурор района Астана", "akt-prok-astana", "О координации деятельности органов в районе"),
     *BOARD_SPEAKERS[3:],
 )
 NINE_MONTHS_2025 = (FRAUD, DRUGS, JUVENILE, DANGEROUS)
@@ -540,6 +541,11 @@ class _Writer:
             _, _, step = self.later.pop(0)
             step()
 
+    def city_name(self, language: str) -> str:
+        """The region's city (of regional significance): its centre's name in `language`."""
+        city = District.objects.filter(region=self.region, kind=District.Kind.CITY).order_by("kato").first()
+        return city.localized("centre", language) if city is not None else ""
+
     def projects_and_groups(self) -> None:
         secretary = self.users[SECRETARY]
         for code, start, lead, partners, metrics, area, names, descriptions in PROJECTS:
@@ -558,7 +564,10 @@ class _Writer:
                 partners=[self.orgs[c] for c in partners],
                 metric_codes=metrics,
                 area=area,
-                **dict(zip(("name_kk", "name_ru", "name_en"), names, strict=True)),
+                **{
+                    f"name_{lang}": name.format(city=self.city_name(lang))
+                    for lang, name in zip(("kk", "ru", "en"), names, strict=True)
+                },
                 **dict(zip(("description_kk", "description_ru", "description_en"), descriptions, strict=True)),
                 now=self.at(start, 10),
             )
@@ -577,7 +586,10 @@ class _Writer:
                 members=[self.orgs[c] for c in members],
                 created_on=created_on,
                 projects=[self.projects[p] for p in projects if p in self.projects],
-                **dict(zip(("name_kk", "name_ru", "name_en"), names, strict=True)),
+                **{
+                    f"name_{lang}": name.format(city=self.city_name(lang))
+                    for lang, name in zip(("kk", "ru", "en"), names, strict=True)
+                },
                 now=self.at(created_on, 15),
             )
             self.written += 1

@@ -21,7 +21,7 @@ from .scoping import addressed_to, meetings_for
 
 
 class Project(Localized):
-    """A project the board runs with its partners ("Aktobe — Territory Without Fraud", "Law and
+    """A project the board runs with its partners ("<the city> — Territory Without Fraud", "Law and
     Order" prevention, the children's-rights projects with the akimat). `code` is what the outreach
     log names (registry's Outreach.project); `metric_codes` are the catalogue's metrics it tracks."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from board import directive_views, document_views, meeting_views, progress_views, project_views
+from board import dashboard_views, directive_views, document_views, meeting_views, progress_views, project_views
 
 app_name = "board"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/<int:pk>/resolution/issue/", document_views.resolution_issue, name="resolution_issue"),
     path("meetings/<int:pk>/resolution/<str:extension>/<str:language>/", document_views.resolution, name="resolution"),
     path("meetings/<int:pk>/materials.pdf", document_views.materials, name="materials"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("directives/", progress_views.directive_list, name="directives"),
     path("directives/progress/", progress_views.directives_progress, name="directives_progress"),
     path("directives/open.xlsx", progress_views.directives_xlsx, name="directives_xlsx"),
