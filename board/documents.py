@@ -333,8 +333,19 @@ def materials_html(meeting: Meeting, language: str, *, reader, now: datetime | N
 
 
 def materials_pdf(meeting: Meeting, language: str, *, reader, now: datetime | None = None) -> bytes:
-    """The meeting's materials pack as one PDF, showing `reader` what board.scoping lets them read."""
-    return pdf(materials_html(meeting, language, reader=reader, now=now), STYLESHEET)
+    """The meeting's materials pack as one PDF, showing `reader` what board.scoping lets them read,
+    with the files of the reports heard embedded in it."""
+    return pdf(materials_html(meeting, language, reader=reader, now=now), STYLESHEET, report_files(meeting))
+
+
+def report_files(meeting: Meeting) -> list[tuple[str, bytes]]:
+    """The reports' files, each under its order and the name it was sent with (two speakers may
+    send files of the same name)."""
+    files = []
+    for report in meeting.reports.exclude(file="").order_by("order", "id"):
+        with report.file.open("rb") as handle:
+            files.append((f"{report.order:02d}-{report.file_name}", handle.read()))
+    return files
 
 
 def materials_filename(meeting: Meeting, language: str) -> str:

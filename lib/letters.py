@@ -8,6 +8,7 @@ Each app builds its letter's lines in the letter's language; this module only la
 """
 
 import re
+from collections.abc import Sequence
 from io import BytesIO
 
 from django.template.loader import get_template
@@ -89,11 +90,15 @@ def weasyprint():
     return CSS, HTML, URLFetcher
 
 
-def pdf(html: str, stylesheet: str = "letters/letter.css") -> bytes:
-    """The letter's HTML as a PDF with the letters' stylesheet (a template), fetching nothing."""
+def pdf(html: str, stylesheet: str = "letters/letter.css", attachments: Sequence[tuple[str, bytes]] = ()) -> bytes:
+    """The letter's HTML as a PDF with the letters' stylesheet (a template), fetching nothing;
+    `attachments` (name, content) are embedded in it as files (a meeting's pack carries the reports
+    heard), which any PDF reader lists and saves."""
     CSS, HTML, URLFetcher = weasyprint()
+    from weasyprint import Attachment
 
     # No protocol is allowed: the letter embeds nothing from outside (fonts come from the system).
     no_fetching = URLFetcher(allowed_protocols=frozenset())
     css = CSS(string=get_template(stylesheet).render({}), url_fetcher=no_fetching)
-    return HTML(string=html, url_fetcher=no_fetching).write_pdf(stylesheets=[css])
+    embedded = [Attachment(string=content, name=name, url_fetcher=no_fetching) for name, content in attachments]
+    return HTML(string=html, url_fetcher=no_fetching).write_pdf(stylesheets=[css], attachments=embedded)

@@ -4,8 +4,10 @@ materials pack as one PDF, the refusals with a clear message, and who may downlo
 
 import re
 import subprocess
+import tempfile
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,6 +39,17 @@ def pdf_text(content: bytes) -> str:
     assert content.startswith(b"%PDF")
     done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True)
     return " ".join(done.stdout.decode().split())
+
+
+def embedded_files(content: bytes) -> dict[str, bytes]:
+    """The files embedded in the PDF, by name, as pdfdetach (poppler-utils) saves them."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pack.pdf"
+        path.write_bytes(content)
+        listing = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, check=True, text=True)
+        subprocess.run(["pdfdetach", "-saveall", "-o", folder, str(path)], check=True)
+        names = [line.split(": ", 1)[1] for line in listing.stdout.splitlines()[1:]]
+        return {name: (Path(folder) / name).read_bytes() for name in names}
 
 
 def docx_text(content: bytes) -> str:
@@ -233,6 +246,8 @@ def test_the_pack_holds_the_agenda_summary_reports_and_open_directives(login, pa
     # pdftotext joins a name broken at its hyphen at a line's end (the file column is narrow).
     assert report.file_name and report.file_name.replace("-", "") in text.replace("-", "")
     assert "A. Seitkali" in text and "Fraud prevention in the district" in text
+    # ... and their files embedded in the pack, as sent.
+    assert embedded_files(response.content) == {f"01-{report.file_name}": b"%PDF-1.4\n%test\n"}
     # The open directives: the earlier board's and the meeting's own, with each addressee.
     assert "Check the schools' guards" in text
     # No English text: the Russian one.
