@@ -78,7 +78,8 @@ def test_the_demo_gives_over_300_graffiti_destroyed_in_the_nine_months_of_2025(s
     assert any("graffiti_removed" in measures and pk not in with_photo for pk, measures in said_so)
 
     request = Request.make(region=region, start=date(2025, 1, 1), end=date(2025, 9, 30), as_of=date(2025, 10, 16))
-    figure = compute(request).figure("drugs.graffiti.destroyed")
+    summary = compute(request)
+    figure = summary.figure("drugs.graffiti.destroyed")
     assert 300 < figure.value < 400, figure.value
     assert figure.value == painted_over_answers(region, date(2025, 1, 1), date(2025, 9, 30), date(2025, 10, 16))
     start, end = day_start(date(2025, 1, 1), region), day_start(date(2025, 10, 1), region)
@@ -86,14 +87,14 @@ def test_the_demo_gives_over_300_graffiti_destroyed_in_the_nine_months_of_2025(s
     events = GraffitiEvent.objects.filter(kind="destroyed", at__gte=start, at__lt=end).filter(held)
     assert figure.value == events.count()
     assert 0 < figure.base < 400  # 2024's nine months: plausible too
-    reported = compute(request).figure("drugs.graffiti.reported")
+    reported = summary.figure("drugs.graffiti.reported")
     assert reported.value == graffiti_reports.filter(submitted_at__gte=start, submitted_at__lt=end).count()
 
-    text = " ".join(" ".join(p.sentences) for p in narrative(compute(request).figures, "ru"))
+    text = " ".join(" ".join(p.sentences) for p in narrative(summary.figures, "ru"))
     assert "Уничтожено свыше 300 граффити с рекламой наркотиков" in text
-    kazakh = " ".join(" ".join(p.sentences) for p in narrative(compute(request).figures, "kk"))
+    kazakh = " ".join(" ".join(p.sentences) for p in narrative(summary.figures, "kk"))
     assert "Есірткі жарнамасы бар 300-ден артық граффити жойылды" in kazakh
-    english = " ".join(" ".join(p.sentences) for p in narrative(compute(request).figures, "en"))
+    english = " ".join(" ".join(p.sentences) for p in narrative(summary.figures, "en"))
     assert "Over 300 drug advertisements (graffiti) destroyed" in english
 
     count = GraffitiEvent.objects.count()
