@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_in_scope_or_404
+from lib.forms import written_through
 
 from .forms import MeetingForm, MeetingReportForm
 from .models import DirectiveAddressee, Meeting
@@ -104,12 +105,10 @@ def meeting_new(request):
         raise PermissionDenied
     region_id = _region_id(user)
     form = MeetingForm(request.POST or None, region_id=region_id, initial={"kind": Meeting.Kind.BOARD})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_plan(actor=user, region=user.organisation.region, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
+    if request.method == "POST":
+        region = user.organisation.region
+        meeting = written_through(form, lambda data: services.meeting_plan(actor=user, region=region, **data))
+        if meeting:
             messages.success(request, _("The meeting is planned."))
             return redirect("board:meeting", pk=meeting.pk)
     status = 400 if form.errors else 200
@@ -124,14 +123,11 @@ def meeting_change(request, pk: int):
         raise PermissionDenied
     initial = {name: getattr(meeting, name) for name in MEETING_FIELDS}
     form = MeetingForm(request.POST or None, region_id=meeting.region_id, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_change(actor=user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The meeting is changed."))
-            return redirect("board:meeting", pk=meeting.pk)
+    if request.method == "POST" and written_through(
+        form, lambda data: services.meeting_change(actor=user, meeting=meeting, **data)
+    ):
+        messages.success(request, _("The meeting is changed."))
+        return redirect("board:meeting", pk=meeting.pk)
     status = 400 if form.errors else 200
     return render(request, "board/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
 
@@ -217,14 +213,9 @@ def meeting_report_add(request, pk: int):
     if not may_keep_meeting(request.user, meeting):
         raise PermissionDenied
     form = MeetingReportForm(request.POST, request.FILES, region_id=meeting.region_id)
-    if form.is_valid():
-        try:
-            services.meeting_report_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The report is added to the meeting."))
-            return redirect("board:meeting", pk=meeting.pk)
+    if written_through(form, lambda data: services.meeting_report_add(actor=request.user, meeting=meeting, **data)):
+        messages.success(request, _("The report is added to the meeting."))
+        return redirect("board:meeting", pk=meeting.pk)
     context = _detail_context(request, meeting, report_form=form)
     return render(request, "board/meeting_detail.html", context, status=400)
 

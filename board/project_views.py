@@ -16,7 +16,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_in_scope_or_404
 from accounts.models import Organisation
+from lib.forms import written_through
 
 from .models import DirectiveAddressee, Meeting, Project, WorkingGroup
 from .policy import keeps_board, may_keep_projects, reads_board
@@ -119,16 +120,11 @@ def project_new(request):
     region_id = _keeper_region(request.user)
     if request.method == "POST":
         form = ProjectForm(request.POST, region_id=region_id)
-        if form.is_valid():
-            try:
-                project = project_create(
-                    actor=request.user, region=request.user.organisation.region, **form.cleaned_data
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("The project is recorded."))
-                return redirect("board:project", pk=project.pk)
+        region = request.user.organisation.region
+        project = written_through(form, lambda data: project_create(actor=request.user, region=region, **data))
+        if project:
+            messages.success(request, _("The project is recorded."))
+            return redirect("board:project", pk=project.pk)
     else:
         form = ProjectForm(region_id=region_id, initial={"status": Project.Status.ACTIVE})
     return render(request, "board/project_form.html", {"form": form, "project": None})
@@ -140,14 +136,9 @@ def project_edit(request, pk: int):
     project = _kept_project(request, pk)
     if request.method == "POST":
         form = ProjectForm(request.POST, region_id=project.region_id, creating=False)
-        if form.is_valid():
-            try:
-                project_change(actor=request.user, project=project, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("The project is changed."))
-                return redirect("board:project", pk=project.pk)
+        if written_through(form, lambda data: project_change(actor=request.user, project=project, **data)):
+            messages.success(request, _("The project is changed."))
+            return redirect("board:project", pk=project.pk)
     else:
         initial = {field: getattr(project, field) for field in PROJECT_FIELDS if field != "partners"}
         initial["partners"] = list(project.partners.all())
@@ -212,14 +203,9 @@ def project_detail(request, pk: int):
 def project_status(request, pk: int):
     project = _kept_project(request, pk)
     form = ProjectStatusForm(request.POST, prefix="status", current=project.status)
-    if form.is_valid():
-        try:
-            project_change(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The project's status is changed."))
-            return redirect("board:project", pk=project.pk)
+    if written_through(form, lambda data: project_change(actor=request.user, project=project, **data)):
+        messages.success(request, _("The project's status is changed."))
+        return redirect("board:project", pk=project.pk)
     return render(request, "board/project_detail.html", _project_context(request, project, status_form=form))
 
 
@@ -229,16 +215,11 @@ def working_group_new(request):
     region_id = _keeper_region(request.user)
     if request.method == "POST":
         form = WorkingGroupForm(request.POST, region_id=region_id)
-        if form.is_valid():
-            try:
-                group = working_group_create(
-                    actor=request.user, region=request.user.organisation.region, **form.cleaned_data
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("The working group is recorded."))
-                return redirect("board:working_group", pk=group.pk)
+        region = request.user.organisation.region
+        group = written_through(form, lambda data: working_group_create(actor=request.user, region=region, **data))
+        if group:
+            messages.success(request, _("The working group is recorded."))
+            return redirect("board:working_group", pk=group.pk)
     else:
         form = WorkingGroupForm(region_id=region_id)
     return render(request, "board/working_group_form.html", {"form": form, "group": None})
@@ -250,14 +231,9 @@ def working_group_edit(request, pk: int):
     group = _kept_group(request, pk)
     if request.method == "POST":
         form = WorkingGroupForm(request.POST, region_id=group.region_id)
-        if form.is_valid():
-            try:
-                working_group_change(actor=request.user, group=group, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("The working group is changed."))
-                return redirect("board:working_group", pk=group.pk)
+        if written_through(form, lambda data: working_group_change(actor=request.user, group=group, **data)):
+            messages.success(request, _("The working group is changed."))
+            return redirect("board:working_group", pk=group.pk)
     else:
         initial = {field: getattr(group, field) for field in GROUP_FIELDS if field not in ("members", "projects")}
         initial["members"] = list(group.members.all())

@@ -1,6 +1,11 @@
 """What every form that hands its input to a service shares."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
 
 
 class ServiceErrorsMixin:
@@ -20,3 +25,16 @@ class ServiceErrorsMixin:
             return
         for key, errors in error.error_dict.items():
             self.add_error(self.service_error_field(key), errors)
+
+
+def written_through(form, write: Callable[[dict], T]) -> T | None:
+    """What `write(form.cleaned_data)` returned, the service's record; None when the form is not
+    valid or the service refused, its refusal then put on the form (`add_service_errors`) for the
+    page to show again. The service must return something on success (the record it wrote)."""
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return None
