@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_in_scope_or_404
 from accounts.models import District
+from lib.forms import written_through
 
 from . import services
 from .business_forms import (
@@ -107,14 +108,10 @@ def project_new(request):
     districts = office_districts(office)
     if request.method == "POST":
         form = ProjectForm(request.POST, districts=districts)
-        if form.is_valid():
-            try:
-                project = services.project_record(actor=user, office=office, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("The project is taken under supervision."))
-                return redirect("supervision:project_detail", project_id=project.pk)
+        project = written_through(form, lambda data: services.project_record(actor=user, office=office, **data))
+        if project:
+            messages.success(request, _("The project is taken under supervision."))
+            return redirect("supervision:project_detail", project_id=project.pk)
     else:
         form = ProjectForm(districts=districts, initial={"on": timezone.localdate()})
     return render(request, "supervision/record_form.html", _form_context(form, office, "project"))
@@ -158,14 +155,9 @@ def project_detail(request, project_id):
 def project_status(request, project_id):
     project = _kept(request, InvestmentProject, project_id)
     form = ProjectStatusForm(request.POST, prefix="status", current=project.status)
-    if form.is_valid():
-        try:
-            services.project_status(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The project's status is changed."))
-            return redirect("supervision:project_detail", project_id=project.pk)
+    if written_through(form, lambda data: services.project_status(actor=request.user, project=project, **data)):
+        messages.success(request, _("The project's status is changed."))
+        return redirect("supervision:project_detail", project_id=project.pk)
     context = _project_context(request, project, status_form=form)
     return render(request, "supervision/project_detail.html", context)
 
@@ -175,14 +167,9 @@ def project_status(request, project_id):
 def project_problems(request, project_id):
     project = _kept(request, InvestmentProject, project_id)
     form = ProjectProblemsForm(request.POST, prefix="problems")
-    if form.is_valid():
-        try:
-            services.project_problems(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The problems solved are recorded."))
-            return redirect("supervision:project_detail", project_id=project.pk)
+    if written_through(form, lambda data: services.project_problems(actor=request.user, project=project, **data)):
+        messages.success(request, _("The problems solved are recorded."))
+        return redirect("supervision:project_detail", project_id=project.pk)
     context = _project_context(request, project, problems_form=form)
     return render(request, "supervision/project_detail.html", context)
 
@@ -265,14 +252,10 @@ def facility_new(request):
     }
     if request.method == "POST":
         form = FacilityForm(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                facility = services.facility_record(actor=user, office=office, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("The facility is recorded."))
-                return redirect("supervision:facility_detail", facility_id=facility.pk)
+        facility = written_through(form, lambda data: services.facility_record(actor=user, office=office, **data))
+        if facility:
+            messages.success(request, _("The facility is recorded."))
+            return redirect("supervision:facility_detail", facility_id=facility.pk)
     else:
         form = FacilityForm(initial={"on": timezone.localdate()}, **kwargs)
     return render(request, "supervision/record_form.html", _form_context(form, office, "facility"))
@@ -327,14 +310,9 @@ def facility_detail(request, facility_id):
 def facility_progress(request, facility_id):
     facility = _kept(request, SocialFacility, facility_id)
     form = FacilityProgressForm(request.POST, prefix="progress")
-    if form.is_valid():
-        try:
-            services.facility_progress(actor=request.user, facility=facility, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The facility's progress is recorded."))
-            return redirect("supervision:facility_detail", facility_id=facility.pk)
+    if written_through(form, lambda data: services.facility_progress(actor=request.user, facility=facility, **data)):
+        messages.success(request, _("The facility's progress is recorded."))
+        return redirect("supervision:facility_detail", facility_id=facility.pk)
     context = _facility_context(request, facility, progress_form=form)
     return render(request, "supervision/facility_detail.html", context)
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_in_scope_or_404
 from accounts.models import Organisation
+from lib.forms import written_through
 from signals.models import Answer, Report
 
 from . import letters, services
@@ -268,14 +269,9 @@ def act_detail(request, act_id):
 def act_change(request, act_id):
     act = _managed_act(request, act_id)
     form = ActForm(request.POST, bodies=_bodies(request.user, act.addressee_id), with_reports=False, prefix="change")
-    if form.is_valid():
-        try:
-            services.act_change(act=act, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The act is corrected."))
-            return redirect("supervision:act_detail", act_id=act.pk)
+    if written_through(form, lambda data: services.act_change(act=act, actor=request.user, **data)):
+        messages.success(request, _("The act is corrected."))
+        return redirect("supervision:act_detail", act_id=act.pk)
     return render(request, "supervision/act_detail.html", _detail_context(request, act, change_form=form))
 
 
@@ -384,14 +380,9 @@ def act_results(request, act_id):
 def act_amount(request, act_id):
     act = _managed_act(request, act_id)
     form = ActAmountForm(request.POST, prefix="amount")
-    if form.is_valid():
-        try:
-            services.act_amount(act=act, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The amount is recorded."))
-            return redirect("supervision:act_detail", act_id=act.pk)
+    if written_through(form, lambda data: services.act_amount(act=act, actor=request.user, **data)):
+        messages.success(request, _("The amount is recorded."))
+        return redirect("supervision:act_detail", act_id=act.pk)
     return render(request, "supervision/act_detail.html", _detail_context(request, act, amount_form=form))
 
 
