@@ -29,6 +29,7 @@ from ..policy import (
     may_keep_meeting,
 )
 from . import Refused
+from .projects import known_metric_codes
 
 Kind = DirectiveEvent.Kind
 Status = DirectiveAddressee.Status
@@ -65,6 +66,13 @@ def _metric_codes(codes: Iterable[str]) -> list[str]:
     return sorted({code.strip() for code in codes if code and code.strip()})
 
 
+def _metric_codes_check(codes: list[str]) -> list[str]:
+    unknown = sorted(set(codes) - known_metric_codes())
+    if unknown:
+        return [_("No metric of the catalogue has the code %(codes)s.") % {"codes": ", ".join(unknown)}]
+    return []
+
+
 @transaction.atomic
 def directive_issue(
     *,
@@ -88,7 +96,8 @@ def directive_issue(
     now = now or timezone.now()
     texts = {"kk": text_kk.strip(), "ru": text_ru.strip(), "en": text_en.strip()}
     addressees = list(dict.fromkeys(addressees))
-    problems = _texts_check(texts) + _addressees_check(meeting, addressees)
+    metric_codes = _metric_codes(metric_codes)
+    problems = _texts_check(texts) + _addressees_check(meeting, addressees) + _metric_codes_check(metric_codes)
     if area not in Area.values:
         problems.append(_("Choose the directive's area."))
     if not isinstance(deadline, date):
@@ -117,7 +126,7 @@ def directive_issue(
         deadline=deadline,
         controller=controller,
         project=project,
-        metric_codes=_metric_codes(metric_codes),
+        metric_codes=metric_codes,
         issued_at=now,
         issued_by=actor,
     )

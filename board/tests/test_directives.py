@@ -59,6 +59,10 @@ def test_it_follows_one_directive_per_addressee(keeper, meeting):
         ({"addressees": []}, "at least one addressee"),
         ({"deadline": date(2025, 10, 15)}, "cannot be before the meeting's date"),
         ({"text_en": ""}, "at least one language"),
+        (
+            {"metric_codes": ["crime.registered", "no.such.metric"]},
+            "No metric of the catalogue has the code no.such.metric",
+        ),
     ],
 )
 def test_it_refuses_a_directive_with_a_clear_message(keeper, meeting, change, message):

@@ -353,7 +353,7 @@ def test_a_directives_page_shows_the_metrics_it_aims_to_move_since_it_was_issued
     keeper = persona("regional_prosecutor")
     meeting = a_meeting(keeper)
     directive = a_directive(
-        keeper, meeting, "akt-prok-alga", "akt-prok-temir", metric_codes=["board.executions_assigned", "no.such"]
+        keeper, meeting, "akt-prok-alga", "akt-prok-temir", metric_codes=["board.executions_assigned"]
     )
     page = login("regional_prosecutor").get(reverse("board:directive", args=[directive.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200

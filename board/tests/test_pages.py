@@ -269,7 +269,7 @@ def directive_post(keeper, *codes, **changes):
         "deadline": "2025-12-01",
         "addressees": [org.pk for org in organisations(*(codes or ("akt-prok-alga",)))],
         "controller": keeper.pk,
-        "metric_codes": "fraud.reports, fraud.blocked",
+        "metric_codes": "fraud.indicators.found, fraud.indicators.confirmed",
         **changes,
     }
 
@@ -288,7 +288,7 @@ def test_a_keeper_issues_a_directive_to_two_offices(login, keeper, meeting):
         "akt-prok-alga",
         "akt-prok-temir",
     ]
-    assert directive.metric_codes == ["fraud.blocked", "fraud.reports"]
+    assert directive.metric_codes == ["fraud.indicators.confirmed", "fraud.indicators.found"]
 
 
 @pytest.mark.parametrize(
