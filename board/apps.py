@@ -31,7 +31,7 @@ class BoardConfig(PluginApp, AppConfig):
         "board.metrics.OPEN",
         "board.metrics.CARRIED_DIRECTIVES",
         "board.metrics.CARRIED_EXECUTIONS",
-        "board.metrics.PROJECTS",
-        "board.metrics.WORKING_GROUPS",
+        "board.project_metrics.PROJECTS",
+        "board.project_metrics.WORKING_GROUPS",
     )
     summary_sentences = ("board.metrics.SENTENCES",)

@@ -31,7 +31,6 @@ from datetime import datetime
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Exists,
     ExpressionWrapper,
     F,
@@ -44,8 +43,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -58,10 +55,6 @@ from .models import (
     DirectiveAddressee,
     DirectiveEvent,
     Meeting,
-    Project,
-    ProjectEvent,
-    WorkingGroup,
-    WorkingGroupEvent,
 )
 
 EventKind = DirectiveEvent.Kind
@@ -87,7 +80,7 @@ def district_served(organisation: str) -> dict:
     }
 
 
-def _no_district(window: Window | None) -> dict:
+def no_district(window: Window | None) -> dict:
     """A directive, a project, a working group is the region's: it counts in the total only."""
     return {DISTRICT: Value(None, output_field=IntegerField())}
 
@@ -110,14 +103,14 @@ def overdue_as_of(moment: datetime) -> Q:
 # --- labels and rows behind a figure -------------------------------------------------------------
 
 
-def _labels(dimension: str, keys: list) -> dict:
+def labels(dimension: str, keys: list) -> dict:
     if dimension == "office":
         return {org.code: org.name for org in Organisation.objects.filter(code__in=[key for key in keys if key])}
     choices = {"area": Area, "meeting": Meeting.Kind}.get(dimension)
     return {key: choices(key).label for key in keys if choices and key in choices.values}
 
 
-def _link(name: str, pk: int) -> str:
+def row_link(name: str, pk: int) -> str:
     try:
         return reverse(name, args=[pk])
     except NoReverseMatch:  # a page another part of the board adds
@@ -126,7 +119,7 @@ def _link(name: str, pk: int) -> str:
 
 def _directive_row(directive: Directive, **more) -> dict:
     return {
-        "link": _link("board:directive", directive.pk),
+        "link": row_link("board:directive", directive.pk),
         "meeting": f"{directive.meeting.held_on:%d.%m.%Y}",
         "number": directive.number,
         "area": str(directive.get_area_display()),
@@ -172,7 +165,7 @@ EXECUTION_COLUMNS = {**DIRECTIVE_COLUMNS, "office": _("addressee"), "status": _(
 # --- the groups -----------------------------------------------------------------------------------
 
 
-def _metric(code, name, definition, order, **more) -> Metric:
+def board_metric(code, name, definition, order, **more) -> Metric:
     return Metric(code=code, name=name, definition=definition, area=Area.DIRECTIVES, order=order, version=1, **more)
 
 
@@ -181,15 +174,15 @@ DIRECTIVES = MetricGroup(
     kind=Kind.FLOW,
     queryset=lambda: Directive.objects.all(),
     district=DISTRICT,
-    annotate=_no_district,
+    annotate=no_district,
     effective="issued_at",
     recorded="issued_at",
     dimensions={"area": "area", "meeting": "meeting__kind"},
-    labels=_labels,
+    labels=labels,
     describe_rows=_directives_described,
     columns=DIRECTIVE_COLUMNS,
     metrics=(
-        _metric(
+        board_metric(
             "board.directives_issued",
             _("Directives issued"),
             _(
@@ -216,11 +209,11 @@ EXECUTIONS = MetricGroup(
     effective="directive__issued_at",
     recorded="directive__issued_at",
     dimensions={"office": "organisation__code", "area": "directive__area"},
-    labels=_labels,
+    labels=labels,
     describe_rows=_executions_described(),
     columns=EXECUTION_COLUMNS,
     metrics=(
-        _metric(
+        board_metric(
             "board.executions_assigned",
             _("Executions assigned"),
             _(
@@ -251,11 +244,11 @@ EXECUTED = MetricGroup(
     effective="addressee__executed_at",
     recorded="at",
     dimensions={"office": "addressee__organisation__code", "area": "directive__area"},
-    labels=_labels,
+    labels=labels,
     describe_rows=_executions_described("addressee"),
     columns=EXECUTION_COLUMNS,
     metrics=(
-        _metric(
+        board_metric(
             "board.executions_executed",
             _("Directives executed"),
             _(
@@ -266,7 +259,7 @@ EXECUTED = MetricGroup(
             dimensions=("office", "area"),
             rise_is_good=True,
         ),
-        _metric(
+        board_metric(
             "board.executions_on_time",
             _("Directives executed on time"),
             _("Of the executions executed in the period, those executed by the end of their deadline day."),
@@ -276,7 +269,7 @@ EXECUTED = MetricGroup(
             parent="board.executions_executed",
             rise_is_good=True,
         ),
-        _metric(
+        board_metric(
             "board.executions_late",
             _("Directives executed late"),
             _("Of the executions executed in the period, those executed after their deadline day."),
@@ -286,7 +279,7 @@ EXECUTED = MetricGroup(
             parent="board.executions_executed",
             rise_is_good=False,
         ),
-        _metric(
+        board_metric(
             "board.executions_on_time_share",
             _("Share of directives executed on time"),
             _("The executions executed on time, in percent of those executed in the period."),
@@ -313,11 +306,11 @@ OPEN = MetricGroup(
     annotate=_open_annotated,
     state_at=open_at,
     dimensions={"office": "organisation__code", "area": "directive__area"},
-    labels=_labels,
+    labels=labels,
     describe_rows=_executions_described(),
     columns=EXECUTION_COLUMNS,
     metrics=(
-        _metric(
+        board_metric(
             "board.executions_open",
             _("Directives under execution"),
             _(
@@ -327,7 +320,7 @@ OPEN = MetricGroup(
             30,
             dimensions=("office", "area"),
         ),
-        _metric(
+        board_metric(
             "board.executions_overdue",
             _("Directives overdue"),
             _(
@@ -355,15 +348,15 @@ CARRIED_DIRECTIVES = MetricGroup(
     queryset=lambda: DirectiveEvent.objects.filter(kind=EventKind.CARRIED),
     region="directive__region_id",
     district=DISTRICT,
-    annotate=_no_district,
+    annotate=no_district,
     effective="at",
     recorded="at",
     dimensions={"area": "directive__area"},
-    labels=_labels,
+    labels=labels,
     describe_rows=lambda rows: _directives_described(Directive.objects.filter(pk__in=rows.values("directive_id"))),
     columns=DIRECTIVE_COLUMNS,
     metrics=(
-        _metric(
+        board_metric(
             "board.directives_carried",
             _("Directives carried over"),
             _(
@@ -396,11 +389,11 @@ CARRIED_EXECUTIONS = MetricGroup(
     effective="carried_at",
     recorded="carried_at",
     dimensions={"office": "organisation__code", "area": "directive__area"},
-    labels=_labels,
+    labels=labels,
     describe_rows=_executions_described(),
     columns=EXECUTION_COLUMNS,
     metrics=(
-        _metric(
+        board_metric(
             "board.executions_carried",
             _("Executions carried over"),
             _(
@@ -411,150 +404,6 @@ CARRIED_EXECUTIONS = MetricGroup(
             dimensions=("office", "area"),
             parent="board.directives_carried",
             rise_is_good=False,
-        ),
-    ),
-)
-
-
-# A project's status on a day is that of its latest status event dated by the day (`data["on"]`),
-# as board.services.projects reads it (status_on): its creation and its dated changes of status.
-PROJECT_STATES = (ProjectEvent.Kind.CREATED, ProjectEvent.Kind.STATUS)
-ON, TO = "status_on", "status_to"
-
-
-def _text(key: str) -> Cast:
-    """A key of the event's data as text (a plain text, so that its lookups compare texts)."""
-    return Cast(KT(f"data__{key}"), output_field=CharField())
-
-
-def _project_event_fields(window: Window | None = None) -> dict:
-    return {ON: _text("on"), TO: _text("to"), **_no_district(window)}
-
-
-def project_state_at(moment: datetime) -> Q:
-    """Over ProjectEvent (annotated): each project's status at `moment`, the latest of its status
-    events dated by the moment's day and entered by the moment (by day, entry, id)."""
-    day = moment.date().isoformat()  # the window's moments are in the region's zone: their dates are its days
-    known = Q(kind__in=PROJECT_STATES, **{f"{ON}__lte": day}, at__lte=moment)
-    later = (
-        ProjectEvent.objects.annotate(**{ON: _text("on")})
-        .filter(known, project=OuterRef("project"))
-        .filter(
-            Q(**{f"{ON}__gt": OuterRef(ON)})
-            | Q(**{ON: OuterRef(ON)}, at__gt=OuterRef("at"))
-            | Q(**{ON: OuterRef(ON)}, at=OuterRef("at"), pk__gt=OuterRef("pk"))
-        )
-    )
-    return known & ~Exists(later)
-
-
-def group_operating_at(moment: datetime) -> Q:
-    """Over WorkingGroup: recorded by `moment` and created by its day, and not dissolved by then (a
-    dissolution dated by the day and entered by the moment)."""
-    day = moment.date()
-    dissolved = WorkingGroupEvent.objects.filter(
-        kind=WorkingGroupEvent.Kind.DISSOLVED, group=OuterRef("pk"), at__lte=moment
-    )
-    return Q(created_at__lte=moment, created_on__lte=day) & ~(Q(dissolved_on__lte=day) & Exists(dissolved))
-
-
-def _status_label(status) -> str:
-    return str(Project.Status(status).label) if status in Project.Status.values else ""
-
-
-def _projects_described(events: QuerySet) -> list[dict]:
-    """The projects behind a figure, with their status as it stood then (the event's)."""
-    described = []
-    for event in events.select_related("project"):
-        project = event.project
-        described.append(
-            {
-                "link": _link("board:project", project.pk),
-                "name": project.name,
-                "area": str(project.get_area_display()) if project.area else "",
-                "status": str(Project.Status(event.data["to"]).label)
-                if event.data.get("to") in Project.Status.values
-                else "",
-                "date": event.data.get("on", ""),
-            }
-        )
-    return described
-
-
-def _groups_described(rows: QuerySet) -> list[dict]:
-    return [
-        {
-            "link": _link("board:working_group", group.pk),
-            "name": group.name,
-            "lead": group.lead.name,
-            "start": group.created_on.isoformat(),
-            "end": group.dissolved_on.isoformat() if group.dissolved_on else "",
-        }
-        for group in rows.select_related("lead")
-    ]
-
-
-PROJECTS = MetricGroup(
-    name="board-projects",
-    kind=Kind.STOCK,
-    queryset=lambda: ProjectEvent.objects.all(),
-    region="project__region_id",
-    district=DISTRICT,
-    annotate=_project_event_fields,
-    state_at=project_state_at,
-    dimensions={"area": "project__area"},
-    labels=_labels,
-    describe_rows=_projects_described,
-    columns={"name": _("project"), "area": _("area"), "status": _("status"), "date": _("since")},
-    metrics=(
-        _metric(
-            "board.projects_under_way",
-            _("Projects under way"),
-            _(
-                "The projects the board runs with its partners that were under way on the “as of” day, by their "
-                "changes of status dated by that day and entered in Tartip by then; by area."
-            ),
-            50,
-            where=Q(**{TO: Project.Status.ACTIVE}),
-            dimensions=("area",),
-        ),
-        _metric(
-            "board.projects_children",
-            _("Projects protecting children's rights"),
-            _("Of the projects under way on the “as of” day, those of the area of children's rights."),
-            51,
-            where=Q(**{TO: Project.Status.ACTIVE}, project__area=Area.CHILDREN),
-            parent="board.projects_under_way",
-        ),
-    ),
-)
-
-WORKING_GROUPS = MetricGroup(
-    name="board-working-groups",
-    kind=Kind.STOCK,
-    queryset=lambda: WorkingGroup.objects.all(),
-    district=DISTRICT,
-    annotate=_no_district,
-    state_at=group_operating_at,
-    dimensions={"office": "lead__code"},
-    labels=_labels,
-    describe_rows=_groups_described,
-    columns={
-        "name": _("working group"),
-        "lead": _("office it works under"),
-        "start": _("created"),
-        "end": _("dissolved"),
-    },
-    metrics=(
-        _metric(
-            "board.working_groups",
-            _("Interdepartmental working groups operating"),
-            _(
-                "Interdepartmental working groups created by the “as of” day and not dissolved by then (by the "
-                "dates recorded by then); by the office each works under."
-            ),
-            52,
-            dimensions=("office",),
         ),
     ),
 )
