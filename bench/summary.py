@@ -452,11 +452,11 @@ FROM districts LEFT JOIN received USING (d) LEFT JOIN registered USING (d) LEFT 
 
 
 def floor_params(request) -> dict:
-    from reporting.figures import _window
+    from reporting.figures import window_of
     from signals.models import Answer, Report, ReportEvent
 
-    current = _window(request, request.period, request.as_of)
-    base = _window(request, request.base, request.base_as_of)
+    current = window_of(request, request.period, request.as_of)
+    base = window_of(request, request.base, request.base_as_of)
     params = {
         "region": request.region.pk,
         "routed": ReportEvent.Kind.ROUTED.value,

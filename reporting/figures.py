@@ -231,7 +231,7 @@ class Units:
 # --- evaluating a group -------------------------------------------------------------------------
 
 
-def _window(request: Request, period: Period, as_of: date) -> Window:
+def window_of(request: Request, period: Period, as_of: date) -> Window:
     zone = _zone(request.region)
     start, end = period_bounds(period.start, period.end, zone)
     _, as_of_end = period_bounds(as_of, as_of, zone)
@@ -248,7 +248,7 @@ def quotes(request: Request, language: str) -> list[dict]:
     """The texts the apps give the summary's areas (lib.plugins summary_quotes: supervision's
     approved highlights) for the request's region, districts and period as of its day, written in
     `language`; reporting.sentences.narrative puts each in its area's paragraph."""
-    window = _window(request, request.period, request.as_of)
+    window = window_of(request, request.period, request.as_of)
     return [quote for provider in summary_quotes() for quote in provider(window, language)]
 
 
@@ -268,7 +268,7 @@ class _Totals:
     by_key: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
 
 
-def _totals(cells: list[dict], units: Units) -> _Totals:
+def totals_of(cells: list[dict], units: Units) -> _Totals:
     totals = _Totals()
     for cell in cells:
         unit = units.unit_of(cell["district"])
@@ -287,7 +287,7 @@ def _totals(cells: list[dict], units: Units) -> _Totals:
 # --- building the figures -----------------------------------------------------------------------
 
 
-def _value(metric, totals_of, where: str, *keys):
+def value_of(metric, totals_of, where: str, *keys):
     """A metric's value at one level: a counted one read, a share computed from its parts."""
 
     def read(code):
@@ -350,8 +350,8 @@ def _dimension_labels(evaluated) -> dict:
 
 def _compute_figure(figure, metric, current: _Totals, base: _Totals, units: Units, names: dict, comparable: bool):
     counted = metric.unit in COUNTED_UNITS and not metric.ratio
-    figure.value = _value(metric, current, "total")
-    figure.base = _value(metric, base, "total")
+    figure.value = value_of(metric, current, "total")
+    figure.base = value_of(metric, base, "total")
     if figure.value is not None and figure.base is not None:
         figure.change = figure.value - figure.base
     figure.change_percent = percent_change(figure.value, figure.base) if comparable else None
@@ -361,8 +361,8 @@ def _compute_figure(figure, metric, current: _Totals, base: _Totals, units: Unit
         figure.rate = rate_per_population(figure.value, units.population)
         figure.base_rate = rate_per_population(figure.base, units.population)
     for unit in units.units:
-        value = _value(metric, current, "by_unit", unit.pk)
-        base_value = _value(metric, base, "by_unit", unit.pk)
+        value = value_of(metric, current, "by_unit", unit.pk)
+        base_value = value_of(metric, base, "by_unit", unit.pk)
         figure.by_district.append(
             Part(
                 key=unit.kato,  # a district's, or a region's in a national summary
@@ -381,8 +381,8 @@ def _compute_figure(figure, metric, current: _Totals, base: _Totals, units: Unit
         labels = names.get(dimension, {})
         parts = []
         for key in keys:
-            value = _value(metric, current, "by_key", dimension, key)
-            base_value = _value(metric, base, "by_key", dimension, key)
+            value = value_of(metric, current, "by_key", dimension, key)
+            base_value = value_of(metric, base, "by_key", dimension, key)
             change = percent_change(value, base_value) if comparable else None
             label = labels.get(key, key) if key not in (None, "") else _("not given")
             parts.append(Part("" if key is None else str(key), str(label), value, base_value, change))
@@ -394,7 +394,7 @@ def _part_code(metric) -> str:
     return metric.ratio[1] if metric.ratio else metric.code
 
 
-def _reading(row: Metric | None, readings: dict, period: Period) -> str:
+def reading_of(row: Metric | None, readings: dict, period: Period) -> str:
     """The source the summary reads for the metric over the period (MetricReading)."""
     source = row.source if row else Source.COMPUTED
     for rule in readings.get(row.pk if row else None, []):
@@ -440,10 +440,10 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
     for rule in MetricReading.objects.filter(metric__in=rows.values()).order_by("starts_on"):
         readings[rule.metric_id].append(rule)
     units = Units(request.region, request.district_ids) if request.region is not None else RegionUnits()
-    current_window = _window(request, request.period, request.as_of)
-    base_window = _window(request, request.base, request.base_as_of)
+    current_window = window_of(request, request.period, request.as_of)
+    base_window = window_of(request, request.base, request.base_as_of)
     evaluated = [
-        (group, _totals(evaluate(group, current_window), units), _totals(evaluate(group, base_window), units))
+        (group, totals_of(evaluate(group, current_window), units), totals_of(evaluate(group, base_window), units))
         for group in metric_groups()
         if not only or any(metric.code == only for metric in group.metrics)
     ]
@@ -455,8 +455,8 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
             row = rows.get(metric.code)
             figure = _figure_shell(row, metric, group)
             computed_codes.add(metric.code)
-            if _reading(row, readings, request.period) != Source.COMPUTED:
-                figure.source = _reading(row, readings, request.period)
+            if reading_of(row, readings, request.period) != Source.COMPUTED:
+                figure.source = reading_of(row, readings, request.period)
                 held.append((figure, metric))
             else:
                 names = {dimension: labels.get((group.labels, dimension), {}) for dimension in metric.dimensions}
@@ -476,7 +476,7 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
                 hedging=row.hedging,
                 rise_is_good=row.rise_is_good,
                 parent=row.parent.code if row.parent_id else "",
-                source=_reading(row, readings, request.period),
+                source=reading_of(row, readings, request.period),
             )
             held.append((figure, DeclaredMetric(code=row.code, name=row.name, definition="", unit=row.unit)))
             figures.append((row.order, row.area, figure))
@@ -496,7 +496,7 @@ def _held_figures(held: list, current_window: Window, base_window: Window, units
         for provider in metric_values():
             current_cells += provider(source, codes, current_window)
             base_cells += provider(source, codes, base_window)
-    current, base = _totals(current_cells, units), _totals(base_cells, units)
+    current, base = totals_of(current_cells, units), totals_of(base_cells, units)
     present = {code for cell in current_cells + base_cells for code in cell["values"]}
     for figure, metric in held:
         if metric.code not in present:
@@ -523,7 +523,7 @@ def rows_counted(request: Request, code: str, *, district_kato: str = "", dimens
     """The rows one figure counts (the period's, as of its date; a share's, its numerator's), in one
     district (with its city districts) or one key of a dimension if asked: (group, queryset)."""
     group, metric = group_of(code)
-    window = _window(request, request.period, request.as_of)
+    window = window_of(request, request.period, request.as_of)
     if district_kato:
         ids = _district_and_children(request.region, district_kato, request.district_ids)
         window = Window(window.region_id, ids, window.start, window.end, window.as_of)

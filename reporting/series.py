@@ -23,7 +23,7 @@ from . import cells
 from .catalogue import declared_metrics
 
 # The summary's own steps (reporting.figures), so that a month's value is its figure.
-from .figures import Request, Units, _reading, _totals, _value, _window, compute, evaluate
+from .figures import Request, Units, compute, evaluate, reading_of, totals_of, value_of, window_of
 from .models import FIRST_DAY, LAST_DAY, Metric, MetricReading
 
 # A page shows at most three years, the latest: beyond that a series is the summaries' work.
@@ -74,16 +74,16 @@ def _month(request: Request, codes: list[str], declared: dict, rows: dict, readi
     group evaluated over the month's window, its total: the summary's figure without the base a
     summary computes beside it), each group once; one the summary reads from submissions or imports
     that month, through compute itself."""
-    window = _window(request, request.period, request.as_of)
+    window = window_of(request, request.period, request.as_of)
     totals, found = {}, {}
     for code in codes:
         row = rows.get(code)
-        if code in declared and _reading(row, readings, request.period) == Source.COMPUTED:
+        if code in declared and reading_of(row, readings, request.period) == Source.COMPUTED:
             group, metric = declared[code]
             if group.name not in totals:
-                totals[group.name] = _totals(evaluate(group, window), units)
+                totals[group.name] = totals_of(evaluate(group, window), units)
             name = row.name if row else str(metric.name)
-            found[code] = (name, metric.unit, _value(metric, totals[group.name], "total"))
+            found[code] = (name, metric.unit, value_of(metric, totals[group.name], "total"))
         else:
             figure = next((f for f in compute(request, only=code).figures if f.code == code), None)
             if figure is not None:
