@@ -79,7 +79,7 @@ def test_it_refuses_an_act_issued_in_another_office_s_name(persona):
     ("overrides", "field"),
     [
         ({"type": "reprimand"}, "type"),
-        ({"date": timezone.localdate() + timedelta(days=1)}, "date"),
+        ({"date": "tomorrow"}, "date"),
         ({"addressee": "akt-prok-temir"}, "addressee"),
         ({"addressee_title": "x" * 301}, "addressee_title"),
         ({"legal_basis": "x" * 2001}, "legal_basis"),
@@ -87,6 +87,9 @@ def test_it_refuses_an_act_issued_in_another_office_s_name(persona):
     ],
 )
 def test_it_refuses_invalid_details_with_nothing_recorded(persona, overrides, field):
+    # Tomorrow as the test runs, not as the tests were collected: a run may cross midnight.
+    if overrides.get("date") == "tomorrow":
+        overrides["date"] = timezone.localdate() + timedelta(days=1)
     if overrides.get("addressee"):
         overrides["addressee"] = office(overrides["addressee"])
     with pytest.raises(ValidationError) as error:
