@@ -23,6 +23,7 @@ PERSONAS = {
     "analyst": (Role.ANALYST, "akt-prok-region"),
     "regional_prosecutor": (Role.REGIONAL_PROSECUTOR, "akt-prok-region"),
     "board_secretary": (Role.BOARD_SECRETARY, "akt-prok-region"),
+    "press_officer": (Role.PRESS_OFFICER, "akt-prok-region"),
     "bank_partner": (Role.PARTNER, "bank-halyk"),
     "administrator": (Role.ADMIN, "akt-prok-region"),
 }

@@ -39,6 +39,7 @@ DEMO_USERS = [
     DemoUser("analyst", Role.ANALYST, "akt-prok-region", "Динара", "Керейова"),
     DemoUser("regional", Role.REGIONAL_PROSECUTOR, "akt-prok-region", "Талғат", "Мұхамеджанов"),
     DemoUser("secretary", Role.BOARD_SECRETARY, "akt-prok-region", "Сәуле", "Исмаилова"),
+    DemoUser("press", Role.PRESS_OFFICER, "akt-prok-region", "Айгерім", "Нұрланова"),
     DemoUser("admin", Role.ADMIN, "akt-prok-region", "Ерлан", "Жақсылықов"),
     # External partners.
     DemoUser("bank.halyk", Role.PARTNER, "bank-halyk", "Мадина", "Омарова"),

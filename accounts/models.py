@@ -287,6 +287,8 @@ class AuditEvent(models.Model):
         PERSONAL_DATA_VIEW = "personal_data_view", _("personal data viewed")
         # A batch of partners' lookups, each by the keyed hash of the value asked (never the value).
         LOOKUPS = "lookups", _("lookups by partners' systems")
+        # A document of the office's results downloaded (a summary's PDF, DOCX, XLSX, a press release).
+        DOWNLOAD = "download", _("document downloaded")
 
     at = models.DateTimeField(_("time"))
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("regional analyst")
     REGIONAL_PROSECUTOR = "regional_prosecutor", _("regional prosecutor")
     BOARD_SECRETARY = "board_secretary", _("board secretary")
+    # The office's press service: reads the published summaries, edits and approves the press releases.
+    PRESS_OFFICER = "press_officer", _("press officer")
     PARTNER = "partner", _("external partner")
     ADMIN = "admin", _("administrator")
 
@@ -42,14 +44,21 @@ PROSECUTOR_ROLES = frozenset(
 OVERSIGHT_ROLES = PROSECUTOR_ROLES | {Role.ANALYST}
 # The results summary's readers (reporting): the oversight roles and the board's secretary; what each
 # may compute is reporting.policy's to say. Here rather than in reporting: its menu entry names it.
-SUMMARY_READERS = OVERSIGHT_ROLES | {Role.BOARD_SECRETARY}
+SUMMARY_READERS = OVERSIGHT_ROLES | {Role.BOARD_SECRETARY, Role.PRESS_OFFICER}
 # The board's readers (board.policy; what each reads is board.scoping's): the prosecutors, the
 # region-wide roles, and the bodies' officers, who answer the directives addressed to their body.
 # Here rather than in board: its menu entries name it.
 BOARD_READERS = PROSECUTOR_ROLES | frozenset({Role.ANALYST, Role.BOARD_SECRETARY, Role.BODY_OFFICER})
 # Roles whose view spans the whole region rather than their own district(s).
 REGION_WIDE_ROLES = frozenset(
-    {Role.DEPARTMENT_PROSECUTOR, Role.ANALYST, Role.REGIONAL_PROSECUTOR, Role.BOARD_SECRETARY, Role.ADMIN}
+    {
+        Role.DEPARTMENT_PROSECUTOR,
+        Role.ANALYST,
+        Role.REGIONAL_PROSECUTOR,
+        Role.BOARD_SECRETARY,
+        Role.PRESS_OFFICER,
+        Role.ADMIN,
+    }
 )
 
 # The role of a visitor who has not logged in (accounts.scoping.role_of).

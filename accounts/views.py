@@ -86,6 +86,7 @@ ROLE_HOMES = {
     Role.ANALYST: _regional_home,
     Role.REGIONAL_PROSECUTOR: _regional_home,
     Role.BOARD_SECRETARY: _regional_home,
+    Role.PRESS_OFFICER: _regional_home,
     Role.PARTNER: _partner_home,
 }
 
