@@ -43,9 +43,21 @@ def _last_day(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
-def metric_series(region_id: int, codes: list[str], start: date, end: date, language: str) -> list[dict]:
+def metric_series(
+    region_id: int,
+    codes: list[str],
+    start: date,
+    end: date,
+    language: str,
+    *,
+    district_ids: frozenset[int] | None = None,
+    as_of: date | None = None,
+) -> list[dict]:
     """Each known metric of `codes` (unknown ones are skipped) month by month from `start` to `end`
-    in the region: `{"code", "name", "unit", "points": [{"month", "value"}]}`, in the order asked."""
+    in the region: `{"code", "name", "unit", "points": [{"month", "value"}]}`, in the order asked.
+    `district_ids`: those districts only (a summary of some districts); `as_of`: each month read as
+    of that day at the latest and months after it left out (a summary's chart reads its months as
+    the summary reads its period, so that a frozen summary's trend does not move with later records)."""
     region = Region.objects.filter(pk=region_id).first()
     declared = declared_metrics()
     rows = {row.code: row for row in Metric.objects.current().filter(code__in=codes)}
@@ -53,16 +65,23 @@ def metric_series(region_id: int, codes: list[str], start: date, end: date, lang
     if region is None or not codes:
         return []
     today = timezone.localtime(timezone.now(), region_zone(region)).date()
-    first, last = max(start, FIRST_DAY), min(end, today, LAST_DAY)
+    first, last = max(start, FIRST_DAY), min(end, today, LAST_DAY, as_of or LAST_DAY)
     readings = defaultdict(list)
     for rule in MetricReading.objects.filter(metric__in=rows.values()).order_by("starts_on"):
         readings[rule.metric_id].append(rule)
     cells.refresh()  # as compute does, once for all the months
-    units = Units(region, None)
+    units = Units(region, district_ids)
     series = {}
     with translation.override(language):
         for month in months(first, last):
-            request = Request.make(region=region, start=month, end=_last_day(month))
+            end_of_month = _last_day(month)
+            request = Request.make(
+                region=region,
+                start=month,
+                end=end_of_month,
+                as_of=min(end_of_month, as_of) if as_of else None,
+                district_ids=district_ids,
+            )
             for code, (name, unit, value) in _month(request, codes, declared, rows, readings, units).items():
                 entry = series.setdefault(code, {"code": code, "name": name, "unit": unit, "points": []})
                 entry["points"].append({"month": month, "value": value})
