@@ -49,6 +49,12 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
   dict`, declared by reporting: the results summary of the period as of a day, as the text and
   tables a document prints (`{"title", "as_of", "paragraphs": [str], "tables": [{"title", "head":
   [str], "rows": [[str]]}]}`): the board's meeting pack prints it.
+- `map_layers`: dotted paths of functions `(window, language) -> dict` giving the points an app puts
+  on the results summary's map for a window (lib.metrics.Window: the region, the districts, the
+  period, the "as of" moment), labelled in `language`, as `{"key": str, "label": str, "points":
+  [{"lat": float, "lon": float, "label": str}]}`: what may be shown to every reader of the summary
+  (never a sensitive record, a person or a description; a place coarsened where the app's public
+  map coarsens it). signals' reports, supervision's social facilities.
 
 `accounts`, `lib` and the project package read these lists through the functions below, which walk
 `django.apps.apps.get_app_configs()` in INSTALLED_APPS order, so they never name an app above them:
@@ -175,6 +181,7 @@ class PluginApp:
     summary_sentences: tuple[str, ...] = ()
     metric_values: tuple[str, ...] = ()
     summary_quotes: tuple[str, ...] = ()
+    map_layers: tuple[str, ...] = ()
     catalogue_reader: str = ""
     series_reader: str = ""
     summary_reader: str = ""
@@ -317,6 +324,11 @@ def metric_values() -> list[Callable]:
 def summary_quotes() -> list[Callable]:
     """Every app's providers of the texts the summary quotes in its areas' sections, imported."""
     return [import_string(path) for path in _declared("summary_quotes")]
+
+
+def map_layers(window, language: str) -> list[dict]:
+    """Every app's points on the results summary's map for the window, in INSTALLED_APPS order."""
+    return [import_string(path)(window, language) for path in _declared("map_layers")]
 
 
 def summary_sentences() -> list:

@@ -228,6 +228,27 @@ class Units:
         return self._unit.get(district_id)
 
 
+class OwnUnits:
+    """The finest breakdown: each district in scope on its own, a city apart from its city districts
+    (a row counts in the district it names, nothing counted twice). Not the summary's breakdown
+    (Units): a map reads it to draw a city's districts where they have shapes."""
+
+    def __init__(self, region: Region, district_ids: frozenset[int] | None):
+        districts = District.objects.filter(region=region).defer("boundary").order_by("kato")
+        if district_ids is not None:
+            districts = districts.filter(pk__in=district_ids)
+        self.units = list(districts)
+        self.whole_region = district_ids is None
+        self._unit = {unit.pk: unit.pk for unit in self.units}
+        populations = [unit.population for unit in self.units]
+        self.every_population_known = bool(populations) and all(populations)
+        # A city's population holds its districts': the units' sum is no total.
+        self.population = region.population if self.whole_region else None
+
+    def unit_of(self, district_id) -> int | None:
+        return self._unit.get(district_id)
+
+
 # --- evaluating a group -------------------------------------------------------------------------
 
 
@@ -465,24 +486,33 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
     for row in rows.values():
         # Submitted or imported only: a catalogue row the administrator added.
         if row.code not in computed_codes and (not only or row.code == only):
-            figure = Figure(
-                code=row.code,
-                version=row.version,
-                name=row.name,
-                unit=row.unit,
-                kind=row.kind,
-                area=row.area,
-                aggregation=row.aggregation,
-                hedging=row.hedging,
-                rise_is_good=row.rise_is_good,
-                parent=row.parent.code if row.parent_id else "",
-                source=reading_of(row, readings, request.period),
-            )
-            held.append((figure, DeclaredMetric(code=row.code, name=row.name, definition="", unit=row.unit)))
+            figure = _catalogue_figure(row, reading_of(row, readings, request.period))
+            held.append((figure, _catalogue_metric(row)))
             figures.append((row.order, row.area, figure))
     _held_figures(held, current_window, base_window, units, comparable_flows)
     figures.sort(key=lambda item: (item[1], item[0], item[2].code))
     return Summary(request, [figure for _, _, figure in figures], notes, counter.count)
+
+
+def _catalogue_figure(row: Metric, source: str) -> Figure:
+    """The figure of a catalogue row no app computes (submitted or imported only), before its values."""
+    return Figure(
+        code=row.code,
+        version=row.version,
+        name=row.name,
+        unit=row.unit,
+        kind=row.kind,
+        area=row.area,
+        aggregation=row.aggregation,
+        hedging=row.hedging,
+        rise_is_good=row.rise_is_good,
+        parent=row.parent.code if row.parent_id else "",
+        source=source,
+    )
+
+
+def _catalogue_metric(row: Metric) -> DeclaredMetric:
+    return DeclaredMetric(code=row.code, name=row.name, definition="", unit=row.unit)
 
 
 def _held_figures(held: list, current_window: Window, base_window: Window, units, comparable: bool) -> None:
@@ -508,6 +538,41 @@ def _held_figures(held: list, current_window: Window, base_window: Window, units
             continue
         figure.note = _("Monthly figures: a month counts when it begins in the period.")
         _compute_figure(figure, metric, current, base, units, {}, comparable)
+
+
+def by_own_district(request: Request, code: str) -> list[Part]:
+    """One metric for each district of the request on its own (OwnUnits: a city apart from its city
+    districts), beside its base, as Figure.by_district gives the summary's units (keyed by KATO
+    code): the finest breakdown, which a map draws. The metric's group is evaluated for the period
+    and its base (a metric read from submissions or imports, from their values)."""
+    if request.region is None:
+        raise SummaryError(_("A national summary is broken down by region only."))
+    cells.refresh()
+    units = OwnUnits(request.region, request.district_ids)
+    row = Metric.objects.current().select_related("parent").filter(code=code).first()
+    readings = {row.pk: list(MetricReading.objects.filter(metric=row).order_by("starts_on"))} if row else {}
+    source = reading_of(row, readings, request.period)
+    current_window = window_of(request, request.period, request.as_of)
+    base_window = window_of(request, request.base, request.base_as_of)
+    declared = next(
+        ((group, metric) for group in metric_groups() for metric in group.metrics if metric.code == code), None
+    )
+    if declared is None and row is None:
+        raise SummaryError(_("No metric has the code %(code)s.") % {"code": code})
+    if declared is None:
+        figure, metric = _catalogue_figure(row, source), _catalogue_metric(row)
+    else:
+        group, metric = declared
+        figure = _figure_shell(row, metric, group)
+        if source == Source.COMPUTED:
+            current = totals_of(evaluate(group, current_window), units)
+            base = totals_of(evaluate(group, base_window), units)
+            comparable = request.comparable or group.kind == Kind.STOCK
+            _compute_figure(figure, metric, current, base, units, {}, comparable)
+            return figure.by_district
+        figure.source = source
+    _held_figures([(figure, metric)], current_window, base_window, units, request.comparable)
+    return figure.by_district
 
 
 def group_of(code: str) -> tuple[MetricGroup, object]:

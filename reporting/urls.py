@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 app_name = "reporting"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("summaries/<int:pk>/v<int:number>/figures/<str:code>/", views.version_figure, name="version_figure"),
     path("summaries/<int:pk>/v<int:number>/<slug:action>/", views.version_action, name="version_action"),
     path("figures/<str:code>/", views.figure_detail, name="figure"),
+    path("map/", map_views.summary_map_page, name="summary_map"),
+    path("map/data/", map_views.summary_map_data, name="summary_map_data"),
 ]

@@ -37,6 +37,8 @@ class SignalsConfig(PluginApp, AppConfig):
     )
     # A tracking link's token proves the reporter: it stays out of the logs (lib.log_redaction).
     secret_url_prefixes = ("/track/",)
+    # Its reports on the results summary's map, public categories only, per grid cell.
+    map_layers = ("signals.map_layers.report_points",)
     # FSM Social's figures for the results summary (signals.metrics).
     metric_groups = tuple(
         f"signals.metrics.{name}"

@@ -78,5 +78,7 @@ class SupervisionConfig(PluginApp, AppConfig):
     )
     # The approved highlights the summary quotes in their areas' sections.
     summary_quotes = ("supervision.highlights.summary_quotes",)
+    # The social facilities on the results summary's map.
+    map_layers = ("supervision.map_layers.facility_points",)
     # The figures it holds by month (aggregated crime tables) for metrics read from imports.
     metric_values = ("supervision.figures.held_values",)
