@@ -45,6 +45,7 @@ RISE_BAD = tuple(reversed(FALL_BAD))
 # PuOr, for a metric whose rise is neither good nor bad (reports received).
 NEITHER = ("#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788")
 NO_COMPARISON = "#d9d9d9"
+# The apps' points by their layer's place (tartip.css colours the page's swatches the same).
 POINT_COLOURS = ("#0b2545", "#1b7f3b", "#8a3ffc", "#c77700")
 CHART_HEIGHT = 460
 

@@ -77,7 +77,7 @@
       onEachFeature: function (feature, layer) { layer.bindTooltip(tooltip(element, feature.properties)); },
     }).addTo(this.map);
     var overlays = {};
-    this.pointLayers = data.layers.map(function (layer) {
+    this.pointLayers = data.layers.map(function (layer, index) {
       var group = L.featureGroup(layer.points.map(function (point) {
         var marker = L.circleMarker([point.lat, point.lon], {
           radius: 5, color: "#ffffff", weight: 1, fillColor: layer.colour, fillOpacity: 0.9,
@@ -87,16 +87,18 @@
         return marker;
       }));
       group.addTo(self.map);
+      // The layer control takes its labels as HTML: built here from a text node, the swatch coloured
+      // by a class (a style attribute in HTML would break the CSP).
       var label = document.createElement("span");
-      label.appendChild(swatch(layer.colour));
+      var mark = document.createElement("span");
+      mark.className = "map-legend__swatch summary-map__layer summary-map__layer--" + index;
+      mark.setAttribute("aria-hidden", "true");
+      label.appendChild(mark);
       label.appendChild(document.createTextNode(" " + layer.label + " (" + layer.points.length + ")"));
       overlays[label.outerHTML] = group;
       return group;
     });
-    // Leaflet's layer control takes its labels as HTML: they are built above from text nodes, their
-    // swatches painted once inserted (a style attribute in HTML would break the CSP).
     this.control = L.control.layers(null, overlays, { collapsed: false }).addTo(this.map);
-    paintSwatches(this.control.getContainer());
     var bounds = this.shapes.getBounds();
     if (bounds.isValid()) { this.map.fitBounds(bounds, { padding: [8, 8] }); } else { this.map.setView([48, 67], 4); }
     element.dataset.code = data.code;
