@@ -47,7 +47,11 @@ def figure_read(data: dict) -> Figure:
     fields = {name: _read_number(value) if name in _NUMBERS else value for name, value in data.items() if name in known}
     fields["by_district"] = [part(item) for item in data["by_district"]]
     fields["best"], fields["worst"] = part(data["best"]), part(data["worst"])
-    fields["by"] = {dimension: [part(item) for item in items] for dimension, items in data["by"].items()}
+    # A dimension's part frozen before parts were marked sensitive: not known (None), so what is
+    # published treats it as sensitive (reporting.publication).
+    fields["by"] = {
+        dimension: [part({"sensitive": None, **item}) for item in items] for dimension, items in data["by"].items()
+    }
     return Figure(**fields)
 
 

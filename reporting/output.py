@@ -11,6 +11,7 @@ from accounts.models import Region
 
 from .figures import Request, Summary, SummaryError, compute, quotes
 from .numbers import number_text, percent_text
+from .publication import protected
 from .sentences import Paragraph, narrative
 
 
@@ -95,7 +96,9 @@ def summary_text(summary: Summary, language: str, paragraphs: list[Paragraph] | 
 
 def summary_html(summary: Summary, language: str, paragraphs: list[Paragraph] | None = None, heading: str = "") -> str:
     """The same as a standalone page (its own styles, nothing fetched), without provenance links:
-    what may be published. `heading`: the office's title of the summary, above the period's."""
+    what may be published, so of the protected summary (reporting.publication). `heading`: the
+    office's title of the summary, above the period's."""
+    summary = protected(summary)
     title, compared = headings(summary)
     return render_to_string(
         "reporting/summary_standalone.html",

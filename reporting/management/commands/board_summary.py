@@ -1,6 +1,9 @@
 """python manage.py board_summary --from 2025-01-01 --to 2025-09-30 [--as-of DATE]
 [--base-from DATE --base-to DATE] [--district KATO ...] [--region KATO] [--user USERNAME]
---lang kk|ru|en --format txt|json|html --output FILE (- for standard output)"""
+--lang kk|ru|en --format txt|json|html|pdf|docx|xlsx --output FILE (- for standard output)
+
+A PDF, DOCX or XLSX is the summary's document (reporting.documents): computed here, not a
+published version, so it says "Draft" on every page."""
 
 import json
 from decimal import Decimal
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region
 from reporting import policy
+from reporting.documents import FORMATS, build, render
 from reporting.figures import Figure, Part, Request, Summary, SummaryError, compute, parse_day
 from reporting.output import summary_html, summary_text
 from reporting.selectors import summary_request
@@ -96,7 +100,12 @@ class Command(BaseCommand):
         parser.add_argument("--national", action="store_true", help="every region, broken down by region")
         parser.add_argument("--user", help="compute as this user, within their remit (default: the administrator)")
         parser.add_argument("--lang", choices=LANGUAGES, default="ru")
-        parser.add_argument("--format", choices=("txt", "json", "html"), default="txt")
+        parser.add_argument(
+            "--format",
+            choices=("txt", "json", "html", *FORMATS),
+            default="txt",
+            help="txt, json or html; pdf, docx or xlsx: the summary's document, marked as a draft",
+        )
         parser.add_argument("--output", default="-", help="a file, or - for standard output")
 
     def handle(self, *args, **options):
@@ -105,6 +114,8 @@ class Command(BaseCommand):
                 summary = self._compute(options)
             except (SummaryError, ValidationError, PermissionDenied) as error:
                 raise CommandError(" ".join(getattr(error, "messages", None) or [str(error)])) from None
+            if options["format"] in FORMATS:
+                return self._write_document(summary, options)
             if options["format"] == "json":
                 text = json.dumps(summary_json(summary), ensure_ascii=False, indent=2) + "\n"
             elif options["format"] == "html":
@@ -116,6 +127,23 @@ class Command(BaseCommand):
         else:
             with open(options["output"], "w", encoding="utf-8") as output:
                 output.write(text)
+
+    def _write_document(self, summary: Summary, options) -> None:
+        """The document to the file, or to standard output as bytes (a terminal's text stream
+        cannot take them: then the file must be named)."""
+        content = render(build(summary, options["lang"], draft=True), options["format"])
+        if options["output"] != "-":
+            with open(options["output"], "wb") as output:
+                output.write(content)
+            return
+        binary = getattr(self.stdout._out, "buffer", None)
+        if binary is None:
+            raise CommandError(
+                _("A %(format)s file is binary: name a file with --output.") % {"format": options["format"]}
+            )
+        self.stdout.flush()
+        binary.write(content)
+        binary.flush()
 
     def _compute(self, options) -> Summary:
         user = None
