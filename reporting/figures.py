@@ -117,6 +117,10 @@ class Part:
     base: int | Decimal | None
     change_percent: Decimal | None = None
     rate: Decimal | None = None  # per 10,000 population
+    # A dimension's part that counts rows of a sensitive category (totals_of): what is published
+    # withholds its small counts (reporting.publication). None: not known (a version frozen before
+    # parts were marked), taken as sensitive.
+    sensitive: bool | None = False
 
 
 @dataclass
@@ -287,6 +291,8 @@ class _Totals:
     total: dict = field(default_factory=lambda: defaultdict(int))
     by_unit: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     by_key: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+    # code -> dimension -> the keys some sensitive row counts in (the region's breakdown only).
+    sensitive_keys: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
 
 
 def totals_of(cells: list[dict], units: Units) -> _Totals:
@@ -302,6 +308,8 @@ def totals_of(cells: list[dict], units: Units) -> _Totals:
                 continue
             for dimension, key in cell["keys"].items():
                 totals.by_key[code][dimension][key] += value
+                if cell["sensitive"]:
+                    totals.sensitive_keys[code][dimension].add(key)
     return totals
 
 
@@ -400,13 +408,18 @@ def _compute_figure(figure, metric, current: _Totals, base: _Totals, units: Unit
             base.by_key[_part_code(metric)].get(dimension, {})
         )
         labels = names.get(dimension, {})
+        counted_code = _part_code(metric)
+        sensitive_keys = set(current.sensitive_keys[counted_code].get(dimension, ())) | set(
+            base.sensitive_keys[counted_code].get(dimension, ())
+        )
         parts = []
         for key in keys:
             value = value_of(metric, current, "by_key", dimension, key)
             base_value = value_of(metric, base, "by_key", dimension, key)
             change = percent_change(value, base_value) if comparable else None
             label = labels.get(key, key) if key not in (None, "") else _("not given")
-            parts.append(Part("" if key is None else str(key), str(label), value, base_value, change))
+            key_text = "" if key is None else str(key)
+            parts.append(Part(key_text, str(label), value, base_value, change, sensitive=key in sensitive_keys))
         figure.by[dimension] = sorted(parts, key=lambda part: (-(part.value or 0), part.label))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import map_views, views
+from . import document_views, map_views, views
 
 app_name = "reporting"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("summaries/<int:pk>/v<int:number>/", views.version_detail, name="version"),
     path("summaries/<int:pk>/v<int:number>/text/", views.version_text, name="version_text"),
     path("summaries/<int:pk>/v<int:number>/export/", views.version_export, name="version_export"),
+    path(
+        "summaries/<int:pk>/v<int:number>/download/<str:format_>/",
+        document_views.version_download,
+        name="version_download",
+    ),
     path("summaries/<int:pk>/v<int:number>/figures/<str:code>/", views.version_figure, name="version_figure"),
     path("summaries/<int:pk>/v<int:number>/<slug:action>/", views.version_action, name="version_action"),
     path("figures/<str:code>/", views.figure_detail, name="figure"),

@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
 from accounts.context_processors import LANGUAGE_CHOICES
+from accounts.models import AuditEvent
 from lib.metrics import Area
 
 from . import policy, selectors, services
+from .documents import FORMATS
 from .figures import Request, SummaryError, compute, group_of, parse_day, quotes, rows_counted
 from .forms import SummaryForm, TextForm, usual_periods
 from .models import Metric, ResultsSummary, SummaryVersion
@@ -241,6 +244,7 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
         "changes": changes,
         "text_changes": text_changes,
         "text_form": text_form if editable else None,
+        "download_formats": FORMATS,
         "can_approve": approver and version.state == SummaryVersion.State.DRAFT,
         "can_send_back": approver and version.state == SummaryVersion.State.APPROVED,
         "can_publish": approver and version.state == SummaryVersion.State.APPROVED,
@@ -322,8 +326,28 @@ def version_export(request, pk: int, number: int):
         page = summary_html(reading.summary, language, reading.paragraphs, heading=version.summary.title)
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
     name = f"summary-{version.summary_id}-v{version.number}-{language}.html"
+    audit_download(request, version, format_="html", language=language, name=name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def audit_download(request, version: SummaryVersion, *, format_: str, language: str, name: str) -> None:
+    """Every file of a summary taken away is in the audit log: who, which version in which state,
+    in which format and language (the standalone page here, the documents in document_views)."""
+    audit_record(
+        action=AuditEvent.Action.DOWNLOAD,
+        actor=request.user,
+        target=f"reporting.summaryversion:{version.pk}",
+        details={
+            "file": name,
+            "format": format_,
+            "language": language,
+            "version": version.number,
+            "state": version.state,
+        },
+        request=request,
+    )
+
 
 
 # --- provenance ---------------------------------------------------------------------------------
