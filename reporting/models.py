@@ -298,3 +298,88 @@ class SummaryEvent(Event):
 
     def __str__(self):
         return f"{self.version} {self.kind}"
+
+
+class PressRelease(models.Model):
+    """The press release written from a published summary version (reporting.press): the region's
+    (`office` None) or a district-level office's, with its own figures. A headline and a body in each
+    language; a draft until the press service approves it, a draft again when edited after that or
+    reopened. Writing the drafts again refreshes the drafts only: an approved release is kept."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+
+    version = models.ForeignKey(
+        SummaryVersion, on_delete=models.CASCADE, related_name="press_releases", verbose_name=_("summary version")
+    )
+    office = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("office"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    headline_kk = models.CharField(_("headline (Kazakh)"), max_length=300)
+    headline_ru = models.CharField(_("headline (Russian)"), max_length=300)
+    headline_en = models.CharField(_("headline (English)"), max_length=300)
+    body_kk = models.TextField(_("text (Kazakh)"))
+    body_ru = models.TextField(_("text (Russian)"))
+    body_en = models.TextField(_("text (English)"))
+    # What the draft was last written from (reporting.press): the districts, the "as of" day, the
+    # metrics whose figures it says and the highlights it quotes (provenance, never shown published).
+    sources = models.JSONField(default=dict, blank=True)
+    written_at = models.DateTimeField(_("written"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "office__code", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "office"], name="one_press_release_per_office"),
+            # NULL offices are never equal in a unique constraint: the region's has its own.
+            models.UniqueConstraint(
+                fields=["version"], condition=models.Q(office__isnull=True), name="one_regional_press_release"
+            ),
+        ]
+        verbose_name = _("press release")
+        verbose_name_plural = _("press releases")
+
+    def __str__(self):
+        return f"{self.version} · {self.office.code if self.office_id else '-'}"
+
+    def headline(self, language: str) -> str:
+        return getattr(self, f"headline_{language}")
+
+    def body(self, language: str) -> str:
+        return getattr(self, f"body_{language}")
+
+
+class PressReleaseEvent(Event):
+    """A step of a press release's way: written, written again, its text saved, approved, reopened
+    (reporting.press_services appends them)."""
+
+    class Kind(models.TextChoices):
+        WRITTEN = "written", _("written from the summary")
+        REWRITTEN = "rewritten", _("written again from the summary")
+        TEXT_SAVED = "text_saved", _("text saved")
+        APPROVED = "approved", _("approved")
+        REOPENED = "reopened", _("back to a draft")
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta(Event.Meta):
+        verbose_name = _("press release event")
+        verbose_name_plural = _("press release events")
+
+    def __str__(self):
+        return f"{self.release} {self.kind}"

@@ -97,3 +97,46 @@ def visible_summaries(user, summaries: QuerySet) -> QuerySet:
         return summaries
     outside = District.objects.exclude(id__in=allowed)
     return summaries.filter(districts__isnull=False).exclude(districts__in=outside).distinct()
+
+
+# --- press releases (reporting.press) ------------------------------------------------------------
+#
+# The press service writes the press releases of a published summary (the region's and every
+# district-level office's at once), edits and approves them; the analyst and the summary's approvers
+# may too. A district prosecutor reads and edits their own office's release only, never approves.
+
+PRESS_WRITERS = frozenset({Role.PRESS_OFFICER, Role.ANALYST}) | SUMMARY_APPROVERS
+PRESS_APPROVERS = frozenset({Role.PRESS_OFFICER}) | SUMMARY_APPROVERS
+
+
+def may_write_press(user) -> bool:
+    """Writes the drafts of a version's press releases (every office's in one action)."""
+    return role_of(user) in PRESS_WRITERS
+
+
+def _own_office_release(user, release) -> bool:
+    return role_of(user) == Role.DISTRICT_PROSECUTOR and release.office_id == user.organisation_id
+
+
+def may_edit_press(user, release) -> bool:
+    """Edits a release's texts: the press writers, and a district prosecutor their office's."""
+    return may_write_press(user) or _own_office_release(user, release)
+
+
+def may_approve_press(user) -> bool:
+    return role_of(user) in PRESS_APPROVERS
+
+
+def visible_press_releases(user, releases: QuerySet) -> QuerySet:
+    """The releases a user may read: the region-wide summary readers those of their region's
+    summaries, a district prosecutor their own office's only, nobody else any."""
+    if not may_read_summaries(user):
+        return releases.none()
+    if user.is_superuser:
+        return releases
+    if work_district_ids(user) is not None:
+        if role_of(user) != Role.DISTRICT_PROSECUTOR or not user.organisation_id:
+            return releases.none()
+        return releases.filter(office_id=user.organisation_id)
+    region_id = getattr(user.organisation, "region_id", None) if user.organisation_id else None
+    return releases.filter(version__summary__region_id=region_id) if region_id else releases.none()

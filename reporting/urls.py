@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, map_views, views
+from . import document_views, map_views, press_views, views
 
 app_name = "reporting"
 
@@ -19,6 +19,14 @@ urlpatterns = [
         name="version_download",
     ),
     path("summaries/<int:pk>/v<int:number>/figures/<str:code>/", views.version_figure, name="version_figure"),
+    # The press releases (reporting.press_views): before the version's actions, whose slug would match.
+    path("summaries/<int:pk>/v<int:number>/press/", press_views.press_releases, name="press_releases"),
+    path("summaries/<int:pk>/v<int:number>/press/write/", press_views.press_write, name="press_write"),
+    path("summaries/<int:pk>/v<int:number>/press/archive/", press_views.press_archive, name="press_archive"),
+    path("press/", press_views.press_index, name="press_index"),
+    path("press/<int:pk>/", press_views.press_release, name="press_release"),
+    path("press/<int:pk>/text/", press_views.press_release_save, name="press_release_save"),
+    path("press/<int:pk>/<slug:action>/", press_views.press_release_action, name="press_release_action"),
     path("summaries/<int:pk>/v<int:number>/<slug:action>/", views.version_action, name="version_action"),
     path("figures/<str:code>/", views.figure_detail, name="figure"),
     path("map/", map_views.summary_map_page, name="summary_map"),
