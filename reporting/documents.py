@@ -379,7 +379,7 @@ def render_xlsx(document: SummaryDocument) -> bytes:
     workbook.remove(workbook.active)
     taken: set[str] = set()
     with translation.override(document.language):
-        draft_line = _("Draft: not published. %(title)s") % {"title": document.title}
+        draft_line = _("Draft: not published. %(title)s") % {"title": document.heading or document.title}
         code_head = _("Metric code")
         remark_head = _("Remark")
     for table in document.tables:
