@@ -49,6 +49,19 @@ SUMMARY_READERS = OVERSIGHT_ROLES | {Role.BOARD_SECRETARY, Role.PRESS_OFFICER}
 # region-wide roles, and the bodies' officers, who answer the directives addressed to their body.
 # Here rather than in board: its menu entries name it.
 BOARD_READERS = PROSECUTOR_ROLES | frozenset({Role.ANALYST, Role.BOARD_SECRETARY, Role.BODY_OFFICER})
+# The roles whose home page is a dashboard of the results summary's figures (reporting declares it in
+# its apps.py, lib.plugins' `home_pages`; reporting.policy says which dashboard each reads). Here
+# rather than in reporting: its apps.py names it, and may not import its policy.
+DASHBOARD_ROLES = frozenset(
+    {
+        Role.DISTRICT_PROSECUTOR,
+        Role.DEPARTMENT_PROSECUTOR,
+        Role.ANALYST,
+        Role.REGIONAL_PROSECUTOR,
+        Role.BOARD_SECRETARY,
+        Role.PRESS_OFFICER,
+    }
+)
 # Roles whose view spans the whole region rather than their own district(s).
 REGION_WIDE_ROLES = frozenset(
     {

@@ -1,6 +1,6 @@
 """Reads for the home pages and the directory: always scoped by the user who asks."""
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import CalendarOverride, District, Organisation, Region, Role, User
 
@@ -16,49 +16,12 @@ def organisation_with_districts(user) -> Organisation | None:
     )
 
 
-def supervised_bodies(user) -> QuerySet:
-    """The responsible bodies in the user's scope, with the districts each serves."""
-    return (
-        Organisation.objects.for_user(user).filter(kind=Organisation.Kind.BODY, is_active=True).order_by("type", "code")
-    )
-
-
 # Offices that answer for one city or district (the regional and specialised ones serve all).
 LOCAL_OFFICE_TYPES = (
     Organisation.Type.CITY_OFFICE,
     Organisation.Type.CITY_DISTRICT_OFFICE,
     Organisation.Type.DISTRICT_OFFICE,
 )
-# The order of the Type choices is the hierarchy: regional office first, partners last.
-TYPE_ORDER = {value: position for position, value in enumerate(Organisation.Type.values)}
-
-
-def region_districts(user) -> list[District]:
-    """The districts the user sees, each with the local prosecutor's office serving it."""
-    offices = Organisation.objects.filter(type__in=LOCAL_OFFICE_TYPES, is_active=True)
-    return list(
-        District.objects.for_user(user)
-        .select_related("parent")
-        .prefetch_related(Prefetch("organisations", queryset=offices, to_attr="prosecutor_offices"))
-        .order_by("kato")
-    )
-
-
-def region_population(districts: list[District]) -> dict:
-    """Population of the top-level units where known: city districts are inside their city."""
-    top_level = [d for d in districts if d.parent_id is None]
-    known = [d for d in top_level if d.population]
-    return {
-        "total": sum(d.population for d in known),
-        "known": len(known),
-        "units": len(top_level),
-    }
-
-
-def prosecutor_offices(user) -> list[Organisation]:
-    """The offices the user sees, from the regional office down to the district ones."""
-    offices = Organisation.objects.for_user(user).filter(kind=Organisation.Kind.PROSECUTOR_OFFICE, is_active=True)
-    return sorted(offices, key=lambda office: (TYPE_ORDER.get(office.type, 99), office.code))
 
 
 def public_overview() -> dict:

@@ -9,17 +9,23 @@ from accounts import selectors
 from accounts.access import get_in_scope_or_404
 from accounts.middleware import CHOSEN_LANGUAGE_SESSION_KEY
 from accounts.models import District, Organisation, Role
-from lib.plugins import landing, landing_url
+from lib.plugins import home_page_view, landing, landing_url
 
 # --- Home: one page per role ---------------------------------------------------------------
 
 
 def home(request):
+    """The visitor's overview, the administrator's reference counts, the page an app declares as a
+    role's home (lib.plugins' `home_pages`: the dashboards of the summary's figures), or the role's
+    own page here."""
     user = request.user
     if not user.is_authenticated:
         return render(request, "accounts/home_public.html", {"overview": selectors.public_overview()})
     if user.is_superuser or user.role == Role.ADMIN:
         return _admin_home(request)
+    declared = home_page_view(user.role)
+    if declared is not None:
+        return declared(request)
     page = ROLE_HOMES.get(user.role, _citizen_home)
     return page(request)
 
@@ -42,31 +48,6 @@ def _body_officer_home(request):
     return render(request, "accounts/home_body_officer.html", {"organisation": organisation, "work": _work(user)})
 
 
-def _district_prosecutor_home(request):
-    user = request.user
-    context = {
-        "organisation": selectors.organisation_with_districts(user),
-        "districts": District.objects.for_user(user).order_by("kato"),
-        "bodies": selectors.supervised_bodies(user),
-        "work": _work(user),
-    }
-    return render(request, "accounts/home_district_prosecutor.html", context)
-
-
-def _regional_home(request):
-    user = request.user
-    districts = selectors.region_districts(user)
-    context = {
-        "organisation": selectors.organisation_with_districts(user),
-        "region": user.region,
-        "districts": districts,
-        "population": selectors.region_population(districts),
-        "offices": selectors.prosecutor_offices(user),
-        "work": _work(user),
-    }
-    return render(request, "accounts/home_regional.html", context)
-
-
 def _partner_home(request):
     user = request.user
     organisation = selectors.organisation_with_districts(user)
@@ -78,15 +59,10 @@ def _admin_home(request):
     return render(request, "accounts/home_admin.html", context)
 
 
+# The roles that read the summary's figures have a dashboard instead (reporting's `home_pages`).
 ROLE_HOMES = {
     Role.CITIZEN: _citizen_home,
     Role.BODY_OFFICER: _body_officer_home,
-    Role.DISTRICT_PROSECUTOR: _district_prosecutor_home,
-    Role.DEPARTMENT_PROSECUTOR: _regional_home,
-    Role.ANALYST: _regional_home,
-    Role.REGIONAL_PROSECUTOR: _regional_home,
-    Role.BOARD_SECRETARY: _regional_home,
-    Role.PRESS_OFFICER: _regional_home,
     Role.PARTNER: _partner_home,
 }
 

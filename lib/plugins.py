@@ -4,6 +4,8 @@ An app's AppConfig (`class SignalsConfig(PluginApp, AppConfig)`) lists, as class
 
 - `navigation`: entries of the menu on every page (`NavEntry`), rendered by
   accounts.context_processors in the order of their `order` key;
+- `home_pages`: pages that are the home page of some roles instead of accounts' own (`HomePage`:
+  reporting's dashboards), shown by accounts.views.home at / for those roles;
 - `demo_builders`: steps of `manage.py demo` (`DemoBuilder`), run in INSTALLED_APPS order (an app
   comes after the apps whose demo data it builds on);
 - `reference_loaders`: parts of `manage.py load_reference` (`ReferenceLoader`);
@@ -73,7 +75,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.module_loading import import_string
 
 # `record(label, created, changed)`: a reference loader counts each row it wrote (or left as it was).
@@ -104,6 +106,17 @@ class NavEntry:
 
     def shown(self, user) -> bool:
         return not self.shown_to or _predicate(self.shown_to)(user)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """A page that is the home page of `roles` instead of the one accounts keeps for them: the view
+    `url_name` names (taking the request alone) answers at / for those roles, so that its links and
+    query string stay on the home page's address (accounts.views.home). The first app declaring a
+    role wins; a url that does not resolve leaves the role its own home page (an app half wired)."""
+
+    url_name: str
+    roles: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -173,6 +186,7 @@ class PluginApp:
     apps.py holds as the app's, and would find two there."""
 
     navigation: tuple[NavEntry, ...] = ()
+    home_pages: tuple[HomePage, ...] = ()
     demo_builders: tuple[DemoBuilder, ...] = ()
     reference_loaders: tuple[ReferenceLoader, ...] = ()
     periodic_jobs: tuple[PeriodicJob, ...] = ()
@@ -221,6 +235,23 @@ def landing_url(role: str) -> str | None:
     try:
         return reverse(entry.url_name)
     except NoReverseMatch:
+        return None
+
+
+def home_page(role: str) -> HomePage | None:
+    """The page an app declares as the role's home page (the first app's, if two do), or None."""
+    return next((page for page in _declared("home_pages") if role in page.roles), None)
+
+
+def home_page_view(role: str) -> Callable | None:
+    """The view of the page declared as the role's home page (`home_pages`), or None: accounts keeps
+    the role's own."""
+    page = home_page(role)
+    if page is None:
+        return None
+    try:
+        return resolve(reverse(page.url_name)).func
+    except (NoReverseMatch, Resolver404):
         return None
 
 

@@ -2,8 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import SUMMARY_READERS
-from lib.plugins import DemoBuilder, NavEntry, PeriodicJob, PluginApp
+from accounts.roles import DASHBOARD_ROLES, SUMMARY_READERS
+from lib.plugins import DemoBuilder, HomePage, NavEntry, PeriodicJob, PluginApp
 
 
 def _sync_catalogue(sender, using="default", **kwargs):
@@ -19,6 +19,9 @@ class ReportingConfig(PluginApp, AppConfig):
     # One menu entry: the metrics' catalogue is linked from the summaries' page (the menu must fit
     # at 1280 px).
     navigation = (NavEntry("summaries", _("Summaries"), "reporting:summaries", SUMMARY_READERS, order=700),)
+    # The dashboards of the summary's figures are the home page of the roles that read them (the region's,
+    # a district prosecutor's, the analyst's: reporting.policy.dashboard_of).
+    home_pages = (HomePage("reporting:dashboard", DASHBOARD_ROLES),)
     # After the fact apps' demo records: the summaries are computed from them.
     demo_builders = (DemoBuilder("reporting.demo.create_demo_summaries"),)
     # Every summary brings the counts kept by day up to the records first; the job keeps that short.

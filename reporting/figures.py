@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -631,3 +632,63 @@ def _district_and_children(region: Region | None, kato: str, allowed: frozenset[
         raise SummaryError(_("No district of the summary has the KATO code %(codes)s.") % {"codes": kato})
     ids = {district.pk, *District.objects.filter(parent=district).values_list("pk", flat=True)}
     return frozenset(ids if allowed is None else ids & allowed)
+
+
+# --- a metric from both its sources ---------------------------------------------------------------
+
+
+@dataclass
+class BothSources:
+    """A metric both computed from Tartip's records and submitted by the districts, read from each."""
+
+    code: str
+    name: str
+    unit: str
+    area: str
+    computed: int | Decimal | None
+    submitted: int | Decimal | None  # None: nothing submitted for the period yet
+
+    @property
+    def difference(self) -> int | Decimal | None:
+        """What the districts submitted beyond what the records give (negative: less)."""
+        if self.computed is None or self.submitted is None:
+            return None
+        return self.submitted - self.computed
+
+
+def both_sources(request: Request) -> list[BothSources]:
+    """The metrics an app computes that the catalogue also reads from the districts' submissions
+    (a submitted row an app came to compute, or a reading rule from submissions: docs/metrics.md),
+    each read from both sources for the request's period as of its day, whichever one the summary
+    reads: the analyst compares them. As a summary counts them: the records by their moments, the
+    submissions by the months that begin in the period. One statement per group, one per provider."""
+    rows = Metric.objects.current().filter(Q(source=Source.SUBMITTED) | Q(readings__source=Source.SUBMITTED))
+    rows = {row.code: row for row in rows.distinct()}
+    computed = [(group, metric) for group in metric_groups() for metric in group.counted() if metric.code in rows]
+    if not computed:
+        return []
+    cells.refresh()
+    units = Units(request.region, request.district_ids) if request.region is not None else RegionUnits()
+    window = window_of(request, request.period, request.as_of)
+    codes = {metric.code for _group, metric in computed}
+    submitted_cells = [cell for provider in metric_values() for cell in provider(Source.SUBMITTED, codes, window)]
+    submitted = totals_of(submitted_cells, units)
+    present = {code for cell in submitted_cells for code in cell["values"]}
+    totals = {}
+    found = []
+    for group, metric in computed:
+        if group.name not in totals:
+            totals[group.name] = totals_of(evaluate(group, window), units)
+        row = rows[metric.code]
+        found.append(
+            BothSources(
+                code=metric.code,
+                name=row.name,
+                unit=metric.unit,
+                area=row.area,
+                computed=value_of(metric, totals[group.name], "total"),
+                submitted=value_of(metric, submitted, "total") if metric.code in present else None,
+            )
+        )
+    order = {code: (row.area, row.order, code) for code, row in rows.items()}
+    return sorted(found, key=lambda item: order[item.code])

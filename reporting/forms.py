@@ -79,3 +79,82 @@ class TextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
         strip=False,
     )
+
+
+# --- the dashboards' period picker ---------------------------------------------------------------
+
+# The board's usual periods, each the latest one to date (reporting.dashboards reads them), and a
+# period of one's own. The choice is kept in the query string (?period=quarter, or ?period=custom
+# &from=&to=), so that a link and the browser's back bring the same figures.
+PERIOD_KINDS = (
+    ("month", _("This month")),
+    ("quarter", _("This quarter")),
+    ("half", _("This half-year")),
+    ("nine_months", _("9 months")),
+    ("year", _("This year")),
+    ("custom", _("Dates of my own")),
+)
+DEFAULT_PERIOD_KIND = "year"
+
+
+def period_of(kind: str, today: date) -> tuple[date, date]:
+    """The usual period of `kind` as it stands on `today`: this month, quarter, half-year or year
+    from its first day to today; 9 months from 1 January to 30 September, this year's once they
+    are over, else last year's."""
+    if kind == "month":
+        return today.replace(day=1), today
+    if kind == "quarter":
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if kind == "half":
+        return date(today.year, 1 if today.month <= 6 else 7, 1), today
+    if kind == "nine_months":
+        year = today.year if today >= date(today.year, 10, 1) else today.year - 1
+        return date(year, 1, 1), date(year, 9, 30)
+    return date(today.year, 1, 1), today
+
+
+class PeriodForm(forms.Form):
+    """The dashboards' one period picker: a usual period, or dates of one's own. Read from the query
+    string; `chosen()` is the period chosen, or this year to date while the choice is wrong."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_KINDS, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, query, *, today: date):
+        data = {"period": query.get("period") or DEFAULT_PERIOD_KIND, "from": query.get("from"), "to": query.get("to")}
+        super().__init__(data)
+        self.today = today
+
+    def add_prefix(self, field_name):
+        """The query string names the dates `from` and `to`, as the figures' links do."""
+        return {"start": "from", "end": "to"}.get(field_name, field_name)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") != "custom":
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None:
+            self.add_error("end" if start else "start", _("Give both dates of the period."))
+        elif end < start:
+            self.add_error("end", _("The period ends before it starts."))
+        return data
+
+    @property
+    def kind(self) -> str:
+        return (self.cleaned_data.get("period") or DEFAULT_PERIOD_KIND) if self.is_valid() else DEFAULT_PERIOD_KIND
+
+    def chosen(self) -> tuple[date, date]:
+        if not self.is_valid():
+            return period_of(DEFAULT_PERIOD_KIND, self.today)
+        if self.kind == "custom":
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return period_of(self.kind, self.today)
+
+    def query(self) -> dict:
+        """The choice as the query string keeps it (for the figures' links and the period's links)."""
+        start, end = self.chosen()
+        if self.kind == "custom":
+            return {"period": "custom", "from": start.isoformat(), "to": end.isoformat()}
+        return {"period": self.kind}

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import District, Region
-from accounts.roles import SUMMARY_READERS, Role
+from accounts.roles import DASHBOARD_ROLES, SUMMARY_READERS, Role
 from accounts.scoping import role_of, work_district_ids
 
 # Who writes a summary's drafts, and who approves and publishes them.
@@ -140,3 +140,29 @@ def visible_press_releases(user, releases: QuerySet) -> QuerySet:
         return releases.filter(office_id=user.organisation_id)
     region_id = getattr(user.organisation, "region_id", None) if user.organisation_id else None
     return releases.filter(version__summary__region_id=region_id) if region_id else releases.none()
+
+
+# --- the dashboards (reporting.dashboards) -----------------------------------------------------------
+
+REGION_DASHBOARD, DISTRICT_DASHBOARD, ANALYST_DASHBOARD = "region", "district", "analyst"
+
+
+def dashboard_of(user) -> str | None:
+    """The dashboard that is the user's home page: the analyst's (the submissions, the records against
+    the submissions), a district prosecutor's (their districts beside the region), the region's for
+    the other region-wide readers of the figures (the regional and department prosecutors, the
+    board's secretary, the press officer); None for the roles that keep their home page."""
+    role = role_of(user)
+    if role not in DASHBOARD_ROLES or not may_read_summaries(user):
+        return None
+    if role == Role.ANALYST:
+        return ANALYST_DASHBOARD
+    if work_district_ids(user) is not None:
+        return DISTRICT_DASHBOARD
+    return REGION_DASHBOARD
+
+
+def may_compare_with_region(user) -> bool:
+    """A district prosecutor's dashboard sets each figure of their districts beside the region's:
+    the region's totals only (never another district's figure), as the board compares them."""
+    return dashboard_of(user) == DISTRICT_DASHBOARD

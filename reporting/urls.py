@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, map_views, press_views, views
+from . import dashboard_views, document_views, map_views, press_views, views
 
 app_name = "reporting"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("press/<int:pk>/<slug:action>/", press_views.press_release_action, name="press_release_action"),
     path("summaries/<int:pk>/v<int:number>/<slug:action>/", views.version_action, name="version_action"),
     path("figures/<str:code>/", views.figure_detail, name="figure"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("map/", map_views.summary_map_page, name="summary_map"),
     path("map/data/", map_views.summary_map_data, name="summary_map_data"),
 ]

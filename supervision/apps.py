@@ -69,6 +69,7 @@ class SupervisionConfig(PluginApp, AppConfig):
         "supervision.business_metrics.PROJECTS",
         "supervision.business_metrics.PROBLEMS",
         "supervision.business_metrics.FACILITIES",
+        "supervision.submission_metrics.SUBMISSIONS",
     )
     summary_sentences = (
         "supervision.metrics.SENTENCES",

@@ -4,10 +4,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import District, Organisation
 from conftest import PERSONAS
+from lib.plugins import home_page
 
 
 def org_name(code: str, language: str = "en") -> str:
@@ -71,22 +73,32 @@ def test_it_shows_the_body_officer_their_body_and_districts(login):
     assert district_name(ALGA) in html
 
 
-def test_it_shows_the_district_prosecutor_the_bodies_of_their_district(login):
-    html = in_english(login("alga_prosecutor")).get("/").content.decode()
-    assert org_name("akt-prok-alga") in html
-    assert org_name("akt-police-alga") in html
-    assert org_name("akt-akimat-alga") in html
-    assert org_name("akt-police-temir") not in html
+# The roles that read the summary's figures: their home page is the dashboard reporting declares
+# (lib.plugins' `home_pages`), in place of the district and regional pages they had here.
+DECLARED_HOMES = [
+    "alga_prosecutor",
+    "department_prosecutor",
+    "analyst",
+    "regional_prosecutor",
+    "board_secretary",
+    "press_officer",
+]
 
 
-@pytest.mark.parametrize("username", ["department_prosecutor", "analyst", "regional_prosecutor", "board_secretary"])
-def test_it_shows_regional_roles_the_districts_of_the_region(login, username):
-    html = in_english(login(username)).get("/").content.decode()
-    assert district_name(ALGA) in html
-    assert district_name(TEMIR) in html
-    assert org_name("akt-prok-temir") in html
-    # Population where the reference data knows it (Temir: 35,050 in 2025).
-    assert "35,050" in html
+@pytest.mark.parametrize("username", DECLARED_HOMES)
+def test_it_shows_a_role_the_home_page_an_app_declares_for_it(login, persona, username):
+    page = home_page(persona(username).role)
+    assert page is not None
+    client = in_english(login(username))
+    home = client.get("/")
+    declared = client.get(reverse(page.url_name))
+    assert home.status_code == declared.status_code == 200
+    assert [template.name for template in home.templates] == [template.name for template in declared.templates]
+
+
+@pytest.mark.parametrize("username", ["citizen", "alga_officer", "bank_partner", "administrator"])
+def test_it_keeps_its_own_home_page_for_the_other_roles(persona, username):
+    assert home_page(persona(username).role) is None
 
 
 def test_it_shows_the_partner_their_organisation_only(login):

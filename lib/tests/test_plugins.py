@@ -75,6 +75,15 @@ def test_the_menu_is_in_order_with_one_entry_per_key():
     assert len({entry.key for entry in entries}) == len(entries)
 
 
+def test_a_declared_home_page_resolves_to_its_view():
+    for page in plugins._declared("home_pages"):
+        for role in page.roles:
+            assert plugins.home_page(role) is not None, role
+            assert callable(plugins.home_page_view(role)), role
+    assert plugins.home_page("citizen") is None
+    assert plugins.home_page_view("citizen") is None
+
+
 def test_two_apps_may_not_declare_the_same_job(monkeypatch):
     class First(plugins.PluginApp):
         periodic_jobs = (plugins.PeriodicJob("job", "lib.tasks.worker_heartbeat", seconds=30),)
