@@ -38,6 +38,7 @@ def published(reference_data):
 
 
 def test_the_press_officer_writes_edits_approves_and_downloads_the_press_releases(page, published):
+    page.set_default_timeout(60_000)  # writing every office's release takes seconds, more on a busy machine
     officer = make_persona("press_officer")
     log_in(page, officer, confirmed_device(officer))
     page.goto(f"{page.base_url}/reporting/summaries/{published.summary_id}/v{published.number}/")
