@@ -13,6 +13,7 @@ from django.utils import translation
 from accounts.models import District
 from lib.metrics import Window
 from reporting import maps
+from reporting import services as summary_services
 from reporting.charts import render_svg
 from reporting.figures import Request, compute, window_of
 from reporting.tests import facts
@@ -247,3 +248,21 @@ def test_it_answers_404_for_a_figure_the_map_cannot_draw(login):
 def test_it_says_what_is_wrong_with_the_period(login):
     page = login("analyst").get(reverse("reporting:summary_map"), {"from": "2025-13-01", "to": "2025-09-30"})
     assert page.status_code == 400 and "is not a date" in page.content.decode()
+
+
+def test_it_is_linked_from_a_summarys_version_with_its_period_and_districts(login, persona):
+    facts.submit(local(2025, 3, 3), kato=ALGA)
+    version = summary_services.summary_start(
+        actor=persona("alga_prosecutor"),
+        title="Итоги",
+        region=None,
+        katos=[ALGA],
+        start=date(2025, 1, 1),
+        end=date(2025, 9, 30),
+    )
+    client = login("alga_prosecutor")
+    page = client.get(reverse("reporting:version", args=[version.summary_id, version.number])).content.decode()
+    link = f"{reverse('reporting:summary_map')}?from=2025-01-01&amp;to=2025-09-30&amp;district={ALGA}"
+    assert link in page
+    drawn = client.get(link.replace("&amp;", "&"))
+    assert drawn.status_code == 200 and [row["kato"] for row in drawn.context["data"]["rows"]] == [ALGA]
