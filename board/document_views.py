@@ -3,8 +3,9 @@ issued first by a keeper's POST that numbers and dates it, and the meeting's mat
 
 Whoever reads the meeting (Meeting.objects.for_user) downloads them; a document that cannot be
 written yet (no directives, the resolution not issued) answers a page saying why, with a link back
-to the meeting, never an empty document. Not audited: they hold no citizen's personal data (as the
-office's letters in supervision), and a refused attempt is audited by get_in_scope_or_404.
+to the meeting, never an empty document. Every download is audited (who took which document of
+which meeting, in which language): the pack carries the results summary before it is published;
+a refused attempt is audited by get_in_scope_or_404.
 """
 
 from django.contrib import messages
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_in_scope_or_404
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 
 from . import documents
 from .models import Meeting
@@ -40,7 +43,14 @@ def _refused(request, meeting: Meeting, message: str, status: int) -> HttpRespon
     return render(request, "board/document_refused.html", {"meeting": meeting, "message": message}, status=status)
 
 
-def _file(content: bytes, extension: str, name: str) -> HttpResponse:
+def _file(request, meeting: Meeting, content: bytes, extension: str, name: str, **details) -> HttpResponse:
+    audit_record(
+        action=AuditEvent.Action.DOWNLOAD,
+        actor=request.user,
+        target=f"board.meeting:{meeting.pk}",
+        details={"file": name, "format": extension, **details},
+        request=request,
+    )
     response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     patch_cache_control(response, private=True, no_store=True)
@@ -59,7 +69,8 @@ def resolution(request, pk: int, extension: str, language: str):
     if problem:
         return _refused(request, meeting, problem, 409)
     write = documents.resolution_docx if extension == "docx" else documents.resolution_pdf
-    return _file(write(meeting, language), extension, documents.resolution_filename(meeting, language, extension))
+    name = documents.resolution_filename(meeting, language, extension)
+    return _file(request, meeting, write(meeting, language), extension, name, document="resolution", language=language)
 
 
 @login_required
@@ -94,7 +105,8 @@ def materials(request, pk: int):
     if language not in documents.PACK_LANGUAGES:
         return _refused(request, meeting, _("The materials are written in Kazakh, Russian or English."), 400)
     content = documents.materials_pdf(meeting, language, reader=request.user)
-    return _file(content, "pdf", documents.materials_filename(meeting, language))
+    name = documents.materials_filename(meeting, language)
+    return _file(request, meeting, content, "pdf", name, document="materials", language=language)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from accounts.models import AuditEvent
 from board.documents import materials_context
 from board.services.meetings import meeting_change, meeting_report_add, resolution_issue
 from lib.metrics import Area
@@ -111,6 +112,17 @@ def test_it_writes_the_resolution_as_docx_with_every_directive(login, issued, la
         assert KAZAKH_LETTERS & set(text)
     else:
         assert "Прокуратура" in text
+
+
+def test_it_audits_every_download_of_the_board_s_documents(login, persona, issued):
+    secretary, client = persona("board_secretary"), login("board_secretary")
+    assert client.get(resolution_url(issued, "pdf", "ru")).status_code == 200
+    assert client.get(reverse("board:materials", args=[issued.pk]) + "?lang=kk").status_code == 200
+    downloads = AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD, actor=secretary).order_by("seq")
+    assert [(event.target, event.details["document"], event.details["language"]) for event in downloads] == [
+        (f"board.meeting:{issued.pk}", "resolution", "ru"),
+        (f"board.meeting:{issued.pk}", "materials", "kk"),
+    ]
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
