@@ -19,6 +19,7 @@ from accounts.models import AuditEvent
 from lib.metrics import Area
 
 from . import policy, selectors, services
+from .charts import summary_charts
 from .documents import FORMATS
 from .figures import Request, SummaryError, compute, group_of, parse_day, quotes, rows_counted
 from .forms import SummaryForm, TextForm, usual_periods
@@ -120,6 +121,7 @@ def _preview_context(request, form: SummaryForm) -> dict:
         "summary": summary,
         "paragraphs": narrative(summary.figures, language, quotes=quotes(summary_request, language)),
         "rows": list(zip(summary.figures, table_rows(summary, language), strict=True)),
+        "charts": summary_charts(summary, language),
         "figure_base": reverse("reporting:figure", args=["-"])[:-2],
         "query": urlencode([*query.items(), *(("district", kato) for kato in katos)]),
     }
@@ -236,6 +238,7 @@ def _version_page(request, version: SummaryVersion, *, text_form=None, status=20
         "reading": reading,
         "paragraphs": reading.paragraphs,
         "rows": list(zip(reading.summary.figures, table_rows(reading.summary, language), strict=True)),
+        "charts": summary_charts(reading.summary, language),
         "language": language,
         "languages": LANGUAGE_CHOICES,
         "figure_base": reverse("reporting:version_figure", args=[version.summary_id, version.number, "-"])[:-2],

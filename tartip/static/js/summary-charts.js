@@ -1,0 +1,39 @@
+// The results summary's charts (reporting.charts): each Vega-Lite spec is read from its json_script
+// element and drawn by vega-embed, its expressions evaluated by vega-interpreter (no eval under the
+// CSP), on a canvas (vega's SVG renderer writes style attributes, which the CSP refuses).
+//
+// The builder's preview is replaced by htmx as the fields change, and htmx first copies the old
+// elements' attributes onto new ones of the same id: vega-embed draws into a child without an id,
+// so its inline styles are never copied (the CSP would refuse them), and a new chart element,
+// empty, is drawn again.
+(function () {
+  "use strict";
+
+  function draw(element) {
+    var source = document.getElementById(element.dataset.specId);
+    if (!source || element.firstElementChild) { return; }
+    var view = document.createElement("div");
+    view.className = "summary-chart__drawing";
+    element.appendChild(view);
+    vegaEmbed(view, JSON.parse(source.textContent), {
+      ast: true, expr: window.vegaExpressionInterpreter, renderer: "canvas", actions: false, defaultStyle: false,
+      // vega-tooltip would inject a <style> element, which the CSP refuses: tartip.css styles it.
+      tooltip: { disableDefaultStyle: true },
+    }).then(function () {
+      view.dataset.drawn = "drawn";
+    }).catch(function (error) {
+      element.classList.add("summary-chart__view--error");
+      view.textContent = String(error);
+    });
+  }
+
+  function drawAll() {
+    Array.prototype.forEach.call(document.querySelectorAll(".summary-chart__view[data-spec-id]"), draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawAll();
+    // htmx:load is dispatched on the new content, which is in the page (the replaced element is not).
+    document.addEventListener("htmx:load", drawAll);
+  });
+})();
