@@ -36,14 +36,20 @@ TARGET_P95_MS = 300
 PERIOD = {"period": "custom", "from": "2025-01-01", "to": "2025-12-31"}
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def argument_parser(description: str) -> argparse.ArgumentParser:
+    """The summary benchmark database's options (bench/summary_documents.py asks the same)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--database-url", default=os.environ.get("SUMMARY_DATABASE_URL", summary_bench.DEFAULT_DATABASE_URL)
     )
     parser.add_argument("--reports", type=int, default=1_000_000, help="reports of the region in each year")
     parser.add_argument("--base", type=int, default=10_000, help="reports of each year made by the builder")
     parser.add_argument("--regions", type=int, default=20, help="regions stored (the region and copies)")
+    return parser
+
+
+def parse_args():
+    parser = argument_parser(__doc__)
     parser.add_argument("--requests", type=int, default=30, help="measured requests of each dashboard")
     return parser.parse_args()
 

@@ -13,7 +13,7 @@ down below the region: a summary of some districts leaves them out of its dimens
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -459,7 +459,34 @@ def compute(request: Request, only: str = "") -> Summary:
         return _compute(request, counter, only)
 
 
-def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Summary:
+def compute_each(requests: list[Request]) -> list[Summary]:
+    """The summaries of several sets of districts of one region over the same windows (every
+    district office's own summary, for its press release): each group evaluated once over the whole
+    region, its cells then kept by district here for each request. The same cells the database would
+    keep (MetricGroup.rows and reporting.cells filter the districts and nothing else), without a
+    group's statements repeated for every office."""
+    cells.refresh()
+    whole_region = {}
+
+    def evaluate_kept(group: MetricGroup, window: Window) -> list[dict]:
+        region_window = replace(window, district_ids=None)
+        if (group.name, region_window) not in whole_region:
+            whole_region[group.name, region_window] = evaluate(group, region_window)
+        found = whole_region[group.name, region_window]
+        if window.district_ids is None:
+            return found
+        return [cell for cell in found if cell["district"] in window.district_ids]
+
+    summaries = []
+    for request in requests:
+        counter = _StatementCounter()
+        with connection.execute_wrapper(counter):
+            summaries.append(_compute(request, counter, evaluate_group=evaluate_kept))
+    return summaries
+
+
+def _compute(request: Request, counter: _StatementCounter, only: str = "", evaluate_group=None) -> Summary:
+    evaluate_group = evaluate_group or evaluate
     notes = []
     comparable_flows = request.comparable
     if not comparable_flows:
@@ -478,7 +505,11 @@ def _compute(request: Request, counter: _StatementCounter, only: str = "") -> Su
     current_window = window_of(request, request.period, request.as_of)
     base_window = window_of(request, request.base, request.base_as_of)
     evaluated = [
-        (group, totals_of(evaluate(group, current_window), units), totals_of(evaluate(group, base_window), units))
+        (
+            group,
+            totals_of(evaluate_group(group, current_window), units),
+            totals_of(evaluate_group(group, base_window), units),
+        )
         for group in metric_groups()
         if not only or any(metric.code == only for metric in group.metrics)
     ]

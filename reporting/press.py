@@ -27,7 +27,7 @@ from accounts.models import Organisation, Region
 from accounts.scoping import office_district_ids
 from accounts.selectors import LOCAL_OFFICE_TYPES
 
-from .figures import Period, Request, compute, quotes
+from .figures import Period, Request, compute_each, quotes
 from .frozen import paragraphs_read
 from .models import SummaryVersion
 from .publication import protected
@@ -284,14 +284,23 @@ def region_draft(version: SummaryVersion) -> Draft:
     return _draft(version, paragraphs, request, None)
 
 
-def office_draft(version: SummaryVersion, office: Organisation, district_ids: frozenset[int]) -> Draft:
-    """A district-level office's release: its own summary (its districts against their own base, as
-    of the version's day), told by the version's text in each language, with its own highlights."""
+def office_drafts(version: SummaryVersion) -> list[tuple[Organisation, Draft]]:
+    """Every district-level office's release (district_offices), their summaries computed together
+    (reporting.figures.compute_each: each metric group read once for the region, not once an office)."""
     require_published(version)
-    request = office_request(version, district_ids)
+    offices = district_offices(version)
+    summaries = compute_each([office_request(version, served) for _office, served in offices])
+    return [
+        (office, _office_draft(version, office, summary))
+        for (office, _served), summary in zip(offices, summaries, strict=True)
+    ]
+
+
+def _office_draft(version: SummaryVersion, office: Organisation, summary) -> Draft:
+    request = summary.request
     # What is published protects people (reporting.publication); the figures' values do not depend
     # on the language they are named in: computed once.
-    summary = protected(compute(request))
+    summary = protected(summary)
     paragraphs = {
         language: narrative(summary.figures, language, version.text(language) or None, quotes(request, language))
         for language in LANGUAGES

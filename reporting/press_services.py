@@ -86,10 +86,7 @@ def press_releases_write(*, actor, version: SummaryVersion) -> Writing:
     version = SummaryVersion.objects.select_related("summary__region").get(pk=version.pk)
     press.require_published(version)
     # The texts are written first, outside the transaction: the figures are read, nothing written.
-    drafts = [(None, press.region_draft(version))]
-    drafts += [
-        (office, press.office_draft(version, office, served)) for office, served in press.district_offices(version)
-    ]
+    drafts = [(None, press.region_draft(version)), *press.office_drafts(version)]
     done = Writing()
     with transaction.atomic():
         SummaryVersion.objects.select_for_update().get(pk=version.pk)  # one writing of a version at a time

@@ -352,7 +352,6 @@ def audit_download(request, version: SummaryVersion, *, format_: str, language: 
     )
 
 
-
 # --- provenance ---------------------------------------------------------------------------------
 
 
