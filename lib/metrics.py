@@ -60,6 +60,8 @@ class Area(models.TextChoices):
     BUSINESS = "business", _("business and investors")
     RETURNED_ASSETS = "returned_assets", _("returned assets and social facilities")
     DIRECTIVES = "directives", _("the board's directives")
+    # The offices' own reporting (their monthly submissions of results): the analyst's, not the board's text.
+    SUBMISSIONS = "submissions", _("the offices' monthly submissions")
 
 
 class Kind(models.TextChoices):

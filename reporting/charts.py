@@ -7,6 +7,7 @@ carries the Kazakh letters (DejaVu Sans; registered with vl-convert once per pro
 A chart with nothing to draw says so in a text mark ("no data"), never as an empty frame.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -52,6 +53,12 @@ class Chart:
     title: str
     spec: dict
     empty: bool
+
+    @property
+    def spec_json(self) -> str:
+        """The spec as the page carries it, in an attribute: htmx drops the script elements it swaps
+        in (allowScriptTags off), json_script's among them, so a swapped preview keeps its specs."""
+        return json.dumps(self.spec, ensure_ascii=False, default=str)
 
 
 def base_spec(title: str, language: str) -> dict:

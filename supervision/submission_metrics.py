@@ -132,7 +132,7 @@ def _metric(code: str, name, definition, order: int, where: Q, **more) -> Metric
         name=name,
         definition=definition,
         where=where,
-        area=Area.PROSECUTION,
+        area=Area.SUBMISSIONS,
         order=order,
         dimensions=("office",),
         **more,

@@ -1,21 +1,20 @@
-// The results summary's charts (reporting.charts): each Vega-Lite spec is read from its json_script
-// element and drawn by vega-embed, its expressions evaluated by vega-interpreter (no eval under the
-// CSP), on a canvas (vega's SVG renderer writes style attributes, which the CSP refuses).
+// The results summary's charts (reporting.charts): each Vega-Lite spec is read from its element's
+// data-spec attribute (htmx drops the script elements it swaps in) and drawn by vega-embed, its
+// expressions evaluated by vega-interpreter (no eval under the CSP), on a canvas (vega's SVG
+// renderer writes style attributes, which the CSP refuses).
 //
-// The builder's preview is replaced by htmx as the fields change, and htmx first copies the old
-// elements' attributes onto new ones of the same id: vega-embed draws into a child without an id,
-// so its inline styles are never copied (the CSP would refuse them), and a new chart element,
-// empty, is drawn again.
+// The builder's preview is replaced by htmx as the fields change. The chart elements carry no id:
+// htmx gives a new element of an old one's id the old attributes until it settles, and the old
+// spec would be drawn; a new chart element, empty, is drawn with its own.
 (function () {
   "use strict";
 
   function draw(element) {
-    var source = document.getElementById(element.dataset.specId);
-    if (!source || element.firstElementChild) { return; }
+    if (!element.dataset.spec || element.firstElementChild) { return; }
     var view = document.createElement("div");
     view.className = "summary-chart__drawing";
     element.appendChild(view);
-    vegaEmbed(view, JSON.parse(source.textContent), {
+    vegaEmbed(view, JSON.parse(element.dataset.spec), {
       ast: true, expr: window.vegaExpressionInterpreter, renderer: "canvas", actions: false, defaultStyle: false,
       // vega-tooltip would inject a <style> element, which the CSP refuses: tartip.css styles it.
       tooltip: { disableDefaultStyle: true },
@@ -28,7 +27,7 @@
   }
 
   function drawAll() {
-    Array.prototype.forEach.call(document.querySelectorAll(".summary-chart__view[data-spec-id]"), draw);
+    Array.prototype.forEach.call(document.querySelectorAll(".summary-chart__view[data-spec]"), draw);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
