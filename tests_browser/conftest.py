@@ -49,7 +49,9 @@ class ConsoleWatch:
 
     def __call__(self, message):
         if message.type in ("error", "warning"):
-            self.messages.append(message.text)
+            # Where it happened names the script (or page) to look at when a violation fails a test.
+            where = message.location or {}
+            self.messages.append(f"{message.text} [{where.get('url', '')}:{where.get('lineNumber', '')}]")
 
     @property
     def csp_violations(self) -> list[str]:

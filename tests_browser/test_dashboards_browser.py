@@ -5,33 +5,16 @@ address, the browser's back brings the previous period; screenshots under var/sc
 import re
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_persona
+from conftest import make_persona
 from reporting.tests import facts
 from tests_browser.conftest import capture
+from tests_browser.test_staff_browser import confirmed_device, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DASHBOARDS = ["regional_prosecutor", "alga_prosecutor", "analyst", "board_secretary"]
-
-
-def log_in(page, user) -> None:
-    """The login form, the password confirmed with Enter (the language buttons are submit buttons
-    too), then the second factor where the role needs it."""
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
-    if user.needs_second_factor:
-        device = TOTPDevice.objects.create(user=user, name="browser test", confirmed=True)
-        page.fill("input[name=token], input[name=otp_token]", f"{totp(device.bin_key):06d}")
-        page.press("input[name=token], input[name=otp_token]", "Enter")
-        page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url and "/accounts/otp/" not in page.url, page.url
 
 
 @pytest.mark.parametrize("username", DASHBOARDS)
@@ -39,7 +22,7 @@ def test_each_dashboard_opens_and_follows_the_period_picker(page, reference_data
     for month in (3, 9):
         facts.submit(facts.local(2025, month, 10))
     user = make_persona(username)
-    log_in(page, user)
+    log_in(page, user, confirmed_device(user))
     page.goto(f"{page.base_url}/")
     expect(page.locator("#dashboard-figures")).to_be_visible()
     expect(page.locator("#dashboard-period")).to_be_visible()
