@@ -90,15 +90,23 @@ def weasyprint():
     return CSS, HTML, URLFetcher
 
 
-def pdf(html: str, stylesheet: str = "letters/letter.css", attachments: Sequence[tuple[str, bytes]] = ()) -> bytes:
+def pdf(
+    html: str,
+    stylesheet: str = "letters/letter.css",
+    attachments: Sequence[tuple[str, bytes]] = (),
+    *,
+    inline_images: bool = False,
+) -> bytes:
     """The letter's HTML as a PDF with the letters' stylesheet (a template), fetching nothing;
     `attachments` (name, content) are embedded in it as files (a meeting's pack carries the reports
-    heard), which any PDF reader lists and saves."""
+    heard), which any PDF reader lists and saves; `inline_images`: the HTML carries its own images
+    as data: URIs (a summary's charts), still nothing fetched."""
     CSS, HTML, URLFetcher = weasyprint()
     from weasyprint import Attachment
 
-    # No protocol is allowed: the letter embeds nothing from outside (fonts come from the system).
-    no_fetching = URLFetcher(allowed_protocols=frozenset())
+    # No protocol is allowed but data: when asked: the letter embeds nothing from outside (fonts
+    # come from the system).
+    no_fetching = URLFetcher(allowed_protocols=frozenset({"data"} if inline_images else ()))
     css = CSS(string=get_template(stylesheet).render({}), url_fetcher=no_fetching)
     embedded = [Attachment(string=content, name=name, url_fetcher=no_fetching) for name, content in attachments]
     return HTML(string=html, url_fetcher=no_fetching).write_pdf(stylesheets=[css], attachments=embedded)

@@ -12,7 +12,9 @@ counts withheld, no link to the records behind a figure. A summary that is not p
 its title.
 """
 
+import base64
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -27,7 +29,7 @@ from lib.letters import DocxLetter, pdf
 from lib.spreadsheets import XLSX_TYPE, neutralise
 
 from . import selectors
-from .charts import render_png, render_svg, summary_charts
+from .charts import render_png, summary_charts
 from .figures import Summary, quotes
 from .maps import map_chart, summary_map
 from .models import SummaryVersion
@@ -105,6 +107,21 @@ class SummaryDocument:
     notes: list[str]
     charts: list = field(default_factory=list)  # reporting.charts.Chart
     map_notes: list[str] = field(default_factory=list)
+
+    @property
+    def printed_tables(self) -> list[Table]:
+        """The tables the PDF and the DOCX print: the figures and the districts. The breakdowns by
+        category, channel, body (hundreds of rows: an analyst's, not a board's reading, and most of
+        a PDF's time) are the XLSX's, which holds every table."""
+        return self.tables[:2]
+
+    @property
+    def breakdowns_note(self) -> str:
+        """Where the breakdowns the PDF and the DOCX leave out are, when there are any."""
+        if not self.tables[2:]:
+            return ""
+        with translation.override(self.language):
+            return _("The breakdowns by category, channel and body are in the XLSX of this summary.")
 
     @property
     def full_title(self) -> str:
@@ -257,15 +274,29 @@ def version_document(version: SummaryVersion, language: str, *, with_charts: boo
 # --- PDF -------------------------------------------------------------------------------------------
 
 
-def document_html(document: SummaryDocument) -> str:
-    """The HTML the PDF is rendered from: the charts inline as SVG (nothing is fetched)."""
+def chart_images(document: SummaryDocument) -> list[bytes]:
+    """The charts and the map drawn as PNG, side by side (vl-convert draws outside Python's lock):
+    the PDF and the DOCX carry the same pictures. WeasyPrint lays a drawn picture out at once,
+    where the charts' SVG (the map's alone is hundreds of paths) took it seconds."""
+    if not document.charts:
+        return []
+    with ThreadPoolExecutor(max_workers=len(document.charts)) as pool:
+        return list(pool.map(lambda chart: render_png(chart.spec), document.charts))
+
+
+def document_html(document: SummaryDocument, images: list[bytes] | None = None) -> str:
+    """The HTML the PDF is rendered from: the charts as PNG data: URIs (nothing is fetched)."""
+    images = chart_images(document) if images is None else images
     with translation.override(document.language):
-        charts = [(chart.title, render_svg(chart.spec)) for chart in document.charts]
+        charts = [
+            (chart.title, "data:image/png;base64," + base64.b64encode(image).decode("ascii"))
+            for chart, image in zip(document.charts, images, strict=True)
+        ]
         return render_to_string("reporting/summary_document.html", {"document": document, "charts": charts})
 
 
 def render_pdf(document: SummaryDocument) -> bytes:
-    return pdf(document_html(document), STYLESHEET)
+    return pdf(document_html(document), STYLESHEET, inline_images=True)
 
 
 # --- DOCX ------------------------------------------------------------------------------------------
@@ -345,12 +376,14 @@ def render_docx(document: SummaryDocument) -> bytes:
             docx.body(" ".join(paragraph.sentences))
         for quote in paragraph.quotes:
             docx.body(f"«{quote['text']}»")
-    for chart in document.charts:
-        docx.document.add_picture(BytesIO(render_png(chart.spec)), width=Cm(16))
+    for image in chart_images(document):
+        docx.document.add_picture(BytesIO(image), width=Cm(16))
     for note in document.map_notes:  # beside the map
         docx.paragraph(note, space_after=4)
-    for table in document.tables:
+    for table in document.printed_tables:
         _docx_table(docx, table)
+    if document.breakdowns_note:
+        docx.paragraph(document.breakdowns_note, space_after=4)
     for note in document.notes:
         docx.paragraph(note, space_after=4)
     return docx.save(title=document.full_title, language=document.language, author=document.office)

@@ -59,7 +59,10 @@ def _texts(draft: press.Draft) -> dict:
 def _write_one(actor, version: SummaryVersion, office, draft: press.Draft, done: Writing) -> None:
     """One office's release: made, refreshed while a draft, kept once approved."""
     now = timezone.now()
-    release = PressRelease.objects.select_for_update().filter(version=version, office=office).first()
+    # Locked by itself (of=self): the default ordering joins the nullable office, which PostgreSQL
+    # refuses to lock; one release per (version, office), so no order is needed.
+    release = PressRelease.objects.select_for_update(of=("self",)).filter(version=version, office=office).order_by()
+    release = release.first()
     if release is None:
         release = PressRelease.objects.create(
             version=version, office=office, sources=draft.sources, written_at=now, **_texts(draft)
@@ -96,7 +99,7 @@ def press_releases_write(*, actor, version: SummaryVersion) -> Writing:
 
 
 def _locked(release: PressRelease) -> PressRelease:
-    return PressRelease.objects.select_for_update().select_related("version__summary").get(pk=release.pk)
+    return PressRelease.objects.select_for_update(of=("self",)).select_related("version__summary").get(pk=release.pk)
 
 
 def press_release_save(*, actor, release: PressRelease, texts: dict[str, str]) -> PressRelease:
