@@ -82,15 +82,13 @@ def clients() -> dict:
     """A logged-in client for each dashboard: the regional prosecutor, the prosecutor of the region's
     first district's office, the analyst."""
     from accounts.models import District, Organisation, Region, Role
+    from accounts.selectors import LOCAL_OFFICE_TYPES
 
     region = Region.objects.order_by("id").first()
     regional = Organisation.objects.filter(region=region, type=Organisation.Type.REGIONAL_OFFICE).order_by("id").first()
     first = District.objects.filter(region=region, parent__isnull=True).order_by("kato").first()
     local = (
-        Organisation.objects.filter(region=region, kind=Organisation.Kind.PROSECUTOR_OFFICE, districts=first)
-        .exclude(type=Organisation.Type.REGIONAL_OFFICE)
-        .order_by("id")
-        .first()
+        Organisation.objects.filter(region=region, type__in=LOCAL_OFFICE_TYPES, districts=first).order_by("id").first()
     )
     options = {"HTTP_ACCEPT_LANGUAGE": "ru", "HTTP_HOST": "127.0.0.1"}
     return {
