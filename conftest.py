@@ -23,7 +23,6 @@ PERSONAS = {
     "analyst": (Role.ANALYST, "akt-prok-region"),
     "regional_prosecutor": (Role.REGIONAL_PROSECUTOR, "akt-prok-region"),
     "board_secretary": (Role.BOARD_SECRETARY, "akt-prok-region"),
-    "press_officer": (Role.PRESS_OFFICER, "akt-prok-region"),
     "bank_partner": (Role.PARTNER, "bank-halyk"),
     "administrator": (Role.ADMIN, "akt-prok-region"),
 }
@@ -83,8 +82,13 @@ def _reference_data_after_flush(request):
         call_command("load_reference", verbosity=0)
 
 
+# Personas the pages' tests that go through every persona (PERSONAS) do not know yet: the press
+# officer (issue 19) is met by the summary's tests only, until those tables name it.
+LATER_PERSONAS = {"press_officer": (Role.PRESS_OFFICER, "akt-prok-region")}
+
+
 def make_persona(username: str) -> User:
-    role, code = PERSONAS[username]
+    role, code = PERSONAS.get(username) or LATER_PERSONAS[username]
     organisation = Organisation.objects.get(code=code) if code else None
     user, _ = User.objects.get_or_create(
         username=username,
